@@ -1,0 +1,58 @@
+"""The scheduler: one active process at a time (a PostgreSQL advisory lock elects it), running
+periodic ticks. A second scheduler waits as a standby and takes over if the first dies."""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# Any fixed 64-bit number, the same in every scheduler process.
+SCHEDULER_LOCK_KEY = 7_431_205_118
+
+
+def try_become_leader():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SCHEDULER_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
+    """A program still 'provisioning' long after it was added lost its job (broker restart,
+    killed worker): send it again. Provisioning is idempotent, so a duplicate is harmless."""
+    from organizations.models import Program, ProgramStatus
+    from organizations.services import enqueue_provisioning
+
+    cutoff = timezone.now() - older_than
+    stalled = list(
+        Program.objects.filter(status=ProgramStatus.PROVISIONING, created_at__lt=cutoff)
+        .values_list("pk", flat=True)[:100]
+    )
+    for program_id in stalled:
+        enqueue_provisioning(program_id)
+    return len(stalled)
+
+
+TICKS = [requeue_stalled_provisioning]
+
+
+def run_forever(*, interval=5.0, stop=lambda: False):
+    leader = False
+    while not stop():
+        try:
+            if not leader:
+                leader = try_become_leader()
+                if leader:
+                    logger.info("Scheduler is active.")
+            if leader:
+                for tick in TICKS:
+                    tick()
+        except Exception:
+            # A lost database connection also loses the lock: start over as a standby.
+            logger.exception("Scheduler tick failed; retrying.")
+            leader = False
+            connection.close()
+        time.sleep(interval)

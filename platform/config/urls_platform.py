@@ -1,0 +1,20 @@
+"""URLs of the platform site (public schema)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.health import healthz, readyz
+from organizations import views
+
+urlpatterns = [
+    path("", views.platform_home, name="home"),
+    path("programs/add/", views.add_program, name="add_program"),
+    path("programs/<int:program_id>/", views.program_detail, name="program_detail"),
+    path("programs/<int:program_id>/status/", views.program_status, name="program_status"),
+    path("programs/<int:program_id>/retry/", views.retry_program, name="retry_program"),
+    path("programs/<int:program_id>/invite/", views.invite_member, name="invite_member"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("", include("accounts.urls")),
+]

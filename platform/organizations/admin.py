@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from organizations.models import Domain, HealthDepartment, Invitation, Program, TAProvider
+
+
+@admin.register(TAProvider)
+class TAProviderAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(HealthDepartment)
+class HealthDepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "jurisdiction"]
+    search_fields = ["name", "jurisdiction"]
+    filter_horizontal = ["providers"]
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "program_type", "health_department", "status", "created_at"]
+    list_filter = ["status", "program_type", "health_department"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["schema_name", "failure_reason", "provisioning_attempts", "ready_at"]
+    inlines = [DomainInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The address names the schema: it cannot change once the program exists.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "program", "role", "created_at", "expires_at", "accepted_at"]
+    readonly_fields = ["token_hash"]
+    list_filter = ["program"]

@@ -1,0 +1,155 @@
+"""Organizations in the public schema: TA providers, health departments, programs (tenants)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from organizations.slugs import schema_name_for_slug, validate_program_slug
+
+
+class TAProvider(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("technical-assistance provider")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HealthDepartment(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=200, blank=True)
+    providers = models.ManyToManyField(
+        TAProvider, related_name="departments", blank=True, verbose_name=_("served by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramType(models.TextChoices):
+    SYRINGE_SERVICES = "syringe_services", _("Syringe services program")
+    OVERDOSE_PREVENTION = "overdose_prevention", _("Overdose prevention center")
+    DROP_IN = "drop_in", _("Drop-in center")
+    RECOVERY_COMMUNITY = "recovery_community", _("Recovery community organization")
+    MOBILE_OUTREACH = "mobile_outreach", _("Mobile outreach")
+
+
+class ProgramStatus(models.TextChoices):
+    PROVISIONING = "provisioning", _("Being set up")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Set-up failed")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Program(TenantMixin):
+    """A harm reduction program: the tenant. Its data lives in its own schema."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.CharField(
+        _("address"), max_length=40, unique=True, validators=[validate_program_slug]
+    )
+    program_type = models.CharField(_("type"), max_length=32, choices=ProgramType.choices)
+    health_department = models.ForeignKey(
+        HealthDepartment, on_delete=models.PROTECT, related_name="programs"
+    )
+    status = models.CharField(
+        max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PROVISIONING
+    )
+    failure_reason = models.TextField(blank=True)
+    provisioning_attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    # The schema is made by the provisioning worker, not on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="program_slug_unique_casefolded"),
+            models.CheckConstraint(
+                condition=models.Q(slug__regex=r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"),
+                name="program_slug_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ProgramStatus.values), name="program_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(program_type__in=ProgramType.values),
+                name="program_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.schema_name:
+            self.schema_name = schema_name_for_slug(self.slug)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_ready(self):
+        return self.status == ProgramStatus.READY
+
+    @property
+    def accepts_changes(self):
+        return self.status == ProgramStatus.READY
+
+    def site_url(self, path="/"):
+        port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
+        return f"{settings.SITE_SCHEME}://{self.slug}.{settings.BASE_DOMAIN}{port}{path}"
+
+
+class Domain(DomainMixin):
+    class Meta:
+        ordering = ["domain"]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join a program. Only a hash of the token is kept."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["program_admin", "program_lead", "program_staff"]),
+                name="invitation_program_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.program}"

@@ -1,0 +1,247 @@
+"""Onboarding: each step is one function, in one transaction, with keyword-only arguments."""
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, models, transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
+
+from accounts.access import can_manage_department
+from accounts.models import PROGRAM_ROLES, Membership, Role, User
+from organizations.errors import OnboardingError
+from organizations.models import Domain, Invitation, Program, ProgramStatus
+from organizations.slugs import normalize_slug, schema_name_for_slug, validate_program_slug
+
+logger = logging.getLogger(__name__)
+
+
+def program_host(slug):
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def check_slug_available(slug):
+    """Return the normalized slug, or raise OnboardingError saying why it cannot be used."""
+    slug = normalize_slug(slug)
+    try:
+        validate_program_slug(slug)
+        schema = schema_name_for_slug(slug)
+    except ValidationError as exc:
+        raise OnboardingError(exc.messages[0], field="slug") from exc
+    taken = (
+        Program.objects.annotate(folded=Lower("slug")).filter(folded=slug).exists()
+        or Program.objects.filter(schema_name=schema).exists()
+        or schema == settings.TENANT_BASE_SCHEMA
+        or schema_exists(schema)
+        or Domain.objects.filter(domain__iexact=program_host(slug)).exists()
+    )
+    if taken:
+        raise OnboardingError(
+            _("The address “%(slug)s” is already taken; choose another.") % {"slug": slug},
+            field="slug",
+        )
+    return slug
+
+
+@transaction.atomic
+def add_program(*, actor, health_department, name, program_type, slug):
+    """Register a program and queue its schema for provisioning; nothing is half-created."""
+    if not can_manage_department(actor, health_department):
+        raise OnboardingError(
+            _("You can add programs only to a health department you administer."),
+            field="health_department",
+        )
+    name = (name or "").strip()
+    if not name:
+        raise OnboardingError(_("Give the program a name."), field="name")
+    slug = check_slug_available(slug)
+    program = Program(
+        name=name,
+        slug=slug,
+        program_type=program_type,
+        health_department=health_department,
+        status=ProgramStatus.PROVISIONING,
+        created_by=actor,
+    )
+    try:
+        program.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise OnboardingError(messages[0], field=field) from exc
+    program.save()
+    Domain.objects.create(domain=program_host(slug), tenant=program, is_primary=True)
+    transaction.on_commit(lambda: enqueue_provisioning(program.pk))
+    return program
+
+
+def enqueue_provisioning(program_id):
+    from organizations.tasks import provision_program_job
+
+    provision_program_job.send(program_id)
+
+
+def provision_program(*, program_id):
+    """Create the program's schema by cloning the migrated template.
+
+    All of it runs in one transaction holding the program's row lock: PostgreSQL DDL is
+    transactional, so a failure leaves no half-made schema, and a redelivered job waits for the
+    first and then finds the program ready.
+    """
+    try:
+        with transaction.atomic():
+            program = Program.objects.select_for_update().get(pk=program_id)
+            if program.status != ProgramStatus.PROVISIONING:
+                return program
+            if not schema_exists(settings.TENANT_BASE_SCHEMA):
+                raise RuntimeError(
+                    "the program template schema is missing; run `manage.py migrate_all` first"
+                )
+            _drop_schema_if_exists(program.schema_name)
+            program.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
+            connection.set_schema_to_public()
+            program.status = ProgramStatus.READY
+            program.failure_reason = ""
+            program.ready_at = timezone.now()
+            program.provisioning_attempts += 1
+            program.save(update_fields=["status", "failure_reason", "ready_at",
+                                        "provisioning_attempts"])
+            return program
+    except Exception as exc:
+        connection.set_schema_to_public()
+        logger.exception("Provisioning program %s failed", program_id)
+        Program.objects.filter(pk=program_id, status=ProgramStatus.PROVISIONING).update(
+            status=ProgramStatus.FAILED,
+            failure_reason=f"{type(exc).__name__}: {exc}"[:2000],
+            provisioning_attempts=models.F("provisioning_attempts") + 1,
+        )
+        return Program.objects.get(pk=program_id)
+
+
+def _drop_schema_if_exists(schema_name):
+    # The name was validated when the program was created; quote it anyway.
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')  # noqa: S608
+
+
+@transaction.atomic
+def retry_provisioning(*, actor, program):
+    if not can_manage_department(actor, program.health_department):
+        raise OnboardingError(_("You cannot manage this program."))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != ProgramStatus.FAILED:
+        raise OnboardingError(_("Only a program whose set-up failed can be retried."))
+    program.status = ProgramStatus.PROVISIONING
+    program.failure_reason = ""
+    program.save(update_fields=["status", "failure_reason"])
+    transaction.on_commit(lambda: enqueue_provisioning(program.pk))
+    return program
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_program_member(*, actor, program, email, role=Role.PROGRAM_ADMIN, inviter_is_admin=False):
+    """Invite someone to a program by email. Health-department admins invite the first admin;
+    program admins invite their own staff (inviter_is_admin)."""
+    if not inviter_is_admin and not can_manage_department(actor, program.health_department):
+        raise OnboardingError(_("You cannot invite people to this program."))
+    if role not in PROGRAM_ROLES:
+        raise OnboardingError(_("Choose a program role."), field="role")
+    if program.status != ProgramStatus.READY:
+        raise OnboardingError(
+            _("The program is not ready yet; invite its admin once set-up has finished.")
+        )
+    email = (email or "").strip().lower()
+    if not email or "@" not in email:
+        raise OnboardingError(_("Enter the email address to send the invitation to."), field="email")
+    if Membership.objects.filter(user__email__iexact=email, program=program).exists():
+        raise OnboardingError(
+            _("%(email)s is already a member of this program.") % {"email": email}, field="email"
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        program=program,
+        email=email,
+        role=role,
+        token_hash=_hash_token(token),
+        invited_by=actor,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = program.site_url(f"/invitations/{token}/")
+    context = {"program": program, "link": link, "invitation": invitation, "inviter": actor}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("You are invited to %(program)s") % {"program": program.name},
+            message=render_to_string("organizations/invitation_email.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    )
+    invitation.link = link  # shown once to the inviter, never stored
+    return invitation
+
+
+def find_invitation(*, token, program):
+    """The invitation behind a link, or OnboardingError saying why it cannot be used."""
+    invitation = Invitation.objects.filter(token_hash=_hash_token(token or ""), program=program).first()
+    _check_invitation_usable(invitation)
+    return invitation
+
+
+def _check_invitation_usable(invitation):
+    if invitation is None:
+        raise OnboardingError(
+            _("This invitation link is not valid. Ask the person who invited you for a new one.")
+        )
+    if invitation.accepted_at:
+        raise OnboardingError(
+            _("This invitation has already been used. Sign in, or ask for a new invitation.")
+        )
+    if invitation.expires_at <= timezone.now():
+        raise OnboardingError(_("This invitation has expired. Ask for a new one."))
+
+
+@transaction.atomic
+def accept_invitation(*, token, program, password, full_name=""):
+    """Join the program: a new account sets its password; an existing one confirms it."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=_hash_token(token or ""), program=program)
+        .first()
+    )
+    _check_invitation_usable(invitation)
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        from django.contrib.auth.password_validation import validate_password
+
+        candidate = User(email=invitation.email)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise OnboardingError(" ".join(exc.messages), field="password") from exc
+        first, _sep, last = (full_name or "").strip().partition(" ")
+        user = User.objects.create_user(
+            email=invitation.email, password=password, first_name=first, last_name=last
+        )
+    elif not user.check_password(password):
+        raise OnboardingError(
+            _("You already have an account: enter its password to accept."), field="password"
+        )
+    Membership.objects.get_or_create(
+        user=user, program=program, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

@@ -1,0 +1,9 @@
+import dramatiq
+
+import config.broker  # noqa: F401  (the broker must exist before actors are declared)
+from organizations import services
+
+
+@dramatiq.actor(max_retries=3, time_limit=10 * 60 * 1000, queue_name="provisioning")
+def provision_program_job(program_id):
+    services.provision_program(program_id=program_id)
