@@ -43,6 +43,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenants",
+    "workflow",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,6 +1,7 @@
 """URLs of a program's site (that program's schema)."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz, readyz
 from organizations.views import accept_invitation
@@ -11,5 +12,8 @@ urlpatterns = [
     path("invitations/<str:token>/", accept_invitation, name="accept_invitation"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("api/", include("workflow.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("accounts.urls")),
 ]

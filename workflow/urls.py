@@ -1,0 +1,3 @@
+"""The tenant-scoped case workflow API (program sites only)."""
+
+urlpatterns = []
