@@ -1,0 +1,37 @@
+"""Set Django up for a benchmark, on a database of its own (never the development data)."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def setup(database_name="harmrepair_bench"):
+    sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DRAMATIQ_NAMESPACE", "harmrepair-bench")
+    from config import services
+
+    url = services.ensure_database_url()
+    base, _, _name = url.rpartition("/")
+    os.environ["DATABASE_URL"] = f"{base}/{database_name}"
+    services.create_database_if_missing(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate_all", verbosity=0, interactive=False)
+
+
+def median(values):
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
