@@ -7,6 +7,7 @@
 """
 
 import dramatiq
+from django.conf import settings
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import (
     AgeLimit,
@@ -17,7 +18,6 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
-from django.conf import settings
 
 from organizations.jobs import CloseDatabaseConnections, ProgramSchemaMiddleware
 

@@ -1,7 +1,7 @@
 """URLs of a program's site (that program's schema)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz, readyz
 from organizations.views import accept_invitation
@@ -14,6 +14,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/", include("workflow.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("accounts.urls")),
 ]

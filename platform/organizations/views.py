@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import administered_department_ids, is_platform_operator
+from accounts.models import User
 from organizations import services
 from organizations.errors import OnboardingError
 from organizations.forms import AcceptInvitationForm, AddProgramForm, InviteForm
 from organizations.middleware import program_public
 from organizations.models import HealthDepartment, Invitation, Program
-from accounts.models import User
 
 
 def _departments_for(user):
