@@ -1,8 +1,47 @@
-"""Data in each program's own schema besides cases."""
+"""Data in each program's own schema besides cases: participants and the program's policy."""
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+# The field guidance: respond with an outcome within a week at the latest.
+RECOMMENDED_RESPONSE_WINDOW_DAYS = 7
+# No policy may allow a ban longer than this; bans are never permanent.
+BAN_HARD_CAP_DAYS = 180
+RESPONSE_WINDOW_CAP_DAYS = 60
+APPEAL_WINDOW_CAP_DAYS = 90
+MAX_APPEAL_LEVELS = 3
+FOLLOW_UP_CAP_DAYS = 365
+
+# Roles that may be named in a policy (the program roles of accounts.models.Role).
+PROGRAM_ROLE_VALUES = ["program_admin", "program_lead", "program_staff"]
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    SEVERE = "severe", _("Severe")
+
+
+def default_ban_days_by_severity():
+    return {"low": 0, "moderate": 3, "high": 7, "severe": 14}
+
+
+def default_reviewer_roles():
+    return ["program_admin", "program_lead"]
+
+
+def default_decider_roles():
+    return ["program_admin", "program_lead"]
+
+
+def default_follow_up_days():
+    return [7, 30, 90]
 
 
 class Participant(models.Model):
@@ -10,6 +49,9 @@ class Participant(models.Model):
 
     code = models.CharField(_("code"), max_length=40)
     alias = models.CharField(_("alias"), max_length=80, blank=True)
+    advisory_board_member = models.BooleanField(
+        _("participant advisory board member"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -21,3 +63,171 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.code} ({self.alias})" if self.alias else self.code
+
+
+class PolicyVersion(models.Model):
+    """One version of the program's rules. Rows are never changed (a trigger refuses UPDATE and
+    DELETE): a change is a new version, and each case keeps the version it was reported under."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Users live in the public schema: no database FK across schemas, and nothing cascades.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    change_note = models.TextField(_("what changed and why"), blank=True)
+
+    response_window_days = models.PositiveSmallIntegerField(
+        _("response window (days)"), default=RECOMMENDED_RESPONSE_WINDOW_DAYS
+    )
+    acknowledgement_window_days = models.PositiveSmallIntegerField(
+        _("acknowledgement window (days)"), default=2
+    )
+    max_ban_days = models.PositiveSmallIntegerField(_("maximum ban (days)"), default=30)
+    ban_days_by_severity = models.JSONField(
+        _("ban lengths offered by severity (days)"), default=default_ban_days_by_severity
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(_("appeal window (days)"), default=14)
+    appeal_reviewer_roles = ArrayField(
+        models.CharField(max_length=32),
+        verbose_name=_("who may review appeals"),
+        default=default_reviewer_roles,
+    )
+    decider_roles = ArrayField(
+        models.CharField(max_length=32),
+        verbose_name=_("who may decide cases"),
+        default=default_decider_roles,
+    )
+    appeal_levels = models.PositiveSmallIntegerField(_("appeal levels"), default=1)
+    pause_ban_during_appeal = models.BooleanField(
+        _("pause a ban while an appeal is open"), default=False
+    )
+    follow_up_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("follow-ups (days after decision)"),
+        default=default_follow_up_days,
+    )
+    community_check_in_days = models.PositiveSmallIntegerField(
+        _("community-restoration check-in every (days)"), default=30
+    )
+    facilitator_required = models.BooleanField(_("neutral facilitator required"), default=True)
+    advisory_board_on_panels = models.BooleanField(
+        _("advisory board members may sit on hearing panels"), default=True
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.CheckConstraint(
+                name="policy_response_window_range",
+                condition=Q(
+                    response_window_days__gte=1, response_window_days__lte=RESPONSE_WINDOW_CAP_DAYS
+                ),
+            ),
+            models.CheckConstraint(
+                name="policy_ack_window_within_response",
+                condition=Q(
+                    acknowledgement_window_days__gte=1,
+                    acknowledgement_window_days__lte=models.F("response_window_days"),
+                ),
+            ),
+            models.CheckConstraint(
+                name="policy_ban_never_permanent",
+                condition=Q(max_ban_days__gte=1, max_ban_days__lte=BAN_HARD_CAP_DAYS),
+            ),
+            models.CheckConstraint(
+                name="policy_appeal_window_range",
+                condition=Q(
+                    appeal_window_days__gte=1, appeal_window_days__lte=APPEAL_WINDOW_CAP_DAYS
+                ),
+            ),
+            models.CheckConstraint(
+                name="policy_appeal_levels_range",
+                condition=Q(appeal_levels__gte=1, appeal_levels__lte=MAX_APPEAL_LEVELS),
+            ),
+            models.CheckConstraint(
+                name="policy_reviewer_roles_valid",
+                condition=Q(appeal_reviewer_roles__contained_by=PROGRAM_ROLE_VALUES)
+                & Q(appeal_reviewer_roles__len__gte=1),
+            ),
+            models.CheckConstraint(
+                name="policy_decider_roles_valid",
+                condition=Q(decider_roles__contained_by=PROGRAM_ROLE_VALUES)
+                & Q(decider_roles__len__gte=1),
+            ),
+            models.CheckConstraint(
+                name="policy_has_follow_ups", condition=Q(follow_up_days__len__gte=1)
+            ),
+            models.CheckConstraint(
+                name="policy_check_in_cadence_range",
+                condition=Q(
+                    community_check_in_days__gte=1, community_check_in_days__lte=FOLLOW_UP_CAP_DAYS
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Policy version %(number)s") % {"number": self.number}
+
+    @property
+    def beyond_recommendation(self):
+        """A response window longer than the field recommends is allowed, but flagged."""
+        return self.response_window_days > RECOMMENDED_RESPONSE_WINDOW_DAYS
+
+    # field: (lowest, highest); the same limits are CHECK constraints above.
+    LIMITS = {
+        "response_window_days": (1, RESPONSE_WINDOW_CAP_DAYS),
+        "max_ban_days": (1, BAN_HARD_CAP_DAYS),
+        "appeal_window_days": (1, APPEAL_WINDOW_CAP_DAYS),
+        "appeal_levels": (1, MAX_APPEAL_LEVELS),
+        "community_check_in_days": (1, FOLLOW_UP_CAP_DAYS),
+    }
+
+    def clean(self):
+        errors = {}
+        for name, (low, high) in self.LIMITS.items():
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:
+                errors[name] = _("Choose a number from %(low)s to %(high)s.") % {
+                    "low": low,
+                    "high": high,
+                }
+        ack, response = self.acknowledgement_window_days, self.response_window_days
+        if ack is not None and response is not None and not 1 <= ack <= response:
+            errors["acknowledgement_window_days"] = _(
+                "The acknowledgement window must be at least 1 day and no longer than the "
+                "response window (%(days)s days)."
+            ) % {"days": response}
+        for name in ("appeal_reviewer_roles", "decider_roles"):
+            roles = getattr(self, name) or []
+            if not roles or set(roles) - set(PROGRAM_ROLE_VALUES):
+                errors[name] = _("Choose one or more of: %(roles)s.") % {
+                    "roles": ", ".join(PROGRAM_ROLE_VALUES)
+                }
+        offered = self.ban_days_by_severity
+        if not isinstance(offered, dict) or set(offered) - set(Severity.values):
+            errors["ban_days_by_severity"] = _(
+                "Give ban lengths as days per severity: low, moderate, high, severe."
+            )
+        else:
+            for severity, days in offered.items():
+                if not isinstance(days, int) or days < 0 or days > (self.max_ban_days or 0):
+                    errors["ban_days_by_severity"] = _(
+                        "The ban offered for “%(severity)s” must be between 0 and the maximum "
+                        "ban of %(max)s days."
+                    ) % {"severity": severity, "max": self.max_ban_days}
+                    break
+        days = self.follow_up_days or []
+        if any(d < 1 or d > FOLLOW_UP_CAP_DAYS for d in days) or list(days) != sorted(set(days)):
+            errors["follow_up_days"] = _(
+                "Give follow-up days in increasing order, each between 1 and %(cap)s."
+            ) % {"cap": FOLLOW_UP_CAP_DAYS}
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,35 @@
+"""Domain errors of the case workflow. Each message says what to do instead; the API returns
+them as 4xx responses (see workflow/api/base.py)."""
+
+from tenants.errors import DomainError, NotPermitted
+
+__all__ = [
+    "AppealWindowClosed",
+    "ConflictOfInterest",
+    "DomainError",
+    "NotPermitted",
+    "StepNotAllowed",
+    "WorkflowError",
+]
+
+
+class WorkflowError(DomainError):
+    """Bad or incomplete input for a step (400)."""
+
+
+class StepNotAllowed(WorkflowError):
+    """The step is not allowed from the case's current state (409)."""
+
+    status_code = 409
+
+
+class ConflictOfInterest(WorkflowError):
+    """A party to the case, or its decider, cannot investigate, decide or review it."""
+
+    status_code = 403
+
+
+class AppealWindowClosed(WorkflowError):
+    def __init__(self, message, *, closed_at, field=None):
+        super().__init__(message, field=field)
+        self.closed_at = closed_at

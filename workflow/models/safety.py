@@ -1,0 +1,136 @@
+"""Immediate safety steps: temporary bans (never permanent, always with a supply access plan)
+and low-level responses recorded without opening the full process."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import BAN_HARD_CAP_DAYS
+from workflow.models.fields import not_empty, one_of, user_field
+
+
+class SupplyAccessPlan(models.TextChoices):
+    OFFSITE_BAGS = "offsite_bags", _("Bags of supplies offsite")
+    OUTREACH = "outreach", _("Outreach brings supplies")
+    ANOTHER_SITE = "another_site", _("Supplies at another site")
+
+
+class Ban(models.Model):
+    """A temporary ban. The end is required and within `max_days` (copied from the policy when
+    imposed), and the row can never exceed the hard cap: a permanent ban cannot be stored."""
+
+    case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="bans")
+    participant = models.ForeignKey(
+        "tenants.Participant", on_delete=models.PROTECT, related_name="bans"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    max_days = models.PositiveSmallIntegerField(_("longest ban the policy allowed"))
+    reason = models.TextField(_("reason"))
+    supply_access_plan = models.CharField(
+        _("supply access plan"), max_length=16, choices=SupplyAccessPlan.choices
+    )
+    supply_access_details = models.TextField(_("how supplies will reach the person"))
+    imposed_by = user_field(_("imposed by"))
+    imposed_at = models.DateTimeField(auto_now_add=True)
+    # While an appeal is open and the policy says so, the ban is not enforced.
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    ended_early_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+    ended_early_reason = models.TextField(_("why it ended early"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="ban_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="ban_within_policy_maximum",
+                condition=Q(
+                    ends_at__lte=ExpressionWrapper(
+                        F("starts_at")
+                        + ExpressionWrapper(
+                            F("max_days") * Value(timedelta(days=1)), output_field=DurationField()
+                        ),
+                        output_field=DateTimeField(),
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="ban_maximum_never_permanent",
+                condition=Q(max_days__gte=1, max_days__lte=BAN_HARD_CAP_DAYS),
+            ),
+            one_of("supply_access_plan", SupplyAccessPlan, "ban_supply_plan_valid"),
+            not_empty("supply_access_details", "ban_supply_details_not_empty"),
+            not_empty("reason", "ban_reason_not_empty"),
+            models.CheckConstraint(
+                name="ban_early_end_has_reason",
+                condition=Q(ended_early_at__isnull=True) | ~Q(ended_early_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Ban of %(who)s until %(end)s") % {"who": self.participant, "end": self.ends_at}
+
+    def clean(self):
+        errors = {}
+        if self.ends_at is None:
+            errors["ends_at"] = _("A ban needs an end date; bans are never permanent.")
+        elif self.starts_at is not None:
+            if self.ends_at <= self.starts_at:
+                errors["ends_at"] = _("The end must be after the start.")
+            elif self.max_days and self.ends_at > self.starts_at + timedelta(days=self.max_days):
+                errors["ends_at"] = _(
+                    "The program's policy allows bans of at most %(days)s days; choose an end "
+                    "on or before %(latest)s."
+                ) % {
+                    "days": self.max_days,
+                    "latest": self.starts_at + timedelta(days=self.max_days),
+                }
+        if not (self.supply_access_details or "").strip():
+            errors["supply_access_details"] = _(
+                "Say how the person will keep getting supplies while banned."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def in_effect(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.starts_at <= now < self.ends_at
+            and self.ended_early_at is None
+            and self.paused_since is None
+        )
+
+
+class LowLevelResponse(models.Model):
+    """“Asked to leave, welcome back tomorrow”: recorded without opening a case. Append-only."""
+
+    participant = models.ForeignKey(
+        "tenants.Participant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="low_level_responses",
+    )
+    occurred_at = models.DateTimeField(_("when"))
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    what_happened = models.TextField(_("what happened"))
+    response = models.TextField(_("what staff did"))
+    welcome_back_on = models.DateField(_("welcome back on"), null=True, blank=True)
+    recorded_by = user_field(_("recorded by"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            not_empty("what_happened", "low_level_what_not_empty"),
+            not_empty("response", "low_level_response_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Low-level response on {self.occurred_at:%Y-%m-%d}"

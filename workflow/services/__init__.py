@@ -1,0 +1,68 @@
+"""Every workflow step, one function each: keyword-only arguments, one transaction, the case
+row locked, the state machine checked (workflow/states.py) and a timeline event written."""
+
+from workflow.services.appeals import appeal_window_closes_at, decide_appeal, file_appeal
+from workflow.services.closing import (
+    close_case,
+    complete_follow_up,
+    resolve_early,
+    waive_follow_up,
+    withdraw_case,
+)
+from workflow.services.decision import (
+    begin_restoration,
+    decide_case,
+    follow_up_schedule,
+    update_action_status,
+)
+from workflow.services.hearing import (
+    record_consent,
+    record_hearing_outcome,
+    schedule_hearing,
+    withdraw_consent,
+)
+from workflow.services.investigation import (
+    add_statement,
+    attach_evidence,
+    record_contributing_factors,
+    start_investigation,
+)
+from workflow.services.notices import acknowledge_case, record_notice_delivery
+from workflow.services.reporting import (
+    add_party,
+    assign_owner,
+    record_low_level_response,
+    report_case,
+)
+from workflow.services.safety import end_ban_early, impose_ban
+
+__all__ = [
+    "acknowledge_case",
+    "add_party",
+    "add_statement",
+    "appeal_window_closes_at",
+    "assign_owner",
+    "attach_evidence",
+    "begin_restoration",
+    "close_case",
+    "complete_follow_up",
+    "decide_appeal",
+    "decide_case",
+    "end_ban_early",
+    "file_appeal",
+    "follow_up_schedule",
+    "impose_ban",
+    "record_consent",
+    "record_contributing_factors",
+    "record_hearing_outcome",
+    "record_low_level_response",
+    "record_notice_delivery",
+    "report_case",
+    "resolve_early",
+    "schedule_hearing",
+    "start_investigation",
+    "update_action_status",
+    "waive_follow_up",
+    "withdraw_case",
+    "withdraw_consent",
+]

@@ -1,0 +1,121 @@
+"""What every step shares: who the actor is, locking the case, checking the state machine,
+validating rows and writing the timeline event, all inside the step's transaction."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import program_role
+from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
+from workflow.models import Case, CaseEvent, CaseParty
+from workflow.models.events import GENESIS_HASH, as_json_value
+from workflow.states import check_step
+
+
+def current_program():
+    return getattr(connection, "tenant", None)
+
+
+def role_of(user):
+    """The user's role in the program whose schema is active, or None."""
+    return program_role(user, current_program())
+
+
+def require_member(user, *, field=None):
+    role = role_of(user)
+    if role is None:
+        raise NotPermitted(_("Only members of this program can do this."), field=field)
+    return role
+
+
+def begin_step(step_name, *, actor, case):
+    """Lock the case row (a second person acting at once waits, then sees the new state) and
+    check the step against the state machine under the case's own policy version."""
+    role = require_member(actor)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy_version")
+        .get(pk=case.pk)
+    )
+    step = check_step(step_name, state=locked.state, role=role, policy=locked.policy_version)
+    return locked, step
+
+
+def move_to(case, step, *, extra_fields=()):
+    """Apply the step's transition (if any) and save; return the state before."""
+    before = case.state
+    if step.to is not None:
+        case.state = step.to
+    case.save(update_fields=["state", "updated_at", *extra_fields])
+    return before
+
+
+def record_event(*, case, actor, action, before=None, after=None):
+    """Append the next hash-linked event to the case's timeline. The caller holds the case lock,
+    so sequence numbers are taken one at a time."""
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    seq = last.seq + 1 if last else 1
+    prev_hash = last.hash if last else GENESIS_HASH
+    event = CaseEvent(
+        case=case,
+        seq=seq,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        before=as_json_value(before or {}),
+        after=as_json_value(after or {}),
+        prev_hash=prev_hash,
+    )
+    event.hash = event.computed_hash()
+    event.save()
+    return event
+
+
+def validate(instance, *, exclude=None):
+    """Run the model's own rules (fields, clean, constraints); report the first problem on the
+    field it concerns, so the API can answer 400 with a per-field message."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise WorkflowError(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def is_party(case, user):
+    return user is not None and CaseParty.objects.filter(case=case, staff_user=user).exists()
+
+
+def ensure_impartial(case, user, *, duty, field):
+    """An investigator, decider or reviewer is never a party to the case."""
+    if is_party(case, user):
+        raise ConflictOfInterest(
+            _(
+                "%(who)s is a party to this case and cannot be its %(duty)s. Choose someone "
+                "who is not involved."
+            )
+            % {"who": user, "duty": duty},
+            field=field,
+        )
+
+
+def party_of(case, party, *, field="party"):
+    """The party, checked to belong to this case."""
+    if party is None or party.case_id != case.pk:
+        raise WorkflowError(_("Choose a party of this case."), field=field)
+    return party
+
+
+def required_text(value, *, field, message):
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message, field=field)
+    return value
+
+
+def not_in_future(value, *, field):
+    if value is not None and value > timezone.now() + timedelta(minutes=5):
+        raise WorkflowError(_("This cannot be in the future."), field=field)
+    return value

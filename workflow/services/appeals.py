@@ -1,0 +1,182 @@
+"""Appeals under the case's policy: filed by a party within the window, reviewed by someone the
+policy allows who neither decided the case nor is a party to it."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from workflow.errors import AppealWindowClosed, ConflictOfInterest, WorkflowError
+from workflow.models import (
+    Appeal,
+    AppealOutcome,
+    Ban,
+    Decision,
+    NoticeKind,
+    RestorationPlan,
+)
+from workflow.services._base import (
+    begin_step,
+    ensure_impartial,
+    move_to,
+    party_of,
+    record_event,
+    required_text,
+)
+from workflow.services.notices import appeal_outcome_notice_text, issue_notices
+from workflow.services.plans import build_plan, plan_summary
+from workflow.services.safety import end_bans
+
+
+def appeal_window_closes_at(case):
+    """When the next appeal must be filed by: the decision's deadline for the first, and the
+    policy's window after the previous appeal's outcome for a further level."""
+    last = case.appeals.order_by("-level").first()
+    if last is None:
+        return Decision.objects.get(case=case).appeal_deadline
+    return last.decided_at + timedelta(days=case.policy_version.appeal_window_days)
+
+
+@transaction.atomic
+def file_appeal(*, actor, case, party, grounds, filed_at=None):
+    case, step = begin_step("file_appeal", actor=actor, case=case)
+    party_of(case, party, field="party")
+    policy = case.policy_version
+    level = case.appeals.count() + 1
+    if level > policy.appeal_levels:
+        raise WorkflowError(
+            _("The program's policy allows %(n)s level(s) of appeal, and they have been used.")
+            % {"n": policy.appeal_levels}
+        )
+    closes_at = appeal_window_closes_at(case)
+    filed_at = filed_at or timezone.now()
+    if filed_at > closes_at:
+        raise AppealWindowClosed(
+            _("The appeal window closed on %(date)s; an appeal can no longer be filed.")
+            % {"date": formats.date_format(timezone.localtime(closes_at), "DATETIME_FORMAT")},
+            closed_at=closes_at,
+        )
+    appeal = Appeal.objects.create(
+        case=case,
+        level=level,
+        filed_by=party,
+        filed_at=filed_at,
+        window_closed_at=closes_at,
+        grounds=required_text(grounds, field="grounds", message=_("Say what the appeal is about.")),
+        recorded_by=actor,
+    )
+    paused = []
+    if policy.pause_ban_during_appeal:
+        running = case.bans.filter(
+            ended_early_at__isnull=True, paused_since__isnull=True, ends_at__gt=filed_at
+        )
+        paused = list(running.values_list("pk", flat=True))
+        running.update(paused_since=filed_at)
+    before = move_to(case, step)
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"state": before},
+        after={
+            "state": case.state,
+            "appeal": appeal.pk,
+            "level": level,
+            "filed_by": party.pk,
+            "window_closed_at": closes_at,
+            "paused_bans": paused,
+        },
+    )
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    *, actor, appeal, outcome, reasons, actions=None, summary="", community_impact=""
+):
+    """Upheld: the plan stands. Modified: a new plan version replaces it (both stay on
+    record). Overturned: the plan is replaced by an empty one and the case's bans end."""
+    case, step = begin_step("decide_appeal", actor=actor, case=appeal.case)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk, case=case)
+    if appeal.decided_at is not None:
+        raise WorkflowError(_("This appeal is already decided."))
+    ensure_impartial(case, actor, duty=_("appeal reviewer"), field="reviewer")
+    if Decision.objects.filter(case=case, decided_by=actor).exists():
+        raise ConflictOfInterest(
+            _(
+                "You decided this case, so you cannot review its appeal. "
+                "Ask another reviewer the policy allows."
+            ),
+            field="reviewer",
+        )
+    if outcome not in AppealOutcome.values:
+        raise WorkflowError(_("Choose upheld, modified or overturned."), field="outcome")
+    reasons = required_text(
+        reasons, field="reasons", message=_("Give the reasons for the appeal outcome.")
+    )
+    if outcome == AppealOutcome.MODIFIED and not actions:
+        raise WorkflowError(_("A modified outcome needs the new plan's actions."), field="actions")
+    if outcome != AppealOutcome.MODIFIED and actions:
+        raise WorkflowError(_("Only a modified outcome comes with a new plan."), field="actions")
+    now = timezone.now()
+    appeal.reviewer, appeal.decided_at = actor, now
+    appeal.outcome, appeal.outcome_reasons = outcome, reasons
+    appeal.save(update_fields=["reviewer", "decided_at", "outcome", "outcome_reasons"])
+    previous = RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
+    ended, plan = [], None
+    if outcome == AppealOutcome.OVERTURNED:
+        ended = end_bans(case=case, reason=str(_("Decision overturned on appeal.")), now=now)
+        plan, _old = build_plan(
+            case=case,
+            actor=actor,
+            actions=[],
+            appeal=appeal,
+            now=now,
+            summary=summary or str(_("Decision overturned on appeal.")),
+        )
+    elif outcome == AppealOutcome.MODIFIED:
+        # Bans that belonged to the replaced plan end; the new plan states its own.
+        old_bans = Ban.objects.filter(pk__in=previous.actions.exclude(ban=None).values("ban"))
+        ended = end_bans(
+            case=case, bans=old_bans, now=now, reason=str(_("Plan replaced on appeal."))
+        )
+        plan, _old = build_plan(
+            case=case,
+            actor=actor,
+            actions=actions,
+            appeal=appeal,
+            now=now,
+            summary=summary,
+            community_impact=community_impact,
+        )
+    resumed = list(
+        case.bans.filter(paused_since__isnull=False, ended_early_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    Ban.objects.filter(pk__in=resumed).update(paused_since=None)
+    notices = issue_notices(
+        case=case,
+        kind=NoticeKind.APPEAL_OUTCOME,
+        text_for=lambda party: appeal_outcome_notice_text(appeal),
+    )
+    before = move_to(case, step)
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"state": before, "plan": getattr(previous, "pk", None)},
+        after={
+            "state": case.state,
+            "appeal": appeal.pk,
+            "outcome": outcome,
+            "reviewer": actor.pk,
+            "reasons": reasons,
+            "ended_bans": ended,
+            "resumed_bans": resumed,
+            "notices": notices,
+            "plan": plan_summary(plan) if plan else None,
+        },
+    )
+    return appeal

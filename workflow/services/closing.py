@@ -1,0 +1,117 @@
+"""Follow-ups, closing a case, and ending it early (withdrawn or resolved early)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.errors import WorkflowError
+from workflow.models import FollowUp, FollowUpStatus
+from workflow.services._base import begin_step, move_to, record_event, required_text
+from workflow.services.safety import end_bans
+
+
+def _pending_follow_up(case, follow_up):
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk, case=case)
+    if follow_up.status != FollowUpStatus.PENDING:
+        raise WorkflowError(
+            _("This follow-up is already %(status)s.")
+            % {"status": follow_up.get_status_display().lower()}
+        )
+    return follow_up
+
+
+@transaction.atomic
+def complete_follow_up(*, actor, follow_up, notes=""):
+    case, step = begin_step("complete_follow_up", actor=actor, case=follow_up.case)
+    follow_up = _pending_follow_up(case, follow_up)
+    follow_up.status, follow_up.done_at, follow_up.done_by = (
+        FollowUpStatus.DONE,
+        timezone.now(),
+        actor,
+    )
+    follow_up.notes = notes or ""
+    follow_up.save(update_fields=["status", "done_at", "done_by", "notes"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"status": "pending"},
+        after={"follow_up": follow_up.pk, "kind": follow_up.kind, "status": "done"},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def waive_follow_up(*, actor, follow_up, reason):
+    case, step = begin_step("waive_follow_up", actor=actor, case=follow_up.case)
+    follow_up = _pending_follow_up(case, follow_up)
+    reason = required_text(reason, field="reason", message=_("Say why this follow-up is waived."))
+    follow_up.status, follow_up.done_at, follow_up.done_by = (
+        FollowUpStatus.WAIVED,
+        timezone.now(),
+        actor,
+    )
+    follow_up.waive_reason = reason
+    follow_up.save(update_fields=["status", "done_at", "done_by", "waive_reason"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"status": "pending"},
+        after={"follow_up": follow_up.pk, "status": "waived", "reason": reason},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def close_case(*, actor, case):
+    """Close once every follow-up is done or waived with a reason."""
+    case, step = begin_step("close_case", actor=actor, case=case)
+    pending = case.follow_ups.filter(status=FollowUpStatus.PENDING).count()
+    if pending:
+        raise WorkflowError(
+            _(
+                "%(n)s follow-up(s) are still pending: complete each, or waive it with a reason, "
+                "before closing."
+            )
+            % {"n": pending}
+        )
+    case.ended_at = timezone.now()
+    before = move_to(case, step, extra_fields=["ended_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"state": before},
+        after={"state": case.state, "ended_at": case.ended_at},
+    )
+    return case
+
+
+def _end_early(step_name, *, actor, case, reason):
+    case, step = begin_step(step_name, actor=actor, case=case)
+    reason = required_text(reason, field="reason", message=_("Give the reason."))
+    now = timezone.now()
+    case.ended_at, case.ending_reason = now, reason
+    if case.responded_at is None:
+        case.responded_at = now
+    ended = end_bans(case=case, reason=reason, now=now)
+    before = move_to(case, step, extra_fields=["ended_at", "ending_reason", "responded_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"state": before},
+        after={"state": case.state, "reason": reason, "ended_bans": ended},
+    )
+    return case
+
+
+@transaction.atomic
+def withdraw_case(*, actor, case, reason):
+    return _end_early("withdraw_case", actor=actor, case=case, reason=reason)
+
+
+@transaction.atomic
+def resolve_early(*, actor, case, reason):
+    return _end_early("resolve_early", actor=actor, case=case, reason=reason)

@@ -1,0 +1,134 @@
+"""Building a restoration plan version: its restorative and community actions, and any
+temporary ban it includes. Used by `decide_case` and by `decide_appeal` (modified plans)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.errors import WorkflowError
+from workflow.models import (
+    ActionKind,
+    PlanOrigin,
+    RestorationPlan,
+    RestorativeAction,
+)
+from workflow.services._base import party_of, require_member, validate
+from workflow.services.safety import build_ban
+
+
+def build_plan(*, case, actor, actions, summary="", community_impact="", appeal=None, now=None):
+    """Supersede the current plan (if any) and add the next version; both stay on record."""
+    now = now or timezone.now()
+    current = RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
+    if current is not None:
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
+    version = (current.version if current else 0) + 1
+    plan = RestorationPlan.objects.create(
+        case=case,
+        version=version,
+        origin=PlanOrigin.APPEAL if appeal else PlanOrigin.DECISION,
+        appeal=appeal,
+        summary=summary or "",
+        community_impact=community_impact or "",
+        created_by=actor,
+        created_at=now,
+    )
+    for index, spec in enumerate(actions or []):
+        try:
+            _build_action(case=case, actor=actor, plan=plan, **spec)
+        except WorkflowError as exc:
+            exc.field = f"actions[{index}].{exc.field}" if exc.field else f"actions[{index}]"
+            raise
+        except TypeError as exc:
+            raise WorkflowError(
+                _("Action %(n)s has an unknown setting.") % {"n": index + 1},
+                field=f"actions[{index}]",
+            ) from exc
+    return plan, current
+
+
+def _build_action(
+    *,
+    case,
+    actor,
+    plan,
+    kind,
+    owner,
+    due_date,
+    description="",
+    for_party=None,
+    restitution_amount=None,
+    restitution_goods="",
+    restitution_tracking="",
+    ban=None,
+):
+    if kind not in ActionKind.values:
+        raise WorkflowError(_("Choose the kind of action."), field="kind")
+    require_member(owner, field="owner")
+    if for_party is not None:
+        party_of(case, for_party, field="for_party")
+    ban_row = None
+    if kind == ActionKind.TEMPORARY_BAN:
+        if for_party is None or for_party.participant_id is None or not ban:
+            raise WorkflowError(
+                _(
+                    "A temporary ban needs the participant it applies to, its length and a "
+                    "supply access plan."
+                ),
+                field="ban",
+            )
+        ban_row = build_ban(
+            case=case,
+            actor=actor,
+            participant=for_party.participant,
+            reason=ban.get("reason") or plan_reason(plan),
+            **_ban_terms(ban),
+        )
+    elif ban:
+        raise WorkflowError(_("Only a temporary ban action has ban terms."), field="ban")
+    if kind == ActionKind.RESTITUTION and restitution_amount is None and not restitution_goods:
+        raise WorkflowError(
+            _("Say what restitution is owed: an amount or goods."), field="restitution_amount"
+        )
+    action = RestorativeAction(
+        plan=plan,
+        kind=kind,
+        owner=owner,
+        due_date=due_date,
+        description=description or "",
+        for_party=for_party,
+        restitution_amount=restitution_amount,
+        restitution_goods=restitution_goods or "",
+        restitution_tracking=restitution_tracking or "",
+        ban=ban_row,
+    )
+    validate(action, exclude=["plan", "owner", "for_party", "ban"])
+    action.save()
+    return action
+
+
+def _ban_terms(ban):
+    allowed = {"days", "ends_at", "starts_at", "supply_access_plan", "supply_access_details"}
+    return {key: value for key, value in ban.items() if key in allowed}
+
+
+def plan_reason(plan):
+    return str(_("Part of restoration plan version %(v)s.") % {"v": plan.version})
+
+
+def plan_summary(plan):
+    return {
+        "plan": plan.pk,
+        "version": plan.version,
+        "origin": plan.origin,
+        "actions": [
+            {
+                "kind": a.kind,
+                "owner": a.owner_id,
+                "due_date": a.due_date,
+                "for_party": a.for_party_id,
+                "ban": a.ban_id,
+            }
+            for a in plan.actions.all()
+        ],
+    }

@@ -1,0 +1,240 @@
+"""Opening a case, its parties and owner, and low-level responses that open no case."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.models import Participant
+from tenants.policy import current_policy
+from workflow.errors import ConflictOfInterest, WorkflowError
+from workflow.models import Case, CaseKind, CaseParty, LowLevelResponse, PartyRole
+from workflow.services._base import (
+    begin_step,
+    not_in_future,
+    record_event,
+    require_member,
+    validate,
+)
+from workflow.states import check_step
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud easily
+
+
+def new_tracking_code():
+    chunk = lambda: "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4))  # noqa: E731
+    return f"{chunk()}-{chunk()}"
+
+
+@transaction.atomic
+def report_case(
+    *,
+    actor,
+    kind,
+    occurred_at,
+    narrative,
+    categories,
+    severity,
+    reported_at=None,
+    location="",
+    community_agreement="",
+    police_called=False,
+    ems_called=False,
+    emergency_services_reason="",
+    parties=(),
+    owner=None,
+    issue_tracking_code=False,
+):
+    """Open a case under the policy in force now. Its acknowledgement and response due dates
+    come from that policy version and never move when the policy changes later.
+
+    `parties`: [{"role": ..., "participant": Participant} or {"role": ..., "staff_user": User}].
+    """
+    role = require_member(actor)
+    policy = current_policy()
+    check_step("report_case", state=None, role=role, policy=policy)
+    reported_at = not_in_future(reported_at or timezone.now(), field="reported_at")
+    if occurred_at is not None and occurred_at > reported_at:
+        raise WorkflowError(
+            _("It cannot have happened after it was reported."), field="occurred_at"
+        )
+    if issue_tracking_code and kind != CaseKind.COMPLAINT:
+        raise WorkflowError(_("Only complaints get a tracking code."), field="kind")
+    case = Case(
+        kind=kind,
+        occurred_at=occurred_at,
+        reported_at=reported_at,
+        location=location or "",
+        narrative=(narrative or "").strip(),
+        categories=sorted(set(categories or [])),
+        severity=severity,
+        community_agreement=community_agreement or "",
+        police_called=police_called,
+        ems_called=ems_called,
+        emergency_services_reason=(emergency_services_reason or "").strip(),
+        policy_version=policy,
+        acknowledgement_due_at=reported_at + timedelta(days=policy.acknowledgement_window_days),
+        response_due_at=reported_at + timedelta(days=policy.response_window_days),
+        owner=owner or actor,
+        reported_by=actor,
+        tracking_code=new_tracking_code() if issue_tracking_code else None,
+    )
+    if not case.narrative:
+        raise WorkflowError(_("Describe what happened."), field="narrative")
+    if not case.categories:
+        raise WorkflowError(_("Choose at least one category."), field="categories")
+    if (police_called or ems_called) and not case.emergency_services_reason:
+        raise WorkflowError(
+            _("Say why police or EMS were called."), field="emergency_services_reason"
+        )
+    validate(case, exclude=["policy_version", "owner", "reported_by"])
+    case.save()
+    record_event(
+        case=case,
+        actor=actor,
+        action="report_case",
+        before={},
+        after={
+            "state": case.state,
+            "kind": kind,
+            "severity": severity,
+            "categories": case.categories,
+            "policy_version": policy.number,
+            "acknowledgement_due_at": case.acknowledgement_due_at,
+            "response_due_at": case.response_due_at,
+            "beyond_recommendation": policy.beyond_recommendation,
+        },
+    )
+    for party in parties:
+        _add_party(case=case, actor=actor, **party)
+    return case
+
+
+def _add_party(*, case, actor, role, participant=None, staff_user=None, represents=None):
+    if role not in PartyRole.values:
+        raise WorkflowError(_("Choose a role for this party."), field="role")
+    if (participant is None) == (staff_user is None):
+        raise WorkflowError(
+            _("Name either a participant or a staff member, not both."), field="participant"
+        )
+    if staff_user is not None:
+        require_member(staff_user, field="staff_user")
+        officials = {
+            "investigator": getattr(_safe(case, "investigation"), "investigator_id", None),
+            "decider": getattr(_safe(case, "decision"), "decided_by_id", None),
+        }
+        if staff_user.pk in officials.values() or case.appeals.filter(reviewer=staff_user).exists():
+            raise ConflictOfInterest(
+                _(
+                    "%(who)s is investigating, deciding or reviewing this case and cannot also "
+                    "be a party."
+                )
+                % {"who": staff_user},
+                field="staff_user",
+            )
+    if (role == PartyRole.REPRESENTATIVE) != (represents is not None):
+        raise WorkflowError(
+            _("A representative speaks for one party: choose whom they represent.")
+            if role == PartyRole.REPRESENTATIVE
+            else _("Only a representative represents someone."),
+            field="represents",
+        )
+    if represents is not None and represents.case_id != case.pk:
+        raise WorkflowError(_("Choose a party of this case."), field="represents")
+    duplicate = CaseParty.objects.filter(case=case, role=role)
+    duplicate = (
+        duplicate.filter(participant=participant)
+        if participant
+        else duplicate.filter(staff_user=staff_user)
+    )
+    if duplicate.exists():
+        raise WorkflowError(_("This person already has this role in the case."), field="role")
+    party = CaseParty.objects.create(
+        case=case, role=role, participant=participant, staff_user=staff_user, represents=represents
+    )
+    record_event(
+        case=case,
+        actor=actor,
+        action="add_party",
+        after={
+            "party": party.pk,
+            "role": role,
+            "participant": getattr(participant, "code", None),
+            "staff_user": getattr(staff_user, "pk", None),
+            "represents": getattr(represents, "pk", None),
+        },
+    )
+    return party
+
+
+def _safe(case, relation):
+    try:
+        return getattr(case, relation)
+    except Exception:  # the one-to-one row does not exist yet
+        return None
+
+
+@transaction.atomic
+def add_party(*, actor, case, role, participant=None, staff_user=None, represents=None):
+    case, _step = begin_step("add_party", actor=actor, case=case)
+    return _add_party(
+        case=case,
+        actor=actor,
+        role=role,
+        participant=participant,
+        staff_user=staff_user,
+        represents=represents,
+    )
+
+
+@transaction.atomic
+def assign_owner(*, actor, case, owner):
+    case, step = begin_step("assign_owner", actor=actor, case=case)
+    require_member(owner, field="owner")
+    before = case.owner_id
+    case.owner = owner
+    case.save(update_fields=["owner", "updated_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"owner": before},
+        after={"owner": owner.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def record_low_level_response(
+    *,
+    actor,
+    what_happened,
+    response="",
+    participant=None,
+    occurred_at=None,
+    location="",
+    welcome_back_on=None,
+):
+    """“Asked to leave, welcome back tomorrow”: kept on record without opening a case."""
+    check_step(
+        "record_low_level_response", state=None, role=require_member(actor), policy=current_policy()
+    )
+    occurred_at = not_in_future(occurred_at or timezone.now(), field="occurred_at")
+    if participant is not None and not isinstance(participant, Participant):
+        raise WorkflowError(_("Choose a participant."), field="participant")
+    record = LowLevelResponse(
+        participant=participant,
+        occurred_at=occurred_at,
+        location=location or "",
+        what_happened=(what_happened or "").strip(),
+        response=(response or "").strip() or str(_("Asked to leave; welcome back tomorrow.")),
+        welcome_back_on=welcome_back_on or (timezone.localdate(occurred_at) + timedelta(days=1)),
+        recorded_by=actor,
+    )
+    if not record.what_happened:
+        raise WorkflowError(_("Say briefly what happened."), field="what_happened")
+    validate(record, exclude=["recorded_by", "participant"])
+    record.save()
+    return record
