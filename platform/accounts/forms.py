@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import program_role
@@ -10,7 +10,8 @@ class SignInForm(AuthenticationForm):
     message as a wrong password, so the form never confirms who has an account."""
 
     username = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     def confirm_login_allowed(self, user):
@@ -18,3 +19,17 @@ class SignInForm(AuthenticationForm):
         program = getattr(self.request, "program", None)
         if program is not None and program_role(user, program) is None:
             raise self.get_invalid_login_error()
+
+
+class ProgramPasswordResetForm(PasswordResetForm):
+    """On a program site, reset links go only to that program's members (the page reads the
+    same either way), so the site never mails an outsider a link that confirms it exists."""
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if self.program is None or program_role(user, self.program) is not None:
+                yield user

@@ -1,6 +1,6 @@
 from django.contrib.auth import views as auth_views
 
-from accounts.forms import SignInForm
+from accounts.forms import ProgramPasswordResetForm, SignInForm
 from organizations.middleware import program_public
 
 
@@ -18,9 +18,13 @@ class SignOutView(auth_views.LogoutView):
 
 @program_public
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ProgramPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "program": getattr(self.request, "program", None)}
 
 
 @program_public

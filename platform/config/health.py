@@ -1,4 +1,5 @@
-"""/healthz: the process answers. /readyz: the database and Redis answer too (503 and why if not)."""
+"""/healthz: the process answers. /readyz: the database and Redis answer too (503 and why if
+not)."""
 
 import redis
 from django.conf import settings
@@ -25,7 +26,9 @@ def readyz(request):
     except Exception as exc:
         problems["database"] = f"unreachable: {type(exc).__name__}"
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
         client.ping()
         client.close()
     except Exception as exc:

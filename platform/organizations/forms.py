@@ -14,7 +14,10 @@ class AddProgramForm(forms.Form):
     slug = forms.CharField(
         label=_("Address"),
         max_length=60,
-        help_text=_("The program's site will be at ADDRESS.%(domain)s. Lowercase letters, digits and hyphens."),
+        help_text=_(
+            "The program's site will be at ADDRESS.%(domain)s. "
+            "Lowercase letters, digits and hyphens."
+        ),
     )
 
     def __init__(self, *args, departments, base_domain, **kwargs):
@@ -39,7 +42,8 @@ class AcceptInvitationForm(forms.Form):
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password_again = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
     )
 
@@ -55,5 +59,7 @@ class AcceptInvitationForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.existing_account and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ; type the same one twice."))
+            self.add_error(
+                "password_again", _("The two passwords differ; type the same one twice.")
+            )
         return data

@@ -2,10 +2,10 @@
 inside that program's schema, open only to that program's members."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import Http404, HttpResponseNotFound
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
@@ -89,17 +89,17 @@ class ProgramAccessMiddleware:
         is_public = getattr(view_func, "program_public", False) or getattr(
             getattr(view_func, "view_class", None), "program_public", False
         )
-        if request.user.is_authenticated and request.program_role is None:
-            if not (is_public and request.resolver_match.url_name in ("logout",)):
-                raise Http404(_("Page not found."))
+        signed_in_outsider = request.user.is_authenticated and request.program_role is None
+        if signed_in_outsider and not (is_public and request.resolver_match.url_name == "logout"):
+            raise Http404(_("Page not found."))
         if not is_public and request.program_role is None:
             return redirect_to_login(request.get_full_path())
-        if program.status == ProgramStatus.SUSPENDED and request.method not in (
-            "GET", "HEAD", "OPTIONS",
+        if (
+            program.status == ProgramStatus.SUSPENDED
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and request.resolver_match.url_name not in self.SAFE_WHILE_SUSPENDED
         ):
-            if request.resolver_match.url_name not in self.SAFE_WHILE_SUSPENDED:
-                return render(
-                    request, "organizations/program_suspended.html", {"program": program},
-                    status=403,
-                )
+            return render(
+                request, "organizations/program_suspended.html", {"program": program}, status=403
+            )
         return None

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -44,11 +44,12 @@ def check_slug_available(slug):
         or Domain.objects.filter(domain__iexact=program_host(slug)).exists()
     )
     if taken:
-        raise OnboardingError(
-            _("The address “%(slug)s” is already taken; choose another.") % {"slug": slug},
-            field="slug",
-        )
+        raise OnboardingError(_taken_message(slug), field="slug")
     return slug
+
+
+def _taken_message(slug):
+    return _("The address “%(slug)s” is already taken; choose another.") % {"slug": slug}
 
 
 @transaction.atomic
@@ -66,6 +67,7 @@ def add_program(*, actor, health_department, name, program_type, slug):
     program = Program(
         name=name,
         slug=slug,
+        schema_name=schema_name_for_slug(slug),
         program_type=program_type,
         health_department=health_department,
         status=ProgramStatus.PROVISIONING,
@@ -76,8 +78,13 @@ def add_program(*, actor, health_department, name, program_type, slug):
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise OnboardingError(messages[0], field=field) from exc
-    program.save()
-    Domain.objects.create(domain=program_host(slug), tenant=program, is_primary=True)
+    try:
+        with transaction.atomic():
+            program.save()
+            Domain.objects.create(domain=program_host(slug), tenant=program, is_primary=True)
+    except IntegrityError as exc:
+        # Someone took the address between our check and our insert.
+        raise OnboardingError(_taken_message(slug), field="slug") from exc
     transaction.on_commit(lambda: enqueue_provisioning(program.pk))
     return program
 
@@ -150,7 +157,9 @@ def _hash_token(token):
 
 
 @transaction.atomic
-def invite_program_member(*, actor, program, email, role=Role.PROGRAM_ADMIN, inviter_is_admin=False):
+def invite_program_member(
+    *, actor, program, email, role=Role.PROGRAM_ADMIN, inviter_is_admin=False
+):
     """Invite someone to a program by email. Health-department admins invite the first admin;
     program admins invite their own staff (inviter_is_admin)."""
     if not inviter_is_admin and not can_manage_department(actor, program.health_department):
@@ -163,7 +172,9 @@ def invite_program_member(*, actor, program, email, role=Role.PROGRAM_ADMIN, inv
         )
     email = (email or "").strip().lower()
     if not email or "@" not in email:
-        raise OnboardingError(_("Enter the email address to send the invitation to."), field="email")
+        raise OnboardingError(
+            _("Enter the email address to send the invitation to."), field="email"
+        )
     if Membership.objects.filter(user__email__iexact=email, program=program).exists():
         raise OnboardingError(
             _("%(email)s is already a member of this program.") % {"email": email}, field="email"
@@ -194,7 +205,9 @@ def invite_program_member(*, actor, program, email, role=Role.PROGRAM_ADMIN, inv
 
 def find_invitation(*, token, program):
     """The invitation behind a link, or OnboardingError saying why it cannot be used."""
-    invitation = Invitation.objects.filter(token_hash=_hash_token(token or ""), program=program).first()
+    invitation = Invitation.objects.filter(
+        token_hash=_hash_token(token or ""), program=program
+    ).first()
     _check_invitation_usable(invitation)
     return invitation
 

@@ -43,6 +43,7 @@ def validate_program_slug(slug: str) -> None:
 def schema_name_for_slug(slug: str) -> str:
     """Hyphens become underscores; the result always matches ^[a-z][a-z0-9_]{2,40}$."""
     name = slug.replace("-", "_")
-    if not re.fullmatch(r"[a-z][a-z0-9_]{2,40}", name) or name.startswith("pg_") or name == "public":
+    valid = re.fullmatch(r"[a-z][a-z0-9_]{2,40}", name)
+    if not valid or name.startswith("pg_") or name == "public":
         raise ValidationError(_("This address cannot be used."), code="invalid")
     return name

@@ -14,7 +14,7 @@ def _tables(schema):
 
 def _applied(schema):
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')  # noqa: S608
         return set(cursor.fetchall())
 
 
