@@ -36,10 +36,12 @@ def make_case(in_a, users, people):
 
     def make(**overrides):
         args = dict(
-            actor=users["a_staff"], kind="incident",
+            actor=users["a_staff"],
+            kind="incident",
             occurred_at=timezone.now() - timedelta(hours=2),
             narrative="Argument at the supply table turned into shoving.",
-            categories=["violence", "supply_or_service_dispute"], severity="moderate",
+            categories=["violence", "supply_or_service_dispute"],
+            severity="moderate",
             location="front room",
             parties=[
                 {"role": PartyRole.HARMED_PERSON, "participant": people["river"]},
@@ -64,20 +66,26 @@ def advance(users):
             if state == "acknowledged":
                 services.acknowledge_case(actor=users["a_staff"], case=case)
             elif state == "investigating":
-                services.start_investigation(actor=users["a_lead"], case=case,
-                                             investigator=users["a_staff2"])
+                services.start_investigation(
+                    actor=users["a_lead"], case=case, investigator=users["a_staff2"]
+                )
             elif state == "hearing":
                 hearing = services.schedule_hearing(
-                    actor=users["a_staff"], case=case,
+                    actor=users["a_staff"],
+                    case=case,
                     scheduled_for=timezone.now() + timedelta(days=1),
                     facilitator=users["a_staff2"],
                 )
-                services.record_hearing_outcome(actor=users["a_staff"], hearing=hearing,
-                                                harmed_person_heard=True)
+                services.record_hearing_outcome(
+                    actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+                )
             elif state == "decided":
-                services.decide_case(actor=users["a_lead"], case=case,
-                                     reasons="Both were heard; repair the shared space.",
-                                     actions=[])
+                services.decide_case(
+                    actor=users["a_lead"],
+                    case=case,
+                    reasons="Both were heard; repair the shared space.",
+                    actions=[],
+                )
             elif state == "restoring":
                 services.begin_restoration(actor=users["a_staff"], case=case)
         return Case.objects.get(pk=case.pk)

@@ -21,14 +21,21 @@ def test_report_sets_due_dates_from_policy(make_case):
     assert case.response_status(now=case.response_due_at - timedelta(hours=3)) == "due_soon"
     assert case.response_status(now=case.response_due_at + timedelta(seconds=1)) == "overdue"
     assert [e.action for e in CaseEvent.objects.filter(case=case)] == [
-        "report_case", "add_party", "add_party"]
+        "report_case",
+        "add_party",
+        "add_party",
+    ]
 
 
 def test_policy_change_does_not_move_open_case_due_dates(make_case, users):
     case = make_case()
     due = (case.acknowledgement_due_at, case.response_due_at)
-    new = change_policy(actor=users["a_admin"], response_window_days=14,
-                        acknowledgement_window_days=5, change_note="Longer windows")
+    new = change_policy(
+        actor=users["a_admin"],
+        response_window_days=14,
+        acknowledgement_window_days=5,
+        change_note="Longer windows",
+    )
     assert new.beyond_recommendation
     case.refresh_from_db()
     assert (case.acknowledgement_due_at, case.response_due_at) == due
@@ -73,17 +80,25 @@ def test_representative_must_represent_a_party(make_case, people, users):
     case = make_case()
     harmed = case.parties.get(role=PartyRole.HARMED_PERSON)
     with pytest.raises(WorkflowError) as err:
-        add_party(actor=users["a_staff"], case=case, role="representative",
-                  participant=people["stone"])
+        add_party(
+            actor=users["a_staff"], case=case, role="representative", participant=people["stone"]
+        )
     assert err.value.field == "represents"
-    rep = add_party(actor=users["a_staff"], case=case, role="representative",
-                    participant=people["stone"], represents=harmed)
+    rep = add_party(
+        actor=users["a_staff"],
+        case=case,
+        role="representative",
+        participant=people["stone"],
+        represents=harmed,
+    )
     assert rep.represents == harmed
 
 
 def test_staff_can_be_a_party_in_staff_conduct_case(make_case, users):
-    case = make_case(categories=["staff_conduct"], parties=[
-        {"role": "person_who_did_harm", "staff_user": users["a_staff2"]}])
+    case = make_case(
+        categories=["staff_conduct"],
+        parties=[{"role": "person_who_did_harm", "staff_user": users["a_staff2"]}],
+    )
     assert case.parties.get().staff_user == users["a_staff2"]
 
 
@@ -91,8 +106,9 @@ def test_low_level_response_opens_no_case(in_a, users, people):
     from workflow.models import Case
     from workflow.services import record_low_level_response
 
-    record = record_low_level_response(actor=users["a_staff"], participant=people["sky"],
-                                       what_happened="Yelling at the door.")
+    record = record_low_level_response(
+        actor=users["a_staff"], participant=people["sky"], what_happened="Yelling at the door."
+    )
     assert record.welcome_back_on == timezone.localdate() + timedelta(days=1)
     assert "welcome back" in record.response
     assert not Case.objects.exists()

@@ -122,8 +122,8 @@ def _add_party(*, case, actor, role, participant=None, staff_user=None, represen
     if staff_user is not None:
         require_member(staff_user, field="staff_user")
         officials = {
-            "investigator": getattr(_safe(case, "investigation"), "investigator_id", None),
-            "decider": getattr(_safe(case, "decision"), "decided_by_id", None),
+            "investigator": getattr(getattr(case, "investigation", None), "investigator_id", None),
+            "decider": getattr(getattr(case, "decision", None), "decided_by_id", None),
         }
         if staff_user.pk in officials.values() or case.appeals.filter(reviewer=staff_user).exists():
             raise ConflictOfInterest(
@@ -167,13 +167,6 @@ def _add_party(*, case, actor, role, participant=None, staff_user=None, represen
         },
     )
     return party
-
-
-def _safe(case, relation):
-    try:
-        return getattr(case, relation)
-    except Exception:  # the one-to-one row does not exist yet
-        return None
 
 
 @transaction.atomic
