@@ -68,9 +68,8 @@ def test_model_rejects_ban_without_end_or_plan(make_case, people):
 def test_case_event_cannot_be_updated_or_deleted(make_case):
     case = make_case()
     event = CaseEvent.objects.filter(case=case).first()
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            CaseEvent.objects.filter(pk=event.pk).update(action="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent.objects.filter(pk=event.pk).update(action="tampered")
     with pytest.raises(DatabaseError):
         raw("DELETE FROM workflow_caseevent WHERE id = %s", [event.pk])
     with pytest.raises((DatabaseError, InternalError)):

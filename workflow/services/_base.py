@@ -25,9 +25,16 @@ def role_of(user):
 
 
 def require_member(user, *, field=None):
+    """The user's role. For the actor, no role is a 403; for someone named in a field (an
+    investigator, an owner), it is bad input."""
     role = role_of(user)
     if role is None:
-        raise NotPermitted(_("Only members of this program can do this."), field=field)
+        if field is not None:
+            raise WorkflowError(
+                _("%(who)s is not a member of this program; choose a member.") % {"who": user},
+                field=field,
+            )
+        raise NotPermitted(_("Only members of this program can do this."))
     return role
 
 

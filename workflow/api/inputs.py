@@ -1,0 +1,238 @@
+"""What each step accepts. These only check types and shapes and turn ids into objects of the
+current program's schema; the rules themselves live in the services."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tenants.models import Participant, Severity
+from workflow.models import (
+    ActionKind,
+    ActionStatus,
+    AppealOutcome,
+    CaseKind,
+    Category,
+    ContributingFactor,
+    DeliveryMethod,
+    NotHeardReason,
+    PartyRole,
+    SupplyAccessPlan,
+)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UserField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return get_user_model().objects.filter(is_active=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ParticipantField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Participant.objects.all()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PartyField(serializers.PrimaryKeyRelatedField):
+    """A party of the case in the URL, and only of that case."""
+
+    def get_queryset(self):
+        return self.context["case"].parties.all()
+
+
+class PartyInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    participant = ParticipantField(required=False, allow_null=True)
+    staff_user = UserField(required=False, allow_null=True)
+
+    def validate(self, data):
+        if bool(data.get("participant")) == bool(data.get("staff_user")):
+            raise serializers.ValidationError(
+                {"participant": _("Name either a participant or a staff member, not both.")}
+            )
+        return data
+
+
+class AddPartyInput(PartyInput):
+    represents = PartyField(required=False, allow_null=True)
+
+
+class ReportCaseInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    occurred_at = serializers.DateTimeField()
+    reported_at = serializers.DateTimeField(required=False)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    narrative = serializers.CharField()
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), min_length=1
+    )
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    community_agreement = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    police_called = serializers.BooleanField(required=False, default=False)
+    ems_called = serializers.BooleanField(required=False, default=False)
+    emergency_services_reason = serializers.CharField(required=False, allow_blank=True)
+    parties = PartyInput(many=True, required=False)
+    owner = UserField(required=False, allow_null=True)
+    issue_tracking_code = serializers.BooleanField(required=False, default=False)
+
+
+class OwnerInput(serializers.Serializer):
+    owner = UserField()
+
+
+class BanTermsInput(serializers.Serializer):
+    days = serializers.IntegerField(required=False, min_value=1)
+    ends_at = serializers.DateTimeField(required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices)
+    supply_access_details = serializers.CharField()
+
+
+class ImposeBanInput(BanTermsInput):
+    participant = ParticipantField()
+    reason = serializers.CharField()
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NoticeDeliveryInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    delivered_at = serializers.DateTimeField(required=False)
+
+
+class InvestigationInput(serializers.Serializer):
+    investigator = UserField()
+
+
+class StatementInput(serializers.Serializer):
+    content = serializers.CharField()
+    party = PartyField(required=False, allow_null=True)
+    given_at = serializers.DateTimeField(required=False)
+
+
+class EvidenceInput(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class FactorsInput(serializers.Serializer):
+    factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContributingFactor.choices)
+    )
+    other_factor = serializers.CharField(required=False, allow_blank=True)
+    context_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class HearingInput(serializers.Serializer):
+    scheduled_for = serializers.DateTimeField()
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    facilitator = UserField(required=False, allow_null=True)
+    attendees = PartyField(many=True, required=False)
+    panelists = ParticipantField(many=True, required=False)
+
+
+class HearingOutcomeInput(serializers.Serializer):
+    harmed_person_heard = serializers.BooleanField()
+    not_heard_reason = serializers.ChoiceField(
+        choices=NotHeardReason.choices, required=False, allow_blank=True
+    )
+    held_at = serializers.DateTimeField(required=False)
+    outcome_notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ConsentInput(serializers.Serializer):
+    party = PartyField()
+    given_at = serializers.DateTimeField(required=False)
+
+
+class WithdrawConsentInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActionInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ActionKind.choices)
+    owner = UserField()
+    due_date = serializers.DateField()
+    description = serializers.CharField(required=False, allow_blank=True)
+    for_party = PartyField(required=False, allow_null=True)
+    restitution_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True
+    )
+    restitution_goods = serializers.CharField(required=False, allow_blank=True)
+    restitution_tracking = serializers.CharField(required=False, allow_blank=True)
+    ban = BanTermsInput(required=False, allow_null=True)
+
+
+class PlanInput(serializers.Serializer):
+    actions = ActionInput(many=True, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    community_impact = serializers.CharField(required=False, allow_blank=True)
+
+
+class DecisionInput(PlanInput):
+    reasons = serializers.CharField()
+    harmed_person_heard = serializers.BooleanField(required=False, allow_null=True, default=None)
+    not_heard_reason = serializers.ChoiceField(
+        choices=NotHeardReason.choices, required=False, allow_blank=True
+    )
+    contributing_factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContributingFactor.choices),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+
+
+class AppealInput(serializers.Serializer):
+    party = PartyField()
+    grounds = serializers.CharField()
+
+
+class AppealDecisionInput(PlanInput):
+    outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
+    reasons = serializers.CharField()
+
+
+class ActionStatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class FollowUpDoneInput(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ParticipantInput(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    alias = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    advisory_board_member = serializers.BooleanField(required=False, default=False)
+
+
+class PolicyChangeInput(serializers.Serializer):
+    change_note = serializers.CharField(required=False, allow_blank=True)
+    response_window_days = serializers.IntegerField(required=False)
+    acknowledgement_window_days = serializers.IntegerField(required=False)
+    max_ban_days = serializers.IntegerField(required=False)
+    ban_days_by_severity = serializers.DictField(child=serializers.IntegerField(), required=False)
+    appeal_window_days = serializers.IntegerField(required=False)
+    appeal_reviewer_roles = serializers.ListField(child=serializers.CharField(), required=False)
+    decider_roles = serializers.ListField(child=serializers.CharField(), required=False)
+    appeal_levels = serializers.IntegerField(required=False)
+    pause_ban_during_appeal = serializers.BooleanField(required=False)
+    follow_up_days = serializers.ListField(child=serializers.IntegerField(), required=False)
+    community_check_in_days = serializers.IntegerField(required=False)
+    facilitator_required = serializers.BooleanField(required=False)
+    advisory_board_on_panels = serializers.BooleanField(required=False)
+
+
+class LowLevelResponseInput(serializers.Serializer):
+    what_happened = serializers.CharField()
+    response = serializers.CharField(required=False, allow_blank=True)
+    participant = ParticipantField(required=False, allow_null=True)
+    occurred_at = serializers.DateTimeField(required=False)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    welcome_back_on = serializers.DateField(required=False, allow_null=True)
