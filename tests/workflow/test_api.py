@@ -405,3 +405,23 @@ def test_schema_generates(api):
     response = api("a_staff").get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/cases/{id}/decision/" in response.content
+
+
+def test_evidence_is_stored_per_program_and_served_to_members_only(
+    api, participants, client_for, program_b, world, in_program, program_a
+):
+    from workflow.models import EvidenceFile
+
+    staff, lead = api("a_staff"), api("a_lead")
+    case = report(staff, participants)
+    base = f"/api/cases/{case['id']}"
+    post(staff, f"{base}/acknowledge/")
+    post(lead, f"{base}/investigation/", {"investigator": world.users["a_staff2"].pk})
+    upload = SimpleUploadedFile("note.txt", b"evidence", "text/plain")
+    evidence = staff.post(f"{base}/evidence/", {"file": upload}).json()["evidence"][0]
+    with in_program(program_a):
+        stored = EvidenceFile.objects.get(pk=evidence["id"])
+        assert stored.file.name == f"programs/{program_a.schema_name}/evidence/{stored.pk}"
+    outsider = client_for(program_a, world.users["b_staff"])
+    assert outsider.get(evidence["download_url"]).status_code == 404
+    assert client_for(program_a, None).get(evidence["download_url"]).status_code == 302

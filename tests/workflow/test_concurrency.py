@@ -1,0 +1,132 @@
+"""Two staff deciding the same case at once: one decision wins, the other is told why.
+
+This needs committed data seen by two real connections. The per-test transaction would hide
+it, so every step here runs in its own thread (its own connection, autocommit), and the test
+removes exactly what it created from program A's schema afterwards; the session's world in
+the public schema is untouched."""
+
+import threading
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from workflow.errors import StepNotAllowed
+
+
+def run_in_thread(program, fn, *, barrier=None):
+    """Run fn() on a fresh connection inside the program's schema; return or raise its
+    result."""
+    database = connection.settings_dict["NAME"]
+    result = {}
+
+    def target():
+        connection.settings_dict["NAME"] = database  # the test database, like the caller
+        try:
+            with tenant_context(program):
+                if barrier is not None:
+                    barrier.wait(timeout=10)
+                result["value"] = fn()
+        except Exception as exc:  # handed back to the caller
+            result["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, result
+
+
+def wait(thread, result):
+    thread.join(timeout=30)
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def _create_decidable_case(users):
+    from tenants.models import Participant, PolicyVersion
+    from workflow import services
+
+    had_policy = set(PolicyVersion.objects.values_list("pk", flat=True))
+    harmed = Participant.objects.create(code="CONC-1")
+    other = Participant.objects.create(code="CONC-2")
+    case = services.report_case(
+        actor=users["a_staff"],
+        kind="incident",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        narrative="Pushing",
+        categories=["violence"],
+        severity="low",
+        parties=[
+            {"role": "harmed_person", "participant": harmed},
+            {"role": "person_who_did_harm", "participant": other},
+        ],
+    )
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    services.start_investigation(actor=users["a_lead"], case=case, investigator=users["a_staff2"])
+    new_policies = set(PolicyVersion.objects.values_list("pk", flat=True)) - had_policy
+    return case, [harmed.pk, other.pk], sorted(new_policies)
+
+
+def _cleanup(case_id, participant_ids, policy_ids):
+    from tenants.models import Participant, PolicyVersion
+    from workflow.models import Case
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending FK checks
+        cursor.execute("ALTER TABLE workflow_caseevent DISABLE TRIGGER caseevent_append_only")
+        cursor.execute(
+            "ALTER TABLE tenants_policyversion DISABLE TRIGGER policyversion_append_only"
+        )
+        Case.objects.filter(pk=case_id).delete()
+        Participant.objects.filter(pk__in=participant_ids).delete()
+        PolicyVersion.objects.filter(pk__in=policy_ids).delete()
+        cursor.execute("ALTER TABLE workflow_caseevent ENABLE TRIGGER caseevent_append_only")
+        cursor.execute("ALTER TABLE tenants_policyversion ENABLE TRIGGER policyversion_append_only")
+
+
+def test_concurrent_decisions_leave_one(db, world):
+    from workflow import services
+    from workflow.models import CaseEvent, Decision
+
+    program, users = world.programs["a"], world.users
+    case, participant_ids, policy_ids = wait(
+        *run_in_thread(program, lambda: _create_decidable_case(users))
+    )
+    try:
+        barrier = threading.Barrier(2)
+        runs = {
+            key: run_in_thread(
+                program,
+                lambda key=key: services.decide_case(
+                    actor=users[key],
+                    case=case,
+                    reasons=f"Decided by {key}",
+                    harmed_person_heard=True,
+                ),
+                barrier=barrier,
+            )
+            for key in ("a_lead", "a_admin")
+        }
+        outcomes = {}
+        for key, (thread, result) in runs.items():
+            try:
+                outcomes[key] = wait(thread, result)
+            except StepNotAllowed as exc:
+                outcomes[key] = exc
+        winners = [v for v in outcomes.values() if isinstance(v, Decision)]
+        losers = [v for v in outcomes.values() if isinstance(v, StepNotAllowed)]
+        assert len(winners) == 1 and len(losers) == 1, outcomes
+        assert "Decided" in losers[0].message
+
+        def count():
+            return (
+                Decision.objects.filter(case_id=case.pk).count(),
+                CaseEvent.objects.filter(case_id=case.pk, action="decide_case").count(),
+            )
+
+        assert wait(*run_in_thread(program, count)) == (1, 1)
+    finally:
+        wait(*run_in_thread(program, lambda: _cleanup(case.pk, participant_ids, policy_ids)))
