@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format bench audit migrate install lock clean-data browsers
+.PHONY: run test lint format bench audit migrate install lock browsers
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py runall
 
-## The whole test suite against real PostgreSQL and Redis.
-test: $(STAMP)
+## The whole test suite against real PostgreSQL and Redis, and real Chromium for the pages.
+test: $(STAMP) browsers
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Browser tests drive Debian's Chromium (Playwright's own download cannot work here).
+browsers:
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { \
+		echo "Installing Debian's chromium package for the browser tests..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null \
+		|| { $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+		$$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -63,11 +63,29 @@ _WORLD = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Always create the test database, even when no collected test asks for `db` (pytest-django
+    would then skip it, and session set-up would run on the development database)."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
+        )
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test_"), f"refusing to build test data in database {name!r}"
         call_command("migrate_all", verbosity=0, interactive=False)
         _WORLD["world"] = _build_world()
     yield
+    with django_db_blocker.unblock():
+        # Worker and live-server threads may still hold connections; the database must go.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(scope="session")
@@ -95,14 +113,31 @@ def host_of(program):
     return f"{program.slug}.localhost"
 
 
+def verify_second_factor(client, user):
+    """Mark the client's session as having passed two-factor sign-in (a confirmed TOTP device
+    is created for the user if they have none), as if they had entered a valid code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for():
-    """client_for(program_or_None, user_or_None): a browser-like client on that site."""
+    """client_for(program_or_None, user_or_None, verified=True): a browser-like client on that
+    site, signed in (and past two-factor sign-in unless verified=False)."""
 
-    def make(program=None, user=None):
+    def make(program=None, user=None, verified=True):
         client = Client(HTTP_HOST=host_of(program) if program else "localhost")
         if user is not None:
             client.force_login(user)
+            if verified:
+                verify_second_factor(client, user)
         return client
 
     return make

@@ -33,8 +33,8 @@ def build_broker(url=None, namespace=None):
         Pipelines(),
         Retries(max_retries=8, min_backoff=2_000, max_backoff=10 * 60 * 1000),
         CurrentMessage(),
-        ProgramSchemaMiddleware(),
         CloseDatabaseConnections(),
+        ProgramSchemaMiddleware(),
     ]
     return RedisBroker(
         url=url or settings.REDIS_URL,

@@ -59,10 +59,8 @@ def ensure_redis_url() -> str:
     url = os.environ.get("REDIS_URL")
     if url:
         return url
-    if port_answers("127.0.0.1", 6379):
-        url = "redis://127.0.0.1:6379/0"
-    else:
-        url = _start_embedded_redis()
+    local = port_answers("127.0.0.1", 6379)
+    url = "redis://127.0.0.1:6379/0" if local else _start_embedded_redis()
     os.environ["REDIS_URL"] = url
     return url
 

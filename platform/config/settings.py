@@ -12,7 +12,7 @@ import environ
 from config import services
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-env = environ.Env()
+env = environ.FileAwareEnv()
 env.smart_cast = False
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
@@ -23,7 +23,9 @@ PORT = env.int("PORT", default=8000)
 PLATFORM_HOSTS = env.list(
     "PLATFORM_HOSTS", default=[BASE_DOMAIN, "127.0.0.1", "testserver", "www." + BASE_DOMAIN]
 )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, "." + BASE_DOMAIN, "127.0.0.1", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, "." + BASE_DOMAIN, "127.0.0.1", "testserver"]
+)
 SITE_SCHEME = env.str("SITE_SCHEME", default="http")
 # The port appended to program addresses in links and emails (empty behind a proxy on 80/443).
 PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT) if DEBUG else "")
@@ -44,6 +46,8 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 TENANT_APPS = [
     "tenants",
@@ -68,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "organizations.middleware.ProgramAccessMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,7 +142,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -168,7 +177,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(services.DATA_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -1,13 +1,20 @@
-"""Test settings: the same services as development (found or started), isolated by name."""
+"""Test settings: the same services as development (found or started), isolated by name.
+
+Names carry the checkout and the process id, so two test runs at once (two clones, or a
+developer and CI on one machine) never share a database, a queue or a cache key.
+"""
+
+import os
 
 from config import services
 from config.settings import *  # noqa: F403
-from config.settings import CACHES
+from config.settings import CACHES, DATABASES
 
-_suffix = services.checkout_suffix()
-DRAMATIQ_NAMESPACE = f"harmrepair-test-{_suffix}"
-CACHES["default"]["KEY_PREFIX"] = f"harmrepair-test-{_suffix}"
+_run = f"{services.checkout_suffix()}_{os.getpid()}"
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
+DRAMATIQ_NAMESPACE = f"harmrepair-test-{_run}"
+CACHES["default"]["KEY_PREFIX"] = f"harmrepair-test-{_run}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 stays the production hasher (see tests/platform/test_settings.py); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = str(services.DATA_DIR / f"test-media-{_suffix}")
+MEDIA_ROOT = str(services.DATA_DIR / f"test-media-{_run}")

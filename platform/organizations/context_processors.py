@@ -1,5 +1,11 @@
+from accounts.models import Role
+
+
 def current_program(request):
+    """The program whose site this is (None on the platform site) and the viewer's role in it."""
+    role = getattr(request, "program_role", None)
     return {
-        "program": getattr(request, "program", None),
-        "program_role": getattr(request, "program_role", None),
+        "site_program": getattr(request, "program", None),
+        "site_role": role,
+        "site_role_label": Role(role).label if role else "",
     }
