@@ -46,7 +46,7 @@ def run(rounds=5):
         drop(program)
 
     clone, migrate = median(clone_times), median(migrate_times)
-    print("Provisioning a program (median of %d rounds each)" % rounds)
+    print(f"Provisioning a program (median of {rounds} rounds each)")
     print(f"  clone template schema : {clone * 1000:8.1f} ms")
     print(f"  run every migration   : {migrate * 1000:8.1f} ms")
     print(f"  clone / migrate ratio : {clone / migrate:8.2f}  (target: clone < 2 s and <= 0.20)")

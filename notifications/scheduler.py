@@ -28,8 +28,9 @@ def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
 
     cutoff = timezone.now() - older_than
     stalled = list(
-        Program.objects.filter(status=ProgramStatus.PROVISIONING, created_at__lt=cutoff)
-        .values_list("pk", flat=True)[:100]
+        Program.objects.filter(
+            status=ProgramStatus.PROVISIONING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:100]
     )
     for program_id in stalled:
         enqueue_provisioning(program_id)

@@ -33,7 +33,9 @@ def _build_world():
         world.departments[key] = department
     for key, slug, dept in (("a", "prog-a", "d1"), ("b", "prog-b", "d2")):
         program = Program.objects.create(
-            name=f"Program {key.upper()}", slug=slug, program_type=ProgramType.DROP_IN,
+            name=f"Program {key.upper()}",
+            slug=slug,
+            program_type=ProgramType.DROP_IN,
             health_department=world.departments[dept],
         )
         Domain.objects.create(domain=program_host(slug), tenant=program)

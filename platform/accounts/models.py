@@ -67,15 +67,24 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     provider = models.ForeignKey(
-        "organizations.TAProvider", null=True, blank=True, on_delete=models.CASCADE,
+        "organizations.TAProvider",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     health_department = models.ForeignKey(
-        "organizations.HealthDepartment", null=True, blank=True, on_delete=models.CASCADE,
+        "organizations.HealthDepartment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     program = models.ForeignKey(
-        "organizations.Program", null=True, blank=True, on_delete=models.CASCADE,
+        "organizations.Program",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,24 +94,42 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role=Role.PLATFORM_OPERATOR, provider__isnull=True,
-                      health_department__isnull=True, program__isnull=True)
-                    | Q(role=Role.TA_STAFF, provider__isnull=False,
-                        health_department__isnull=True, program__isnull=True)
-                    | Q(role=Role.HEALTH_DEPARTMENT_ADMIN, provider__isnull=True,
-                        health_department__isnull=False, program__isnull=True)
-                    | Q(role__in=PROGRAM_ROLES, provider__isnull=True,
-                        health_department__isnull=True, program__isnull=False)
+                    Q(
+                        role=Role.PLATFORM_OPERATOR,
+                        provider__isnull=True,
+                        health_department__isnull=True,
+                        program__isnull=True,
+                    )
+                    | Q(
+                        role=Role.TA_STAFF,
+                        provider__isnull=False,
+                        health_department__isnull=True,
+                        program__isnull=True,
+                    )
+                    | Q(
+                        role=Role.HEALTH_DEPARTMENT_ADMIN,
+                        provider__isnull=True,
+                        health_department__isnull=False,
+                        program__isnull=True,
+                    )
+                    | Q(
+                        role__in=PROGRAM_ROLES,
+                        provider__isnull=True,
+                        health_department__isnull=True,
+                        program__isnull=False,
+                    )
                 ),
             ),
             # One role per person per program; platform/provider/department roles are unique too.
             models.UniqueConstraint(
-                fields=["user", "program"], condition=Q(program__isnull=False),
+                fields=["user", "program"],
+                condition=Q(program__isnull=False),
                 name="one_role_per_program",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "provider", "health_department"],
-                condition=Q(program__isnull=True), nulls_distinct=False,
+                condition=Q(program__isnull=True),
+                nulls_distinct=False,
                 name="unique_platform_membership",
             ),
         ]

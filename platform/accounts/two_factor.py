@@ -32,10 +32,14 @@ EXEMPT_URL_NAMES = {"otp_setup", "otp_verify", "logout"}
 EXEMPT_PREFIXES = ("/static/", "/healthz", "/readyz")
 
 
+CODE_MISMATCH = _("That code did not match. Enter the current code shown in the app.")
+
+
 def requires_two_factor(user):
-    return user.is_superuser or Membership.objects.filter(
-        user=user, role__in=ROLES_REQUIRING_TWO_FACTOR
-    ).exists()
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_TWO_FACTOR).exists()
+    )
 
 
 def confirmed_devices(user):
@@ -106,7 +110,7 @@ def setup_two_factor(request):
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code did not match. Enter the current code shown in the app."))
+        form.add_error("token", CODE_MISMATCH)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
@@ -130,7 +134,7 @@ def verify_two_factor(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code did not match. Enter the current code shown in the app."))
+        form.add_error("token", CODE_MISMATCH)
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
     )

@@ -2,7 +2,7 @@
 
 import importlib
 
-ACTOR_MODULES = ["organizations.tasks"]
+ACTOR_MODULES = ["organizations.tasks", "notifications.tasks", "summaries.tasks"]
 
 
 def import_actor_modules():

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz, readyz
 from organizations import views
@@ -13,6 +14,14 @@ urlpatterns = [
     path("programs/<int:program_id>/status/", views.program_status, name="program_status"),
     path("programs/<int:program_id>/retry/", views.retry_program, name="retry_program"),
     path("programs/<int:program_id>/invite/", views.invite_member, name="invite_member"),
+    path("summaries/", include("summaries.urls")),
+    path("api/ta/", include("summaries.api_urls")),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="config.urls_platform"),
+        name="api_schema",
+    ),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

@@ -12,8 +12,15 @@ urlpatterns = [
     path("invitations/<str:token>/", accept_invitation, name="accept_invitation"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("", include("workflow.web_urls")),
+    path("", include("tenants.web_urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("workflow.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="config.urls_program"),
+        name="api_schema",
+    ),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("accounts.urls")),
 ]

@@ -30,8 +30,10 @@ def load_demo_data():
         )
         department.providers.add(provider)
         program = Program.objects.create(
-            name="Eastside Drop-in", slug=DEMO_PROGRAM_SLUG,
-            program_type=ProgramType.DROP_IN, health_department=department,
+            name="Eastside Drop-in",
+            slug=DEMO_PROGRAM_SLUG,
+            program_type=ProgramType.DROP_IN,
+            health_department=department,
         )
         Domain.objects.create(domain=program_host(DEMO_PROGRAM_SLUG), tenant=program)
         scope = {
@@ -42,7 +44,8 @@ def load_demo_data():
         }
         for email, role, kind in DEMO_USERS:
             user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD,
+                email=email,
+                password=DEMO_PASSWORD,
                 is_staff=role == Role.PLATFORM_OPERATOR,
                 is_superuser=role == Role.PLATFORM_OPERATOR,
             )

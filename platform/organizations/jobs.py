@@ -51,7 +51,9 @@ class ProgramSchemaMiddleware(dramatiq.Middleware):
         if program is None:
             logger.error(
                 "Refused %s (%s): it needs a program schema and carries %r.",
-                message.actor_name, message.message_id, schema,
+                message.actor_name,
+                message.message_id,
+                schema,
             )
             message.fail()
             raise SkipMessage(f"no program schema for {message.actor_name}")

@@ -118,8 +118,9 @@ def provision_program(*, program_id):
             program.failure_reason = ""
             program.ready_at = timezone.now()
             program.provisioning_attempts += 1
-            program.save(update_fields=["status", "failure_reason", "ready_at",
-                                        "provisioning_attempts"])
+            program.save(
+                update_fields=["status", "failure_reason", "ready_at", "provisioning_attempts"]
+            )
             return program
     except Exception as exc:
         connection.set_schema_to_public()
@@ -251,9 +252,7 @@ def accept_invitation(*, token, program, password, full_name=""):
         raise OnboardingError(
             _("You already have an account: enter its password to accept."), field="password"
         )
-    Membership.objects.get_or_create(
-        user=user, program=program, defaults={"role": invitation.role}
-    )
+    Membership.objects.get_or_create(user=user, program=program, defaults={"role": invitation.role})
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

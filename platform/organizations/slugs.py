@@ -8,10 +8,34 @@ from django.utils.translation import gettext_lazy as _
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
     {
-        "admin", "api", "app", "assets", "auth", "cdn", "dashboard", "default", "docs", "help",
-        "information_schema", "localhost", "login", "mail", "media", "platform", "postgres",
-        "program-template", "public", "root", "smtp", "static", "status", "support", "system",
-        "template", "test", "www",
+        "admin",
+        "api",
+        "app",
+        "assets",
+        "auth",
+        "cdn",
+        "dashboard",
+        "default",
+        "docs",
+        "help",
+        "information_schema",
+        "localhost",
+        "login",
+        "mail",
+        "media",
+        "platform",
+        "postgres",
+        "program-template",
+        "public",
+        "root",
+        "smtp",
+        "static",
+        "status",
+        "support",
+        "system",
+        "template",
+        "test",
+        "www",
     }
 )
 

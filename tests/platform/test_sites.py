@@ -44,7 +44,13 @@ def test_platform_host_serves_platform_urls(db, world, client_for):
         assert model in admin_page.text.lower()
     # Program-site URLs do not exist on the platform.
     assert anonymous.get("/invitations/some-token/").status_code == 404
-    assert anonymous.get("/api/schema/").status_code == 404
+    assert anonymous.get("/api/cases/").status_code == 404
+    # The platform's own API description (the TA API) is for signed-in users only, and it
+    # describes no program endpoint.
+    assert anonymous.get("/api/schema/").status_code in (401, 403)
+    schema = client_for(None, world.users["ta_x"]).get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    assert "/api/cases/" not in schema.text
 
 
 def test_platform_host_with_a_port(db, world):

@@ -36,7 +36,14 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", f"0.0.0.0:{port}"],
             "worker": [
-                python, "-m", "dramatiq", "--processes", "1", "--threads", "4", "config.worker",
+                python,
+                "-m",
+                "dramatiq",
+                "--processes",
+                "1",
+                "--threads",
+                "4",
+                "config.worker",
             ],
             "scheduler": [python, "manage.py", "run_scheduler"],
         }

@@ -1,0 +1,3 @@
+"""In-app notifications on program sites."""
+
+urlpatterns = []

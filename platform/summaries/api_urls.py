@@ -1,0 +1,3 @@
+"""The TA summaries API under /api/ta/ (platform host)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Anonymized per-program aggregates (public schema). Only aggregates ever leave a program."""

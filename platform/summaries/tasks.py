@@ -1,0 +1,1 @@
+import config.broker  # noqa: F401  (the broker must exist before actors are declared)

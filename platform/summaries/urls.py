@@ -1,0 +1,3 @@
+"""Read-only summary pages for TA staff and health-department admins (platform host)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff pages for the case workflow (program sites)."""
+
+urlpatterns = []
