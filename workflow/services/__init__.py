@@ -31,6 +31,7 @@ from workflow.services.notices import acknowledge_case, record_notice_delivery
 from workflow.services.reporting import (
     add_party,
     assign_owner,
+    file_complaint,
     record_low_level_response,
     report_case,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "decide_case",
     "end_ban_early",
     "file_appeal",
+    "file_complaint",
     "follow_up_schedule",
     "impose_ban",
     "record_consent",

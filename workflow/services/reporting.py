@@ -3,14 +3,16 @@
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.models import Participant
+from tenants.models import Participant, Severity
 from tenants.policy import current_policy
 from workflow.errors import ConflictOfInterest, WorkflowError
-from workflow.models import Case, CaseKind, CaseParty, LowLevelResponse, PartyRole
+from workflow.models import Case, CaseKind, CaseParty, Category, LowLevelResponse, PartyRole
 from workflow.services._base import (
     begin_step,
     not_in_future,
@@ -26,6 +28,123 @@ TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read alou
 def new_tracking_code():
     chunk = lambda: "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4))  # noqa: E731
     return f"{chunk()}-{chunk()}"
+
+
+class FilerContact(models.TextChoices):
+    """How a participant who filed a complaint would like to hear back, if at all."""
+
+    NONE = "none", _("No contact: I will check the status with my tracking code")
+    IN_PERSON = "in_person", _("In person, at the site")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+
+
+def _public_tracking_code():
+    code = new_tracking_code()
+    while Case.objects.filter(tracking_code=code).exists():  # 32^8 codes: practically never
+        code = new_tracking_code()
+    return code
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    what_happened,
+    occurred_at,
+    when_described="",
+    location="",
+    who_was_involved="",
+    categories=(),
+    filer_name="",
+    contact_method=FilerContact.NONE,
+    contact_detail="",
+):
+    """A participant files a complaint on the program's public page, without signing in.
+
+    The one step open to anyone: there is no actor and no role to check (the public page limits
+    how often one address may file). The filer's words go into the narrative, labelled, so staff
+    read everything in one place; nothing is matched against participants, so filing never
+    reveals whether someone is known to the program. Severity is a neutral placeholder until staff
+    assess it (the event says so). Returns the case; `case.tracking_code` is for the filer.
+    """
+    what_happened = (what_happened or "").strip()
+    if not what_happened:
+        raise WorkflowError(_("Tell us what happened, in your own words."), field="what_happened")
+    if contact_method not in FilerContact.values:
+        raise WorkflowError(_("Choose how you would like to be contacted."), field="contact_method")
+    contact_detail = (contact_detail or "").strip()
+    if contact_method in (FilerContact.TEXT, FilerContact.EMAIL) and not contact_detail:
+        raise WorkflowError(
+            _("Give the phone number or email address to reach you, or choose no contact."),
+            field="contact_detail",
+        )
+    if contact_method == FilerContact.EMAIL:
+        try:
+            validate_email(contact_detail)
+        except ValidationError:
+            raise WorkflowError(
+                _("This does not look like an email address; check it, or choose another way."),
+                field="contact_detail",
+            ) from None
+    if contact_method == FilerContact.TEXT and sum(c.isdigit() for c in contact_detail) < 7:
+        raise WorkflowError(
+            _("Give a phone number that can receive text messages."), field="contact_detail"
+        )
+    if contact_method in (FilerContact.NONE, FilerContact.IN_PERSON):
+        contact_detail = ""
+    now = timezone.now()
+    occurred_at = not_in_future(occurred_at, field="occurred_at")
+    if occurred_at is None or occurred_at > now:
+        occurred_at = now
+    policy = current_policy()
+    filer_name = (filer_name or "").strip()
+    sections = [what_happened]
+    labelled = [
+        (_("When (in the filer's words)"), when_described),
+        (_("Who was involved (in the filer's words)"), who_was_involved),
+        (_("Filed by"), filer_name or _("Anonymous")),
+        (
+            _("Contact"),
+            FilerContact(contact_method).label + (f": {contact_detail}" if contact_detail else ""),
+        ),
+    ]
+    sections += [f"{label}: {(value or '').strip()}" for label, value in labelled if value]
+    case = Case(
+        kind=CaseKind.COMPLAINT,
+        occurred_at=occurred_at,
+        reported_at=now,
+        location=(location or "").strip()[:200],
+        narrative="\n\n".join(str(section) for section in sections),
+        categories=sorted(set(categories or [])) or [Category.OTHER],
+        severity=Severity.MODERATE,
+        policy_version=policy,
+        acknowledgement_due_at=now + timedelta(days=policy.acknowledgement_window_days),
+        response_due_at=now + timedelta(days=policy.response_window_days),
+        owner=None,
+        reported_by=None,
+        tracking_code=_public_tracking_code(),
+    )
+    validate(case, exclude=["policy_version", "owner", "reported_by"])
+    case.save()
+    record_event(
+        case=case,
+        actor=None,
+        action="file_complaint",
+        after={
+            "state": case.state,
+            "kind": case.kind,
+            "filed_by": "participant",
+            "anonymous": not filer_name,
+            "contact_method": contact_method,
+            "categories": case.categories,
+            "severity_assessed": False,
+            "policy_version": policy.number,
+            "acknowledgement_due_at": case.acknowledgement_due_at,
+            "response_due_at": case.response_due_at,
+            "beyond_recommendation": policy.beyond_recommendation,
+        },
+    )
+    return case
 
 
 @transaction.atomic
