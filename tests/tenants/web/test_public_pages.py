@@ -90,9 +90,7 @@ def test_filing_with_contact_by_text_keeps_the_number_for_staff(
     assert case.categories == ["theft", "violence"]
 
 
-def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(
-    program_a, public_client, in_program
-):
+def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(program_a, public_client, in_program):
     client = public_client(program_a)
     before = len(cases_in(program_a, in_program))
     response = client.post(
