@@ -107,12 +107,14 @@ def _staff_context(request, *, invite_form=None, row_errors=None):
         .order_by("user__email")
     )
     row_errors = row_errors or {}
+    admin_count = sum(1 for m in members if m.role == Role.PROGRAM_ADMIN)
     rows = [
         {
             "membership": m,
             "is_me": m.user_id == request.user.pk,
             "form": RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"),
             "error": row_errors.get(m.pk),
+            "only_admin": m.role == Role.PROGRAM_ADMIN and admin_count == 1,
         }
         for m in members
     ]
@@ -124,7 +126,6 @@ def _staff_context(request, *, invite_form=None, row_errors=None):
     ]
     return {
         "rows": rows,
-        "admin_count": sum(1 for m in members if m.role == Role.PROGRAM_ADMIN),
         "invitations": invitations,
         "invite_form": invite_form or InviteMemberForm(),
         "invitation_days": settings.INVITATION_VALID_DAYS,

@@ -166,7 +166,7 @@ GUIDANCE = {
     ),
     "acknowledgement_window_days": (
         _("Days to acknowledge a report and tell everyone involved how the process works."),
-        _("Recommended: 2 days. It cannot be longer than the response window."),
+        _("Default: 2 days. It cannot be longer than the response window."),
     ),
     "max_ban_days": (
         _(
@@ -204,7 +204,7 @@ GUIDANCE = {
     ),
     "follow_up_days": (
         _("Check-ins with the people involved after a decision, counted from the decision."),
-        _("Recommended: 7, 30 and 90 days."),
+        _("Default: 7, 30 and 90 days."),
     ),
     "community_check_in_days": (
         _("How often staff check on community-restoration actions (for example a space change)."),
@@ -212,7 +212,7 @@ GUIDANCE = {
     ),
     "facilitator_required": (
         _("A neutral person who is not involved leads every hearing."),
-        _("Recommended: on."),
+        _("Default: on."),
     ),
     "advisory_board_on_panels": (
         _("Participants on the program's advisory board may sit on hearing panels."),
