@@ -9,9 +9,7 @@ urlpatterns = [
     path("cases/", case_views.case_list, name="case_list"),
     path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
     path("cases/<int:pk>/steps/<slug:step>/", case_views.case_step, name="case_step"),
-    path(
-        "cases/<int:pk>/steps/<slug:step>/<int:item>/", case_views.case_step, name="case_step"
-    ),
+    path("cases/<int:pk>/steps/<slug:step>/<int:item>/", case_views.case_step, name="case_step"),
     path("cases/<int:pk>/timeline/", case_views.timeline, name="case_timeline"),
     path("cases/<int:pk>/record/", case_views.case_record, name="case_record"),
     path(

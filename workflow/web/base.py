@@ -36,9 +36,36 @@ def members_of(program):
     )
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
+class ObjectChoiceMixin:
+    """A choice among objects already loaded for the page: no query per select box, however
+    many forms the page holds. `set_objects` fills the choices; cleaning returns objects."""
+
+    def __init__(self, *, empty_label=None, **kwargs):
+        self.empty_label = empty_label
+        super().__init__(choices=(), **kwargs)
+        self.objects = {}
+
+    def set_objects(self, objects, label=str):
+        self.objects = {str(o.pk): o for o in objects}
+        choices = [(str(o.pk), label(o)) for o in objects]
+        if self.empty_label is not None:
+            choices = [("", self.empty_label), *choices]
+        self.choices = choices
+
+
+class ObjectChoiceField(ObjectChoiceMixin, forms.ChoiceField):
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None
+
+
+class ObjectMultipleChoiceField(ObjectChoiceMixin, forms.MultipleChoiceField):
+    def clean(self, value):
+        return [self.objects[v] for v in super().clean(value)]
+
+
+class MemberChoiceField(ObjectChoiceField):
+    """One of the program's members."""
 
 
 def names_by_id(ids):

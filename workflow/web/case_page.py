@@ -9,17 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from workflow.models import (
     COMMUNITY_ACTION_KINDS,
     Case,
-    Category,
-    ContributingFactor,
     CaseParty,
+    Category,
     Consent,
+    ContributingFactor,
     FollowUpStatus,
     Hearing,
     RestorationPlan,
     RestorativeAction,
 )
-from workflow.states import STEPS as STATE_STEPS
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
+from workflow.states import STEPS as STATE_STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
 from workflow.web.steps import STEPS
 
@@ -136,7 +136,8 @@ class CasePage:
         self.role = request.program_role
         self.allowed = set(allowed_steps(case.state, self.role, case.policy_version))
         self.with_forms = with_forms
-        self.members = members_of(request.program)
+        self.members = list(members_of(request.program)) if with_forms else []
+        self.parties = list(case.parties.all())
 
     def form(self, name, item=None):
         if name not in self.allowed or not self.with_forms:
@@ -146,7 +147,12 @@ class CasePage:
         if self.bound is not None and self.bound.prefix == prefix:
             form = self.bound
         else:
-            kwargs = {"case": self.case, "members": self.members, "prefix": prefix}
+            kwargs = {
+                "case": self.case,
+                "members": self.members,
+                "parties": self.parties,
+                "prefix": prefix,
+            }
             if name == "add_party":
                 kwargs["suggest_url"] = reverse("participant_suggest")
             if name == "record_contributing_factors":
@@ -158,6 +164,9 @@ class CasePage:
         form.url = reverse("case_step", args=args)
         form.multipart = name == "attach_evidence"
         return form
+
+    def item_form(self, name, item, applies):
+        return self.form(name, item) if applies else None
 
     def _factors_initial(self):
         investigation = getattr(self.case, "investigation", None)
@@ -181,17 +190,17 @@ class CasePage:
         appeals = list(case.appeals.all())
         bans = list(case.bans.all())
         for notice in notices:
-            notice.step_form = self.form("record_notice_delivery", notice) if (
-                notice.delivered_at is None
-            ) else None
+            notice.step_form = self.item_form(
+                "record_notice_delivery", notice, notice.delivered_at is None
+            )
         for consent in consents:
-            consent.step_form = self.form("withdraw_consent", consent) if consent.is_active else None
+            consent.step_form = self.item_form("withdraw_consent", consent, consent.is_active)
         for hearing in hearings:
-            hearing.step_form = (
-                self.form("record_hearing_outcome", hearing) if hearing.held_at is None else None
+            hearing.step_form = self.item_form(
+                "record_hearing_outcome", hearing, hearing.held_at is None
             )
         for appeal in appeals:
-            appeal.step_form = self.form("decide_appeal", appeal) if appeal.decided_at is None else None
+            appeal.step_form = self.item_form("decide_appeal", appeal, appeal.decided_at is None)
         for follow_up in follow_ups:
             pending = follow_up.status == FollowUpStatus.PENDING
             follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
@@ -203,8 +212,9 @@ class CasePage:
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
         for plan in plans:
             plan.all_actions = list(plan.actions.all())
-            plan.party_actions = [a for a in plan.all_actions if a.kind not in COMMUNITY_ACTION_KINDS]
-            plan.community_actions = [a for a in plan.all_actions if a.kind in COMMUNITY_ACTION_KINDS]
+            community = [a for a in plan.all_actions if a.kind in COMMUNITY_ACTION_KINDS]
+            plan.community_actions = community
+            plan.party_actions = [a for a in plan.all_actions if a not in community]
             for action in plan.all_actions:
                 action.step_form = (
                     self.form("update_action_status", action) if plan is current_plan else None
@@ -243,9 +253,7 @@ class CasePage:
             )
         }
         waiting = {
-            name: explain(name, case, self.role)
-            for name in WAITING
-            if name not in self.allowed
+            name: explain(name, case, self.role) for name in WAITING if name not in self.allowed
         }
         return {
             "case": case,
@@ -273,7 +281,8 @@ class CasePage:
             "next_hint": NEXT_STEP_HINT[State(case.state)],
             "categories": [Category(c).label for c in case.categories],
             "factors": [
-                ContributingFactor(x).label for x in getattr(investigation, "contributing_factors", [])
+                ContributingFactor(x).label
+                for x in getattr(investigation, "contributing_factors", [])
             ],
             "no_parties": not parties,
         }

@@ -51,7 +51,8 @@ def case_step(request, pk, step, item=None):
         data=request.POST,
         files=request.FILES,
         case=case,
-        members=members_of(request.program),
+        members=list(members_of(request.program)),
+        parties=list(case.parties.select_related("participant").order_by("id")),
         prefix=prefix,
         **({"suggest_url": reverse("participant_suggest")} if step == "add_party" else {}),
     )

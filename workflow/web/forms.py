@@ -12,14 +12,19 @@ from workflow.models import (
     ActionKind,
     ActionStatus,
     AppealOutcome,
-    Consent,
     ContributingFactor,
     DeliveryMethod,
     NotHeardReason,
     PartyRole,
     SupplyAccessPlan,
 )
-from workflow.web.base import DateInput, DateTimeLocalInput, MemberChoiceField
+from workflow.web.base import (
+    DateInput,
+    DateTimeLocalInput,
+    MemberChoiceField,
+    ObjectChoiceField,
+    ObjectMultipleChoiceField,
+)
 from workflow.web.participants_lookup import ParticipantLookupField, find_participant
 
 
@@ -37,54 +42,48 @@ def start_of_day(day):
 class CaseForm(forms.Form):
     """A form bound to one case: knows its parties and the program's members."""
 
-    def __init__(self, *args, case, members, **kwargs):
+    def __init__(self, *args, case, members, parties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.case = case
-        self.members = members
-        staff_names = None
+        self.case, self.members, self.party_list = case, members, parties
+        self.label_party = party_labeller(members)
         for field in self.fields.values():
             if isinstance(field, MemberChoiceField):
-                field.queryset = members
-            if isinstance(field, PartyLabels):
-                if staff_names is None:
-                    staff_names = {m.pk: str(m) for m in members}
-                field.staff_names = staff_names
+                field.set_objects(members)
+            elif isinstance(field, PARTY_FIELDS):
+                field.set_objects(parties, self.label_party)
 
     def parties(self, participants_only=False):
-        parties = self.case.parties.select_related("participant").order_by("id")
-        if participants_only:
-            parties = parties.filter(participant__isnull=False)
-        return parties
+        return [p for p in self.party_list if p.participant_id or not participants_only]
 
 
-class PartyLabels:
+def party_labeller(members):
     """Parties are shown as “CODE (alias) · role”, staff parties by name."""
+    names = {m.pk: str(m) for m in members}
 
-    staff_names = {}
-
-    def label_from_instance(self, obj):
-        if obj.participant_id:
-            who = obj.participant
+    def label(party):
+        if party.participant_id:
+            who = party.participant
         else:
-            who = self.staff_names.get(obj.staff_user_id) or _("a staff member")
-        return f"{who} · {obj.get_role_display()}"
+            who = names.get(party.staff_user_id) or _("a staff member")
+        return f"{who} · {party.get_role_display()}"
+
+    return label
 
 
-class PartyChoiceField(PartyLabels, forms.ModelChoiceField):
+class PartyChoiceField(ObjectChoiceField):
     pass
 
 
-class PartiesField(PartyLabels, forms.ModelMultipleChoiceField):
+class PartiesField(ObjectMultipleChoiceField):
     pass
+
+
+PARTY_FIELDS = (PartyChoiceField, PartiesField)
 
 
 def party_field(label, required=True, help_text=""):
     return PartyChoiceField(
-        queryset=Participant.objects.none(),
-        label=label,
-        required=required,
-        help_text=help_text,
-        empty_label=_("— choose —"),
+        label=label, required=required, help_text=help_text, empty_label=_("— choose —")
     )
 
 
@@ -95,9 +94,7 @@ class BanTermsMixin(forms.Form):
         min_value=1,
         help_text=_("Leave empty to use the policy's length for this severity."),
     )
-    ends_on = forms.DateField(
-        label=_("Or: welcome back on"), required=False, widget=DateInput()
-    )
+    ends_on = forms.DateField(label=_("Or: welcome back on"), required=False, widget=DateInput())
     supply_access_plan = forms.ChoiceField(
         label=_("How supplies reach them"),
         choices=blank(_("— choose —")) + list(SupplyAccessPlan.choices),
@@ -112,17 +109,14 @@ class BanTermsMixin(forms.Form):
 # --- summary and parties ------------------------------------------------------------------
 class AddPartyForm(CaseForm):
     role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
-    participant = ParticipantLookupField(
-        label=_("Participant (code or alias)"), required=False
-    )
+    participant = ParticipantLookupField(label=_("Participant (code or alias)"), required=False)
     staff_user = MemberChoiceField(
-        queryset=None, label=_("Or a staff member"), required=False, empty_label=_("— none —")
+        label=_("Or a staff member"), required=False, empty_label=_("— none —")
     )
     represents = party_field(_("Represents (for a representative)"), required=False)
 
     def __init__(self, *args, suggest_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["represents"].queryset = self.parties()
         self.fields["participant"].widget.attrs["data-suggest-url"] = suggest_url
 
     def clean_participant(self):
@@ -136,7 +130,7 @@ class AddPartyForm(CaseForm):
 
 
 class AssignOwnerForm(CaseForm):
-    owner = MemberChoiceField(queryset=None, label=_("Owner"), empty_label=None)
+    owner = MemberChoiceField(label=_("Owner"))
 
 
 class ImposeBanForm(BanTermsMixin, CaseForm):
@@ -147,7 +141,9 @@ class ImposeBanForm(BanTermsMixin, CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = self.parties(participants_only=True)
+        self.fields["participant"].set_objects(
+            self.parties(participants_only=True), self.label_party
+        )
 
 
 class ReasonForm(CaseForm):
@@ -168,7 +164,6 @@ class NoticeDeliveryForm(CaseForm):
 
 class StartInvestigationForm(CaseForm):
     investigator = MemberChoiceField(
-        queryset=None,
         label=_("Investigator"),
         empty_label=_("— choose —"),
         help_text=_("Someone who is not a party to the case."),
@@ -187,8 +182,8 @@ class StatementForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = self.parties()
         self.fields["party"].empty_label = _("— not a party —")
+        self.fields["party"].set_objects(self.party_list, self.label_party)
 
 
 class EvidenceForm(CaseForm):
@@ -216,20 +211,17 @@ class HearingForm(CaseForm):
     scheduled_for = forms.DateTimeField(label=_("When"), widget=DateTimeLocalInput())
     location = forms.CharField(label=_("Where"), required=False)
     facilitator = MemberChoiceField(
-        queryset=None,
         label=_("Facilitator"),
         required=False,
         empty_label=_("— none —"),
         help_text=_("Neutral: not a party to the case."),
     )
     attendees = PartiesField(
-        queryset=Participant.objects.none(),
         label=_("Who attends"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    panelists = forms.ModelMultipleChoiceField(
-        queryset=Participant.objects.none(),
+    panelists = ObjectMultipleChoiceField(
         label=_("Advisory board members on the panel"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -237,11 +229,11 @@ class HearingForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = self.parties()
+        board = []
         if self.case.policy_version.advisory_board_on_panels:
-            self.fields["panelists"].queryset = Participant.objects.filter(
-                advisory_board_member=True
-            )
+            board = list(Participant.objects.filter(advisory_board_member=True)[:50])
+        if board:
+            self.fields["panelists"].set_objects(board)
         else:
             del self.fields["panelists"]
 
@@ -251,8 +243,10 @@ class ConsentForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        active = Consent.objects.filter(case=self.case, withdrawn_at__isnull=True)
-        self.fields["party"].queryset = self.parties().exclude(pk__in=active.values("party"))
+        active = {c.party_id for c in self.case.consents.all() if c.withdrawn_at is None}
+        self.fields["party"].set_objects(
+            [p for p in self.party_list if p.pk not in active], self.label_party
+        )
 
 
 class WithdrawConsentForm(CaseForm):
@@ -296,14 +290,9 @@ class ActionForm(forms.Form):
         label=_("Action"), choices=blank(_("— none —")) + list(ActionKind.choices), required=False
     )
     for_party = PartyChoiceField(
-        queryset=Participant.objects.none(),
-        label=_("For whom"),
-        required=False,
-        empty_label=_("— the community —"),
+        label=_("For whom"), required=False, empty_label=_("— the community —")
     )
-    owner = MemberChoiceField(
-        queryset=None, label=_("Owner (staff)"), required=False, empty_label=_("— choose —")
-    )
+    owner = MemberChoiceField(label=_("Owner (staff)"), required=False, empty_label=_("— choose —"))
     due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Details"), required=False)
     ban_days = forms.IntegerField(label=_("Ban: how many days"), required=False, min_value=1)
@@ -324,11 +313,10 @@ class ActionForm(forms.Form):
     BAN_FIELDS = ("ban_days", "ban_ends_on", "supply_access_plan", "supply_access_details")
     RESTITUTION_FIELDS = ("restitution_amount", "restitution_goods")
 
-    def __init__(self, *args, case=None, members=None, parties=None, **kwargs):
+    def __init__(self, *args, members, parties, label_party, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members
-        self.fields["for_party"].queryset = parties
-        self.fields["for_party"].staff_names = {m.pk: str(m) for m in members}
+        self.fields["owner"].set_objects(members)
+        self.fields["for_party"].set_objects(parties, label_party)
 
     def clean(self):
         data = super().clean()
@@ -377,14 +365,14 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=12)
 class PlanFormMixin:
     """A form with the rows of a restoration plan (a formset under the form's own prefix)."""
 
-    def build_actions(self, data, case, members):
+    def build_actions(self):
         self.actions = ActionFormSet(
-            data=data,
+            data=self.data if self.is_bound else None,
             prefix=f"{self.prefix}-actions" if self.prefix else "actions",
             form_kwargs={
-                "case": case,
-                "members": members,
-                "parties": case.parties.select_related("participant").order_by("id"),
+                "members": self.members,
+                "parties": self.party_list,
+                "label_party": self.label_party,
             },
         )
 
@@ -434,7 +422,7 @@ class DecisionForm(PlanFormMixin, HeardMixin, CaseForm):
         self.fields["harmed_person_heard"].help_text = _(
             "Leave unanswered to use the hearing's record."
         )
-        self.build_actions(self.data if self.is_bound else None, self.case, self.members)
+        self.build_actions()
 
 
 class FileAppealForm(CaseForm):
@@ -445,7 +433,6 @@ class FileAppealForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = self.parties()
 
 
 class DecideAppealForm(PlanFormMixin, CaseForm):
@@ -457,7 +444,7 @@ class DecideAppealForm(PlanFormMixin, CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.build_actions(self.data if self.is_bound else None, self.case, self.members)
+        self.build_actions()
 
 
 class ActionStatusForm(CaseForm):

@@ -25,17 +25,13 @@ BAN, LEAVE, NOTHING = "ban", "leave", "nothing"
 
 
 class IncidentForm(BanTermsMixin, forms.Form):
-    narrative = forms.CharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    narrative = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
     who = ParticipantLookupField(
         label=_("Person who did harm: code or alias"),
         required=False,
         help_text=_("Leave empty if you do not know yet."),
     )
-    add_new = forms.BooleanField(
-        label=_("New person: add them with this code"), required=False
-    )
+    add_new = forms.BooleanField(label=_("New person: add them with this code"), required=False)
     new_alias = forms.CharField(label=_("Alias of the new person (optional)"), required=False)
     harmed = ParticipantLookupField(label=_("Harmed person: code or alias"), required=False)
     categories = forms.MultipleChoiceField(
