@@ -262,6 +262,7 @@ class CasePage:
             "response_status": case.response_status(now),
             "parties": parties,
             "notices": notices,
+            "delivered_notices": [n for n in notices if n.delivered_at],
             "investigation": investigation,
             "statements": list(case.statements.all()),
             "evidence": list(case.evidence.all()),
