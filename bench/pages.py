@@ -164,10 +164,10 @@ def _prepare():
 
     department, _ = HealthDepartment.objects.get_or_create(name="Bench Department")
     user = User.objects.filter(email=STAFF_EMAIL).first() or User.objects.create_user(
-        email=STAFF_EMAIL, password="bench-pages-password", first_name="Bench"
+        email=STAFF_EMAIL, first_name="Bench"
     )
     staff2 = User.objects.filter(email="2-" + STAFF_EMAIL).first() or User.objects.create_user(
-        email="2-" + STAFF_EMAIL, password="bench-pages-password", first_name="Second"
+        email="2-" + STAFF_EMAIL, first_name="Second"
     )
     prepared = {}
     for slug, (n_cases, n_people) in PROGRAMS.items():
