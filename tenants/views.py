@@ -1,12 +1,6 @@
-from django.shortcuts import render
+"""The program's start page is Today (workflow/web/today.py): cases needing action, bans ending
+soon, follow-ups and restorative actions due, and the signed-in person's own cases."""
 
-from tenants.models import Participant
+from workflow.web.today import today as home
 
-
-def home(request):
-    """The program's start page for its members."""
-    return render(
-        request,
-        "tenants/home.html",
-        {"participant_count": Participant.objects.count()},
-    )
+__all__ = ["home"]

@@ -5,10 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.health import healthz, readyz
 from organizations.views import accept_invitation
-from tenants import views as program_views
+from workflow.web.today import today
 
 urlpatterns = [
-    path("", program_views.home, name="home"),
+    path("", today, name="home"),
     path("invitations/<str:token>/", accept_invitation, name="accept_invitation"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

@@ -1,0 +1,288 @@
+"""The staff pages besides the step-by-step run: Today, recording an incident, participants,
+errors shown next to fields with input kept, permissions by role, and one program never
+reaching another's cases."""
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tenants.models import Participant
+from workflow import services
+from workflow.models import Ban, Case, LowLevelResponse
+
+
+def test_today_lists_cases_by_due_date_with_marks(site, make_case, users, people):
+    now = timezone.now()
+    overdue = make_case(reported_at=now - timedelta(days=3), occurred_at=now - timedelta(days=3))
+    soon = make_case(
+        reported_at=now - timedelta(days=1, hours=12), occurred_at=now - timedelta(days=2)
+    )
+    later = make_case(narrative="Shouting match by the door.")
+    page = site("a_staff").get("/").text
+    positions = [page.index(f"Case {c.pk} ·") for c in (overdue, soon, later)]
+    assert positions == sorted(positions)
+    for mark in ("Overdue", "Due soon", "On time"):
+        assert f">{mark}</span>" in page
+    assert "My cases" in page and "Shouting match by the door." in page
+
+
+def test_today_shows_bans_ending_soon_follow_ups_and_actions_due(
+    site, make_case, advance, users, people
+):
+    case = make_case()
+    services.impose_ban(
+        actor=users["a_staff"],
+        case=case,
+        participant=people["sky"],
+        reason="Pushing",
+        supply_access_plan="offsite_bags",
+        supply_access_details="Bags at the church",
+        days=2,
+    )
+    case = advance(case, "decided")
+    follow_up = case.follow_ups.order_by("due_at").first()
+    follow_up.__class__.objects.filter(pk=follow_up.pk).update(due_at=timezone.now())
+    page = site("a_staff").get("/").text
+    assert "T-sky (Sky)" in page and "Bags of supplies offsite" in page
+    assert "Follow-up and reflection" in page
+
+
+def test_today_query_count_does_not_grow_with_cases(site, make_case):
+    client = site("a_staff")
+    make_case()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for _ in range(30):
+        make_case()
+    assert count() == few
+
+
+def test_case_page_query_count_is_fixed(site, make_case, advance):
+    client = site("a_lead")
+    small, big = make_case(), advance(make_case(), "decided")
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"/cases/{small.pk}/")
+    for _ in range(10):
+        make_case()
+    with CaptureQueriesContext(connection) as second:
+        client.get(f"/cases/{small.pk}/")
+    assert len(first) == len(second)
+    assert client.get(f"/cases/{big.pk}/").status_code == 200
+
+
+def incident(**changes):
+    data = {
+        "narrative": "Threw a chair near the kitchen.",
+        "who": "T-sky",
+        "categories": ["threat"],
+        "severity": "high",
+        "immediate": "ban",
+        "supply_access_plan": "outreach",
+        "supply_access_details": "Outreach at the park, 4 pm",
+    }
+    data.update(changes)
+    return data
+
+
+def test_record_incident_with_a_ban_uses_the_policy_length(site, people):
+    response = site("a_staff").post("/incidents/new/", incident())
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == f"/cases/{case.pk}/"
+    ban = Ban.objects.get(case=case)
+    assert ban.participant == people["sky"]
+    assert ban.ends_at - ban.starts_at == timedelta(days=7)  # "high" in the default policy
+    assert case.parties.get().role == "person_who_did_harm"
+
+
+def test_record_incident_by_alias_with_a_new_person_and_end_date(site, people):
+    client = site("a_staff")
+    back = (timezone.localdate() + timedelta(days=2)).isoformat()
+    response = client.post("/incidents/new/", incident(who="Sky", ends_on=back))
+    assert response.status_code == 302
+    response = client.post(
+        "/incidents/new/",
+        incident(who="NEW-9", add_new="on", new_alias="Newcomer", immediate="nothing"),
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get(code="NEW-9").alias == "Newcomer"
+
+
+def test_asked_to_leave_opens_no_case(site, people):
+    response = site("a_staff").post(
+        "/incidents/new/",
+        {"narrative": "Loud and upset at closing.", "who": "T-river", "immediate": "leave"},
+    )
+    assert response.status_code == 302 and response.url == "/"
+    assert not Case.objects.exists()
+    record = LowLevelResponse.objects.get()
+    assert record.participant == people["river"]
+    assert record.welcome_back_on == timezone.localdate() + timedelta(days=1)
+
+
+def field_error(html, field):
+    """The error message shown right under a field of the form (by the field's id)."""
+    match = re.search(rf'id="id_{field}_error"[^>]*>([^<]+)<', html)
+    return match.group(1) if match else None
+
+
+def test_incident_errors_show_next_to_fields_and_keep_input(site, people):
+    client = site("a_staff")
+    response = client.post(
+        "/incidents/new/", incident(who="NOBODY", supply_access_details="", categories=[])
+    )
+    assert response.status_code == 400
+    html = response.text
+    assert "No participant has this code or alias" in field_error(html, "who")
+    assert "supplies" in field_error(html, "supply_access_details")
+    assert "kind of harm" in html and "Threw a chair near the kitchen.</textarea>" in html
+    assert 'value="NOBODY"' in html
+    assert not Case.objects.exists()
+
+    # A ban longer than the policy allows: the service's message, on the days field.
+    response = client.post("/incidents/new/", incident(days="90"))
+    assert response.status_code == 400
+    assert "30" in field_error(response.text, "days")
+    assert not Case.objects.exists() and not Ban.objects.exists()  # nothing half-saved
+
+
+def test_low_severity_ban_needs_days(site, people):
+    response = site("a_staff").post("/incidents/new/", incident(severity="low"))
+    assert response.status_code == 400
+    assert "how many days" in field_error(response.text, "days")
+    assert not Case.objects.exists()
+
+
+def test_step_error_shows_next_to_the_field_with_input_kept(site, make_case, users, people):
+    case = make_case()
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    river = case.parties.get(participant=people["river"])
+    services.add_party(
+        actor=users["a_staff"], case=case, role="witness", staff_user=users["a_staff2"]
+    )
+    # The investigator cannot be a party (a_staff2 is a witness).
+    response = site("a_lead").post(
+        f"/cases/{case.pk}/steps/start_investigation/",
+        {"start_investigation-investigator": users["a_staff2"].pk},
+    )
+    assert response.status_code == 403
+    assert "party to this case" in field_error(response.text, "start_investigation-investigator")
+    assert f'value="{users["a_staff2"].pk}" selected' in response.text
+    assert Case.objects.get(pk=case.pk).state == "acknowledged"
+    assert river  # parties kept
+
+
+def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_case, advance):
+    case = advance(make_case(), "hearing")
+    staff = site("a_staff")
+    page = staff.get(f"/cases/{case.pk}/").text
+    assert "Record decision" not in page
+    response = staff.post(f"/cases/{case.pk}/steps/decide_case/", {"decide_case-reasons": "x"})
+    assert response.status_code in (400, 403)
+    assert Case.objects.get(pk=case.pk).state == "hearing"
+    # Withdrawing is for leads and admins.
+    response = staff.post(f"/cases/{case.pk}/steps/withdraw_case/", {"withdraw_case-reason": "x"})
+    assert response.status_code == 403
+    assert "does not allow" in response.text
+    lead = site("a_lead")
+    assert "Record decision" in lead.get(f"/cases/{case.pk}/").text
+    response = lead.post(
+        f"/cases/{case.pk}/steps/withdraw_case/", {"withdraw_case-reason": "Complainant withdrew"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == "withdrawn"
+
+
+def test_unknown_step_or_item_of_another_case_is_404(site, make_case, users):
+    one, two = make_case(), make_case()
+    services.acknowledge_case(actor=users["a_staff"], case=two)
+    notice = two.notices.first()
+    client = site("a_staff")
+    assert client.post(f"/cases/{one.pk}/steps/no_such_step/").status_code == 404
+    url = f"/cases/{one.pk}/steps/record_notice_delivery/{notice.pk}/"
+    assert client.post(url, {}).status_code == 404
+    assert client.get(f"/cases/{one.pk}/steps/acknowledge_case/").status_code == 405
+
+
+def test_other_programs_never_see_these_cases(site, make_case, client_for, users, program_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = advance_to_investigation(make_case(), users)
+    evidence = services.attach_evidence(
+        actor=users["a_staff"], case=case, uploaded_file=SimpleUploadedFile("a.txt", b"secret")
+    )
+    pages = [
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/timeline/",
+        f"/cases/{case.pk}/record/",
+        f"/cases/{case.pk}/evidence/{evidence.pk}/",
+        f"/participants/{case.parties.first().participant_id}/",
+    ]
+    # A member of program B on program A's site: 404 for everything.
+    b_on_a = site("b_staff")
+    for url in pages:
+        assert b_on_a.get(url).status_code == 404, url
+    assert b_on_a.get("/").status_code == 404
+    # On B's own site, A's ids simply do not exist.
+    b_site = site("b_staff", program=program_b)
+    for url in pages:
+        assert b_site.get(url).status_code == 404, url
+    # A's own staff can read them all.
+    a_site = site("a_staff")
+    for url in pages:
+        assert a_site.get(url).status_code == 200, url
+
+
+def advance_to_investigation(case, users):
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    services.start_investigation(actor=users["a_lead"], case=case, investigator=users["a_admin"])
+    return case
+
+
+def test_participants_search_detail_and_suggestions(site, make_case, users, people):
+    case = make_case()
+    services.impose_ban(
+        actor=users["a_staff"],
+        case=case,
+        participant=people["sky"],
+        reason="Pushing",
+        supply_access_plan="another_site",
+        supply_access_details="The Eastside site keeps kits for them",
+        days=3,
+    )
+    client = site("a_staff")
+    page = client.get("/participants/", {"q": "sky"}).text
+    assert "T-sky" in page and "T-river" not in page
+    assert client.get("/participants/", {"q": "River"}).text.count("T-river") == 1
+    detail = client.get(f"/participants/{people['sky'].pk}/").text
+    assert "The Eastside site keeps kits for them" in detail and f"Case {case.pk}" in detail
+    assert "Welcome back" in detail
+    suggestions = client.get("/participants/suggest/", {"q": "st"}).json()["results"]
+    assert [s["code"] for s in suggestions] == ["T-stone"]
+    # Adding a participant: a taken code is refused next to the field, input kept.
+    response = client.post("/participants/", {"new-code": "t-sky", "new-alias": "Again"})
+    assert response.status_code == 400
+    assert "already used" in field_error(response.text, "new-code")
+    assert 'value="Again"' in response.text
+    response = client.post("/participants/", {"new-code": "T-new", "new-alias": "New"})
+    assert response.status_code == 302
+
+
+def test_nav_and_pages_for_every_role(site, make_case):
+    case = make_case()
+    for key in ("a_staff", "a_lead", "a_admin"):
+        client = site(key)
+        for url in ("/", "/incidents/new/", "/cases/", f"/cases/{case.pk}/", "/participants/"):
+            response = client.get(url)
+            assert response.status_code == 200, (key, url)
+            for link in ("Today", "Record incident", "Cases", "Participants"):
+                assert f">{link}</a>" in response.text
+    assert "Withdraw the case" not in site("a_staff").get(f"/cases/{case.pk}/").text
+    assert "Withdraw the case" in site("a_admin").get(f"/cases/{case.pk}/").text

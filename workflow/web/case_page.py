@@ -1,0 +1,289 @@
+"""Everything the case page shows, read in a fixed number of queries, and the forms of the steps
+this person may take now; the other steps say what they are waiting for."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import (
+    COMMUNITY_ACTION_KINDS,
+    Case,
+    CaseParty,
+    Category,
+    Consent,
+    ContributingFactor,
+    FollowUpStatus,
+    Hearing,
+    RestorationPlan,
+    RestorativeAction,
+)
+from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
+from workflow.states import STEPS as STATE_STEPS
+from workflow.web.base import members_of, names_by_id, role_needed_text
+from workflow.web.steps import STEPS
+
+ORDER = [
+    State.REPORTED,
+    State.ACKNOWLEDGED,
+    State.INVESTIGATING,
+    State.HEARING,
+    State.DECIDED,
+    State.APPEALED,
+    State.RESTORING,
+    State.CLOSED,
+]
+
+WAITING = {
+    "start_investigation": _("Waiting for the acknowledgement: acknowledge the case first."),
+    "add_statement": _("Waiting for the investigation to start."),
+    "schedule_hearing": _("Waiting for the investigation to start."),
+    "record_hearing_outcome": _("Waiting for the hearing to be scheduled."),
+    "decide_case": _("Waiting for the investigation (and the hearing, if one is held)."),
+    "begin_restoration": _("Waiting for the decision."),
+    "file_appeal": _("Appeals open once the case is decided."),
+    "decide_appeal": _("Waiting for an appeal to be filed."),
+    "complete_follow_up": _("Follow-ups are scheduled when the case is decided."),
+    "close_case": _("Waiting for the restoration plan: close once every follow-up is done."),
+}
+
+SUBMIT = {
+    "add_party": _("Add party"),
+    "assign_owner": _("Change owner"),
+    "impose_ban": _("Record ban"),
+    "end_ban_early": _("End ban now"),
+    "acknowledge_case": _("Acknowledge and prepare notices"),
+    "record_notice_delivery": _("Mark delivered"),
+    "start_investigation": _("Start investigation"),
+    "add_statement": _("Add statement"),
+    "attach_evidence": _("Attach file"),
+    "record_contributing_factors": _("Save context and factors"),
+    "schedule_hearing": _("Schedule hearing"),
+    "record_consent": _("Record consent"),
+    "withdraw_consent": _("Withdraw consent"),
+    "record_hearing_outcome": _("Record outcome"),
+    "decide_case": _("Record decision"),
+    "begin_restoration": _("Begin restoration"),
+    "update_action_status": _("Update"),
+    "file_appeal": _("File appeal"),
+    "decide_appeal": _("Decide appeal"),
+    "complete_follow_up": _("Mark done"),
+    "waive_follow_up": _("Waive"),
+    "close_case": _("Close case"),
+    "withdraw_case": _("Withdraw case"),
+    "resolve_early": _("Resolve early"),
+}
+
+
+def load_case(pk):
+    """The case and everything on its page, prefetched: the query count does not grow with the
+    number of parties, notices, actions or follow-ups beyond one query per kind."""
+    parties = CaseParty.objects.select_related("participant", "represents__participant")
+    actions = RestorativeAction.objects.select_related("ban", "for_party__participant")
+    return (
+        Case.objects.select_related("policy_version", "investigation", "decision")
+        .prefetch_related(
+            Prefetch("parties", queryset=parties),
+            Prefetch("notices", queryset=parties_rel("party__participant")),
+            "bans__participant",
+            "statements__party__participant",
+            "evidence",
+            Prefetch(
+                "hearings",
+                queryset=Hearing.objects.prefetch_related(
+                    Prefetch("attendees", queryset=parties), "panelists"
+                ),
+            ),
+            Prefetch("consents", queryset=Consent.objects.select_related("party__participant")),
+            Prefetch(
+                "plans",
+                queryset=RestorationPlan.objects.order_by("version").prefetch_related(
+                    Prefetch("actions", queryset=actions)
+                ),
+            ),
+            "follow_ups",
+            "appeals__filed_by__participant",
+        )
+        .get(pk=pk)
+    )
+
+
+def parties_rel(path):
+    from workflow.models import Notice
+
+    return Notice.objects.select_related(path).order_by("id")
+
+
+def explain(name, case, role):
+    """Why this step is not offered now, in words for the person looking at the page."""
+    step = STATE_STEPS[name]
+    if case.state in step.allowed_from or not step.allowed_from:
+        return role_needed_text(roles_for(step, case.policy_version))
+    if not case.is_open:
+        return ""
+    first = min(ORDER.index(s) for s in step.allowed_from if s in ORDER)
+    if case.state in ORDER and ORDER.index(case.state) < first:
+        return WAITING.get(name, "")
+    return ""
+
+
+class CasePage:
+    """Builds the forms of one case page. `bound` is the submitted form of a failed step (kept
+    with what was typed and its errors), which takes the place of the blank one."""
+
+    def __init__(self, request, case, bound=None, with_forms=True):
+        self.request, self.case, self.bound = request, case, bound
+        self.role = request.program_role
+        self.allowed = set(allowed_steps(case.state, self.role, case.policy_version))
+        self.with_forms = with_forms
+        self.members = list(members_of(request.program)) if with_forms else []
+        self.parties = list(case.parties.all())
+
+    def form(self, name, item=None):
+        if name not in self.allowed or not self.with_forms:
+            return None
+        page = STEPS[name]
+        prefix = f"{name}-{item.pk}" if item is not None else name
+        if self.bound is not None and self.bound.prefix == prefix:
+            form = self.bound
+        else:
+            kwargs = {
+                "case": self.case,
+                "members": self.members,
+                "parties": self.parties,
+                "prefix": prefix,
+            }
+            if name == "add_party":
+                kwargs["suggest_url"] = reverse("participant_suggest")
+            if name == "record_contributing_factors":
+                kwargs["initial"] = self._factors_initial()
+            form = page.form(**kwargs)
+        form.step = name
+        form.submit = SUBMIT[name]
+        args = [self.case.pk, name] + ([item.pk] if item is not None else [])
+        form.url = reverse("case_step", args=args)
+        form.multipart = name == "attach_evidence"
+        return form
+
+    def item_form(self, name, item, applies):
+        return self.form(name, item) if applies else None
+
+    def _factors_initial(self):
+        investigation = getattr(self.case, "investigation", None)
+        if investigation is None:
+            return {}
+        return {
+            "factors": investigation.contributing_factors,
+            "other_factor": investigation.other_factor,
+            "context_notes": investigation.context_notes,
+        }
+
+    def context(self):
+        case, now = self.case, timezone.now()
+        parties = list(case.parties.all())
+        plans = list(case.plans.all())
+        current_plan = next((p for p in plans if p.superseded_at is None), None)
+        hearings = list(case.hearings.all())
+        notices = list(case.notices.all())
+        consents = list(case.consents.all())
+        follow_ups = list(case.follow_ups.all())
+        appeals = list(case.appeals.all())
+        bans = list(case.bans.all())
+        for notice in notices:
+            notice.step_form = self.item_form(
+                "record_notice_delivery", notice, notice.delivered_at is None
+            )
+        for consent in consents:
+            consent.step_form = self.item_form("withdraw_consent", consent, consent.is_active)
+        for hearing in hearings:
+            hearing.step_form = self.item_form(
+                "record_hearing_outcome", hearing, hearing.held_at is None
+            )
+        for appeal in appeals:
+            appeal.step_form = self.item_form("decide_appeal", appeal, appeal.decided_at is None)
+        for follow_up in follow_ups:
+            pending = follow_up.status == FollowUpStatus.PENDING
+            follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
+            follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
+            follow_up.due = follow_up.due_at
+        for ban in bans:
+            ban.running = ban.ended_early_at is None and ban.ends_at > now
+            ban.in_effect_now = ban.in_effect(now)
+            ban.step_form = self.form("end_ban_early", ban) if ban.running else None
+        for plan in plans:
+            plan.all_actions = list(plan.actions.all())
+            community = [a for a in plan.all_actions if a.kind in COMMUNITY_ACTION_KINDS]
+            plan.community_actions = community
+            plan.party_actions = [a for a in plan.all_actions if a not in community]
+            for action in plan.all_actions:
+                action.step_form = (
+                    self.form("update_action_status", action) if plan is current_plan else None
+                )
+        user_ids = {case.owner_id, case.reported_by_id}
+        user_ids |= {p.staff_user_id for p in parties}
+        user_ids |= {n.delivered_by_id for n in notices}
+        user_ids |= {h.facilitator_id for h in hearings}
+        user_ids |= {a.owner_id for plan in plans for a in plan.all_actions}
+        user_ids |= {a.reviewer_id for a in appeals} | {f.done_by_id for f in follow_ups}
+        investigation = getattr(case, "investigation", None)
+        decision = getattr(case, "decision", None)
+        if investigation:
+            user_ids.add(investigation.investigator_id)
+        if decision:
+            user_ids.add(decision.decided_by_id)
+        forms = {
+            name: self.form(name)
+            for name in (
+                "add_party",
+                "assign_owner",
+                "impose_ban",
+                "acknowledge_case",
+                "start_investigation",
+                "add_statement",
+                "attach_evidence",
+                "record_contributing_factors",
+                "schedule_hearing",
+                "record_consent",
+                "decide_case",
+                "begin_restoration",
+                "file_appeal",
+                "close_case",
+                "withdraw_case",
+                "resolve_early",
+            )
+        }
+        waiting = {
+            name: explain(name, case, self.role) for name in WAITING if name not in self.allowed
+        }
+        return {
+            "case": case,
+            "now": now,
+            "ack_status": case.acknowledgement_status(now),
+            "response_status": case.response_status(now),
+            "parties": parties,
+            "notices": notices,
+            "delivered_notices": [n for n in notices if n.delivered_at],
+            "investigation": investigation,
+            "statements": list(case.statements.all()),
+            "evidence": list(case.evidence.all()),
+            "hearings": hearings,
+            "consents": consents,
+            "decision": decision,
+            "plans": plans,
+            "current_plan": current_plan,
+            "follow_ups": follow_ups,
+            "appeals": appeals,
+            "bans": bans,
+            "names": names_by_id(user_ids),
+            "forms": forms,
+            "waiting": waiting,
+            "allowed": self.allowed,
+            "policy": case.policy_version,
+            "next_hint": NEXT_STEP_HINT[State(case.state)],
+            "categories": [Category(c).label for c in case.categories],
+            "factors": [
+                ContributingFactor(x).label
+                for x in getattr(investigation, "contributing_factors", [])
+            ],
+            "no_parties": not parties,
+        }

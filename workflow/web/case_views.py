@@ -1,0 +1,136 @@
+"""The case page, its steps, the timeline, the printable record and evidence downloads. Views
+are thin: the forms check shapes, workflow.services does the step, domain errors go back next
+to the field they concern with everything typed kept."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tenants.errors import DomainError
+from workflow.models import Case, CaseEvent, EvidenceFile
+from workflow.states import OPEN_STATES, State
+from workflow.web.base import attach_error, members_of, names_by_id
+from workflow.web.case_page import CasePage, load_case
+from workflow.web.steps import PLAN_STEPS, STEPS
+from workflow.web.timeline import describe_events
+
+
+def case_or_404(pk):
+    try:
+        return load_case(pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def case_detail(request, pk, bound=None, status=200, step_error=None):
+    case = case_or_404(pk)
+    context = CasePage(request, case, bound=bound).context()
+    context["step_error"] = step_error
+    return render(request, "workflow/case_detail.html", context, status=status)
+
+
+@require_POST
+def case_step(request, pk, step, item=None):
+    page = STEPS.get(step)
+    if page is None:
+        raise Http404
+    case = get_object_or_404(Case.objects.select_related("policy_version"), pk=pk)
+    target = None
+    if page.item_model is not None:
+        if item is None:
+            raise Http404
+        target = get_object_or_404(page.item_model, pk=item, **{page.item_case_path: case})
+    elif item is not None:
+        raise Http404
+    prefix = f"{step}-{item}" if item is not None else step
+    form = page.form(
+        data=request.POST,
+        files=request.FILES,
+        case=case,
+        members=list(members_of(request.program)),
+        parties=list(case.parties.select_related("participant").order_by("id")),
+        prefix=prefix,
+        **({"suggest_url": reverse("participant_suggest")} if step == "add_party" else {}),
+    )
+    status, step_error = 400, None
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                args = (request.user, case, target, form.cleaned_data, request.FILES)
+                if step in PLAN_STEPS:
+                    page.call(*args, form)
+                else:
+                    page.call(*args)
+        except DomainError as exc:
+            status = exc.status_code
+            if not (step in PLAN_STEPS and form.attach_action_error(exc, form.action_rows)):
+                attach_error(form, exc, page.field_map)
+            if status in (403, 409):
+                step_error = exc.message
+        else:
+            messages.success(request, page.done)
+            return redirect(f"{reverse('case_detail', args=[case.pk])}#{page.anchor}")
+    return case_detail(request, pk, bound=form, status=status, step_error=step_error)
+
+
+def case_list(request):
+    cases = Case.objects.select_related("policy_version").order_by("-reported_at", "-id")
+    state = request.GET.get("state") or "open"
+    if state == "open":
+        cases = cases.filter(state__in=sorted(OPEN_STATES))
+    elif state in State.values:
+        cases = cases.filter(state=state)
+    else:
+        state = "all"
+    if request.GET.get("mine"):
+        cases = cases.filter(owner=request.user)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workflow/case_list.html",
+        {
+            "page": page,
+            "state": state,
+            "mine": bool(request.GET.get("mine")),
+            "states": State.choices,
+            "names": names_by_id(c.owner_id for c in page),
+        },
+    )
+
+
+def timeline(request, pk):
+    case = get_object_or_404(Case, pk=pk)
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    return render(
+        request,
+        "workflow/timeline.html",
+        {"case": case, "events": describe_events(events)},
+    )
+
+
+def case_record(request, pk):
+    """The whole case on one printable page (print CSS hides the navigation)."""
+    case = case_or_404(pk)
+    context = CasePage(request, case, with_forms=False).context()
+    notice = request.GET.get("notice")
+    context["notice_only"] = int(notice) if (notice or "").isdigit() else None
+    events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
+    context["events"] = describe_events(events)
+    return render(request, "workflow/case_record.html", context)
+
+
+def evidence_download(request, pk, evidence_id):
+    """Evidence is served only here: to members of this program (the middleware answers 404 to
+    anyone else), and only a file that belongs to this case."""
+    case = get_object_or_404(Case, pk=pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

@@ -1,0 +1,456 @@
+"""Forms of the case page, one per step. They check shapes and turn ids into rows of this case
+and this program; the rules themselves stay in workflow.services."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Participant
+from workflow.models import (
+    ActionKind,
+    ActionStatus,
+    AppealOutcome,
+    ContributingFactor,
+    DeliveryMethod,
+    NotHeardReason,
+    PartyRole,
+    SupplyAccessPlan,
+)
+from workflow.web.base import (
+    DateInput,
+    DateTimeLocalInput,
+    MemberChoiceField,
+    ObjectChoiceField,
+    ObjectMultipleChoiceField,
+)
+from workflow.web.participants_lookup import ParticipantLookupField, find_participant
+
+
+def blank(label):
+    return [("", label)]
+
+
+def start_of_day(day):
+    """A date typed as “welcome back on” becomes the start of that day, local time."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(0, 0)))
+
+
+class CaseForm(forms.Form):
+    """A form bound to one case: knows its parties and the program's members."""
+
+    def __init__(self, *args, case, members, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.members, self.party_list = case, members, parties
+        self.label_party = party_labeller(members)
+        for field in self.fields.values():
+            if isinstance(field, MemberChoiceField):
+                field.set_objects(members)
+            elif isinstance(field, PARTY_FIELDS):
+                field.set_objects(parties, self.label_party)
+
+    def parties(self, participants_only=False):
+        return [p for p in self.party_list if p.participant_id or not participants_only]
+
+
+def party_labeller(members):
+    """Parties are shown as “CODE (alias) · role”, staff parties by name."""
+    names = {m.pk: str(m) for m in members}
+
+    def label(party):
+        if party.participant_id:
+            who = party.participant
+        else:
+            who = names.get(party.staff_user_id) or _("a staff member")
+        return f"{who} · {party.get_role_display()}"
+
+    return label
+
+
+class PartyChoiceField(ObjectChoiceField):
+    pass
+
+
+class PartiesField(ObjectMultipleChoiceField):
+    pass
+
+
+PARTY_FIELDS = (PartyChoiceField, PartiesField)
+
+
+def party_field(label, required=True, help_text=""):
+    return PartyChoiceField(
+        label=label, required=required, help_text=help_text, empty_label=_("— choose —")
+    )
+
+
+class BanTermsMixin(forms.Form):
+    days = forms.IntegerField(
+        label=_("How many days"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave empty to use the policy's length for this severity."),
+    )
+    ends_on = forms.DateField(label=_("Or: welcome back on"), required=False, widget=DateInput())
+    supply_access_plan = forms.ChoiceField(
+        label=_("How supplies reach them"),
+        choices=blank(_("— choose —")) + list(SupplyAccessPlan.choices),
+    )
+    supply_access_details = forms.CharField(
+        label=_("Supply plan details"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who brings what, where and when."),
+    )
+
+
+# --- summary and parties ------------------------------------------------------------------
+class AddPartyForm(CaseForm):
+    role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
+    participant = ParticipantLookupField(label=_("Participant (code or alias)"), required=False)
+    staff_user = MemberChoiceField(
+        label=_("Or a staff member"), required=False, empty_label=_("— none —")
+    )
+    represents = party_field(_("Represents (for a representative)"), required=False)
+
+    def __init__(self, *args, suggest_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].widget.attrs["data-suggest-url"] = suggest_url
+
+    def clean_participant(self):
+        text = self.cleaned_data.get("participant")
+        found = find_participant(text)
+        if text and found is None:
+            raise forms.ValidationError(
+                _("No participant has this code or alias. Add them on the Participants page.")
+            )
+        return found
+
+
+class AssignOwnerForm(CaseForm):
+    owner = MemberChoiceField(label=_("Owner"))
+
+
+class ImposeBanForm(BanTermsMixin, CaseForm):
+    participant = party_field(_("Who is banned"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["participant", "days", "ends_on", "supply_access_plan"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].set_objects(
+            self.parties(participants_only=True), self.label_party
+        )
+
+
+class ReasonForm(CaseForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoFieldsForm(CaseForm):
+    pass
+
+
+# --- notices and investigation --------------------------------------------------------------
+class NoticeDeliveryForm(CaseForm):
+    method = forms.ChoiceField(
+        label=_("How it was delivered"),
+        choices=blank(_("— choose —")) + list(DeliveryMethod.choices),
+    )
+
+
+class StartInvestigationForm(CaseForm):
+    investigator = MemberChoiceField(
+        label=_("Investigator"),
+        empty_label=_("— choose —"),
+        help_text=_("Someone who is not a party to the case."),
+    )
+
+
+class StatementForm(CaseForm):
+    party = party_field(_("Whose statement"), required=False)
+    content = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}))
+    given_at = forms.DateTimeField(
+        label=_("When it was given"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Leave empty for now."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].empty_label = _("— not a party —")
+        self.fields["party"].set_objects(self.party_list, self.label_party)
+
+
+class EvidenceForm(CaseForm):
+    file = forms.FileField(label=_("File"), required=False)
+    description = forms.CharField(label=_("What it shows"), required=False)
+
+
+class FactorsForm(CaseForm):
+    factors = forms.MultipleChoiceField(
+        label=_("Contributing factors"),
+        choices=ContributingFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_factor = forms.CharField(label=_("Other factor"), required=False)
+    context_notes = forms.CharField(
+        label=_("Context: power imbalances, systemic issues"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- hearing --------------------------------------------------------------------------------
+class HearingForm(CaseForm):
+    scheduled_for = forms.DateTimeField(label=_("When"), widget=DateTimeLocalInput())
+    location = forms.CharField(label=_("Where"), required=False)
+    facilitator = MemberChoiceField(
+        label=_("Facilitator"),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_("Neutral: not a party to the case."),
+    )
+    attendees = PartiesField(
+        label=_("Who attends"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    panelists = ObjectMultipleChoiceField(
+        label=_("Advisory board members on the panel"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        board = []
+        if self.case.policy_version.advisory_board_on_panels:
+            board = list(Participant.objects.filter(advisory_board_member=True)[:50])
+        if board:
+            self.fields["panelists"].set_objects(board)
+        else:
+            del self.fields["panelists"]
+
+
+class ConsentForm(CaseForm):
+    party = party_field(_("Who consents to take part"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = {c.party_id for c in self.case.consents.all() if c.withdrawn_at is None}
+        self.fields["party"].set_objects(
+            [p for p in self.party_list if p.pk not in active], self.label_party
+        )
+
+
+class WithdrawConsentForm(CaseForm):
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+
+HEARD_CHOICES = [("yes", _("Yes, they were heard")), ("no", _("No"))]
+
+
+class HeardMixin(forms.Form):
+    harmed_person_heard = forms.ChoiceField(
+        label=_("Was the harmed person heard?"),
+        choices=HEARD_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    not_heard_reason = forms.ChoiceField(
+        label=_("If not, why not"),
+        choices=blank(_("— choose —")) + list(NotHeardReason.choices),
+        required=False,
+    )
+
+    def heard_value(self):
+        value = self.cleaned_data.get("harmed_person_heard")
+        return {"yes": True, "no": False}.get(value)
+
+
+class HearingOutcomeForm(HeardMixin, CaseForm):
+    outcome_notes = forms.CharField(
+        label=_("What was said and agreed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- decision, plan, appeal -----------------------------------------------------------------
+class ActionForm(forms.Form):
+    """One restorative or community action of a plan. A row left without a kind is ignored."""
+
+    kind = forms.ChoiceField(
+        label=_("Action"), choices=blank(_("— none —")) + list(ActionKind.choices), required=False
+    )
+    for_party = PartyChoiceField(
+        label=_("For whom"), required=False, empty_label=_("— the community —")
+    )
+    owner = MemberChoiceField(label=_("Owner (staff)"), required=False, empty_label=_("— choose —"))
+    due_date = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Details"), required=False)
+    ban_days = forms.IntegerField(label=_("Ban: how many days"), required=False, min_value=1)
+    ban_ends_on = forms.DateField(
+        label=_("Ban: or welcome back on"), required=False, widget=DateInput()
+    )
+    supply_access_plan = forms.ChoiceField(
+        label=_("Ban: how supplies reach them"),
+        choices=blank(_("— choose —")) + list(SupplyAccessPlan.choices),
+        required=False,
+    )
+    supply_access_details = forms.CharField(label=_("Ban: supply plan details"), required=False)
+    restitution_amount = forms.DecimalField(
+        label=_("Restitution: amount"), required=False, min_value=0, decimal_places=2
+    )
+    restitution_goods = forms.CharField(label=_("Restitution: goods"), required=False)
+
+    BAN_FIELDS = ("ban_days", "ban_ends_on", "supply_access_plan", "supply_access_details")
+    RESTITUTION_FIELDS = ("restitution_amount", "restitution_goods")
+
+    def __init__(self, *args, members, parties, label_party, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].set_objects(members)
+        self.fields["for_party"].set_objects(parties, label_party)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind"):
+            for name, message in (
+                ("owner", _("Choose who owns this action.")),
+                ("due_date", _("Choose when it is due.")),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return data
+
+    def spec(self):
+        data = self.cleaned_data
+        spec = {
+            "kind": data["kind"],
+            "owner": data["owner"],
+            "due_date": data["due_date"],
+            "description": data.get("description") or "",
+            "for_party": data.get("for_party"),
+            "restitution_amount": data.get("restitution_amount"),
+            "restitution_goods": data.get("restitution_goods") or "",
+        }
+        if data["kind"] == ActionKind.TEMPORARY_BAN:
+            spec["ban"] = {
+                "days": data.get("ban_days"),
+                "ends_at": start_of_day(data.get("ban_ends_on")),
+                "supply_access_plan": data.get("supply_access_plan") or "",
+                "supply_access_details": data.get("supply_access_details") or "",
+            }
+        return spec
+
+
+ACTION_FIELD_MAP = {
+    "ban": "for_party",
+    "participant": "for_party",
+    "days": "ban_days",
+    "ends_at": "ban_ends_on",
+    "starts_at": "ban_ends_on",
+    "reason": "description",
+}
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=12)
+
+
+class PlanFormMixin:
+    """A form with the rows of a restoration plan (a formset under the form's own prefix)."""
+
+    def build_actions(self):
+        self.actions = ActionFormSet(
+            data=self.data if self.is_bound else None,
+            prefix=f"{self.prefix}-actions" if self.prefix else "actions",
+            form_kwargs={
+                "members": self.members,
+                "parties": self.party_list,
+                "label_party": self.label_party,
+            },
+        )
+
+    def is_valid(self):
+        own = super().is_valid()
+        return self.actions.is_valid() and own
+
+    def action_specs(self):
+        """([spec], [row index]) for the rows that name an action."""
+        rows = [(i, f) for i, f in enumerate(self.actions.forms) if f.cleaned_data.get("kind")]
+        return [f.spec() for _i, f in rows], [i for i, _f in rows]
+
+    def attach_action_error(self, exc, rows):
+        """Errors of the service name the action as `actions[n].field`: show them on row n."""
+        field = exc.field or ""
+        if field.startswith("actions["):
+            index = int(field[len("actions[") : field.index("]")])
+            name = field.partition("].")[2] or None
+            form = self.actions.forms[rows[index]] if index < len(rows) else None
+            if form is not None:
+                name = ACTION_FIELD_MAP.get(name, name)
+                form.add_error(name if name in form.fields else None, str(exc.message))
+                return True
+        if field == "actions":
+            self.add_error(None, str(exc.message))
+            return True
+        return False
+
+
+class DecisionForm(PlanFormMixin, HeardMixin, CaseForm):
+    reasons = forms.CharField(
+        label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    summary = forms.CharField(
+        label=_("The plan in a sentence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    community_impact = forms.CharField(
+        label=_("Who else was affected (witnesses, the space)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    field_order = ["reasons", "harmed_person_heard", "not_heard_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["harmed_person_heard"].help_text = _(
+            "Leave unanswered to use the hearing's record."
+        )
+        self.build_actions()
+
+
+class FileAppealForm(CaseForm):
+    party = party_field(_("Who appeals"))
+    grounds = forms.CharField(
+        label=_("What the appeal is about"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class DecideAppealForm(PlanFormMixin, CaseForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=AppealOutcome.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=_("The new plan in a sentence"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.build_actions()
+
+
+class ActionStatusForm(CaseForm):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class FollowUpDoneForm(CaseForm):
+    notes = forms.CharField(label=_("How it went"), required=False)

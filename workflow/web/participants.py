@@ -1,0 +1,87 @@
+"""Participants: search by code or alias, add one, and see a person's bans and cases."""
+
+from django import forms
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.errors import DomainError
+from tenants.models import Participant
+from tenants.services import register_participant
+from workflow.models import Ban, CaseParty, LowLevelResponse
+from workflow.web.base import attach_error
+from workflow.web.participants_lookup import SUGGESTIONS, search_participants
+
+
+class NewParticipantForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    alias = forms.CharField(label=_("Alias (optional)"), max_length=80, required=False)
+    advisory_board_member = forms.BooleanField(
+        label=_("On the participant advisory board"), required=False
+    )
+
+
+def participant_list(request):
+    query = (request.GET.get("q") or "").strip()
+    form = NewParticipantForm(request.POST or None, prefix="new")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                person = register_participant(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                attach_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("Participant added."))
+                return redirect("participant_detail", pk=person.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "workflow/participant_list.html",
+        {
+            "query": query,
+            "people": search_participants(query, limit=50),
+            "form": form,
+            "total": Participant.objects.count() if not query else None,
+        },
+        status=status,
+    )
+
+
+def participant_suggest(request):
+    """Suggestions for the code-or-alias boxes (static/js/suggest.js); the boxes work without."""
+    query = (request.GET.get("q") or "").strip()
+    people = search_participants(query, limit=SUGGESTIONS) if query else []
+    return JsonResponse(
+        {"results": [{"code": p.code, "alias": p.alias, "label": str(p)} for p in people]}
+    )
+
+
+def participant_detail(request, pk):
+    person = get_object_or_404(Participant, pk=pk)
+    now = timezone.now()
+    bans = list(Ban.objects.filter(participant=person).select_related("case")[:50])
+    for ban in bans:
+        ban.running = ban.ended_early_at is None and ban.ends_at > now
+    current = [b for b in bans if b.running]
+    parties = list(
+        CaseParty.objects.filter(participant=person)
+        .select_related("case")
+        .order_by("-case__reported_at", "id")[:50]
+    )
+    return render(
+        request,
+        "workflow/participant_detail.html",
+        {
+            "person": person,
+            "current_bans": current,
+            "past_bans": [b for b in bans if not b.running],
+            "parties": parties,
+            "low_level": list(LowLevelResponse.objects.filter(participant=person)[:20]),
+            "now": now,
+        },
+    )

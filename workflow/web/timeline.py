@@ -1,0 +1,75 @@
+"""The case timeline in words: what each event was, who did it and when, and what changed."""
+
+from django.utils.translation import gettext_lazy as _
+
+from workflow.web.base import names_by_id
+
+ACTIONS = {
+    "report_case": _("Case reported"),
+    "add_party": _("Party added"),
+    "assign_owner": _("Owner changed"),
+    "impose_ban": _("Temporary ban imposed"),
+    "end_ban_early": _("Ban ended early"),
+    "acknowledge_case": _("Acknowledged; notices prepared"),
+    "record_notice_delivery": _("Notice delivered"),
+    "start_investigation": _("Investigation started"),
+    "add_statement": _("Statement added"),
+    "attach_evidence": _("Evidence attached"),
+    "record_contributing_factors": _("Context and contributing factors recorded"),
+    "schedule_hearing": _("Hearing scheduled"),
+    "record_consent": _("Consent recorded"),
+    "withdraw_consent": _("Consent withdrawn"),
+    "record_hearing_outcome": _("Hearing outcome recorded"),
+    "decide_case": _("Decision made"),
+    "begin_restoration": _("Restoration begun"),
+    "update_action_status": _("Action status updated"),
+    "file_appeal": _("Appeal filed"),
+    "decide_appeal": _("Appeal decided"),
+    "complete_follow_up": _("Follow-up done"),
+    "waive_follow_up": _("Follow-up waived"),
+    "close_case": _("Case closed"),
+    "withdraw_case": _("Case withdrawn"),
+    "resolve_early": _("Case resolved early"),
+}
+
+# Keys of an event's before/after that are bookkeeping, not something a reader needs.
+HIDDEN = {"plan", "follow_ups"}
+
+
+def _value(value):
+    if isinstance(value, list):
+        return ", ".join(str(_value(v)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def describe_events(events):
+    """[{seq, at, who, what, changes: [(field, before, after)]}] for the template."""
+    names = names_by_id(e.actor_id for e in events)
+    described = []
+    for event in events:
+        keys = [k for k in {**event.before, **event.after} if k not in HIDDEN]
+        changes = [
+            (
+                key.replace("_", " "),
+                _value(event.before.get(key)) if key in event.before else "",
+                _value(event.after.get(key)) if key in event.after else "",
+            )
+            for key in keys
+        ]
+        described.append(
+            {
+                "seq": event.seq,
+                "at": event.at,
+                "who": names.get(event.actor_id, _("unknown")),
+                "what": ACTIONS.get(event.action, event.action.replace("_", " ")),
+                "action": event.action,
+                "changes": changes,
+            }
+        )
+    return described

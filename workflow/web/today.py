@@ -1,0 +1,108 @@
+"""Today: what needs doing now. Every list is one query with a limit, so the page costs the
+same number of queries with 100 cases or 10,000."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Case as When_
+from django.db.models import F, Q, When
+from django.shortcuts import render
+from django.utils import timezone
+
+from tenants.models import Participant
+from workflow.models import (
+    ActionStatus,
+    Ban,
+    Case,
+    FollowUp,
+    FollowUpStatus,
+    RestorativeAction,
+    due_status,
+)
+from workflow.states import OPEN_STATES, State
+from workflow.web.base import names_by_id
+
+LIST_LIMIT = 25
+BANS_ENDING_WITHIN = timedelta(days=3)
+DUE_WITHIN = timedelta(days=7)
+
+
+def next_due():
+    """The date the case is answerable to next: acknowledgement until given, then response."""
+    return When_(
+        When(acknowledged_at__isnull=True, then=F("acknowledgement_due_at")),
+        When(responded_at__isnull=True, then=F("response_due_at")),
+        default=None,
+    )
+
+
+def needing_action():
+    """Open cases with a deadline still to meet, or an appeal to decide, soonest first."""
+    return (
+        Case.objects.filter(state__in=sorted(OPEN_STATES))
+        .filter(Q(responded_at__isnull=True) | Q(state=State.APPEALED))
+        .annotate(next_due_at=next_due())
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")
+    )
+
+
+def end_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def today_context(request, now=None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cases = list(needing_action()[:LIST_LIMIT])
+    for case in cases:
+        case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
+        case.due_what = "acknowledge" if case.acknowledged_at is None else "respond"
+    bans = list(
+        Ban.objects.filter(
+            ended_early_at__isnull=True, ends_at__gt=now, ends_at__lte=now + BANS_ENDING_WITHIN
+        )
+        .select_related("participant")
+        .order_by("ends_at")[:LIST_LIMIT]
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(
+            status=FollowUpStatus.PENDING,
+            due_at__lte=now + DUE_WITHIN,
+            case__state__in=sorted(OPEN_STATES),
+        ).order_by("due_at", "id")[:LIST_LIMIT]
+    )
+    for item in follow_ups:
+        item.due_mark = due_status(item.due_at, None, now)
+    actions = list(
+        RestorativeAction.objects.filter(
+            plan__superseded_at__isnull=True,
+            plan__case__state__in=sorted(OPEN_STATES),
+            status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            due_date__lte=today + DUE_WITHIN,
+        )
+        .select_related("plan", "for_party__participant")
+        .order_by("due_date", "id")[:LIST_LIMIT]
+    )
+    for action in actions:
+        action.due_mark = due_status(end_of_day(action.due_date), None, now)
+    mine = list(
+        Case.objects.filter(owner=request.user, state__in=sorted(OPEN_STATES))
+        .annotate(next_due_at=next_due())
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")[:LIST_LIMIT]
+    )
+    for case in mine:
+        case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
+    return {
+        "cases": cases,
+        "bans": bans,
+        "follow_ups": follow_ups,
+        "actions": actions,
+        "mine": mine,
+        "names": names_by_id(a.owner_id for a in actions),
+        "participant_count": Participant.objects.count(),
+        "limit": LIST_LIMIT,
+        "now": now,
+    }
+
+
+def today(request):
+    return render(request, "tenants/home.html", today_context(request))
