@@ -97,32 +97,29 @@ def test_staff_run_a_complaint_through_every_step(
     from workflow.models import Appeal, Case, FollowUp, Hearing, Notice
 
     program, users, people = staff_program
-    with tenant_context(program):
-        # Filed through the public form in the finished product; here, the same service call.
-        complaint = services.report_case(
-            actor=users["staff"],
-            kind="complaint",
-            occurred_at=timezone.now() - timedelta(hours=3),
-            narrative="Sky grabbed my bag at the supply table and shouted at me.",
-            categories=["theft", "threat"],
-            severity="high",
-            location="Supply table",
-            parties=[
-                {"role": "harmed_person", "participant": people["river"]},
-                {"role": "person_who_did_harm", "participant": people["sky"]},
-            ],
-            issue_tracking_code=True,
-        )
-        case_id = complaint.pk
-    connection.set_schema_to_public()
     base = site_url(live_server_url, program)
-    case_url = f"{base}/cases/{case_id}/"
 
     def in_program(fn):
         with tenant_context(program):
             value = fn()
         connection.set_schema_to_public()
         return value
+
+    # A participant files an anonymous complaint on the program's public page.
+    participant = new_page(360, 740)
+    participant.goto(f"{base}/complaints/new/")
+    participant.get_by_label("What happened?").fill(
+        "Someone grabbed my bag at the supply table and shouted at me."
+    )
+    participant.get_by_label("Yesterday").check()
+    participant.get_by_label("Theft").check()
+    participant.get_by_label("No contact: I will check the status with my tracking code").check()
+    participant.get_by_role("button", name="Send my complaint").click()
+    participant.get_by_role("heading", name="Write this code down").wait_for()
+    code = participant.locator(".tracking-code").inner_text().strip()
+    case_id = in_program(lambda: Case.objects.get(tracking_code=code).pk)
+    case_url = f"{base}/cases/{case_id}/"
+    screenshot(participant, "flow-participant-tracking-code")
 
     staff = new_page(1280, 900)
     sign_in(staff, base, users["staff"])
@@ -131,6 +128,17 @@ def test_staff_run_a_complaint_through_every_step(
     staff.get_by_role("heading", name=re.compile(f"Case {case_id}")).wait_for()
     assert "Waiting for the acknowledgement" in staff.content()
     screenshot(staff, "staff-case-reported")
+
+    # The filer stayed anonymous: staff add the people involved once they know who they are.
+    for who, role in (("RIV-1", "harmed_person"), ("SKY-2", "person_who_did_harm")):
+        form = step_form(staff, "add_party")
+        if not form.is_visible():
+            open_details(staff, "Add a person")
+        form.get_by_label("Role in the case").select_option(role)
+        form.get_by_label("Participant (code or alias)").fill(who)
+        form.get_by_role("button").first.click()
+        staff.get_by_text("Party added.").wait_for()
+    assert in_program(lambda: Case.objects.get(pk=case_id).parties.count()) == 2
 
     # Acknowledge, then record a notice read aloud.
     staff.get_by_role("button", name="Acknowledge and prepare notices").click()
@@ -287,13 +295,28 @@ def test_staff_run_a_complaint_through_every_step(
 
     lead.get_by_role("link", name="Timeline").click()
     lead.get_by_role("heading", name=f"Timeline of case {case_id}").wait_for()
-    for words in ("Case reported", "Notice delivered", "Appeal decided", "Case closed"):
+    for words in (
+        "Complaint filed by a participant",
+        "Party added",
+        "Notice delivered",
+        "Appeal decided",
+        "Case closed",
+    ):
         assert lead.get_by_text(words, exact=True).count() >= 1
     screenshot(lead, "staff-timeline")
     lead.goto(f"{case_url}record/")
     lead.emulate_media(media="print")
     assert not lead.locator(".staffnav").is_visible()
     screenshot(lead, "staff-case-record-print")
+
+    # The participant's tracking code now shows the case closed, and nothing else.
+    participant.goto(f"{base}/complaints/status/")
+    participant.get_by_label("Your tracking code").fill(code)
+    participant.get_by_role("button", name="Check").click()
+    participant.locator(".status-headline").wait_for()
+    assert participant.locator(".status-headline").inner_text() == "Closed"
+    assert "RIV-1" not in participant.content() and "Sky" not in participant.content()
+    screenshot(participant, "flow-participant-status-closed")
 
 
 def test_record_an_incident_with_a_ban_from_a_phone(

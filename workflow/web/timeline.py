@@ -6,6 +6,7 @@ from workflow.web.base import names_by_id
 
 ACTIONS = {
     "report_case": _("Case reported"),
+    "file_complaint": _("Complaint filed by a participant"),
     "add_party": _("Party added"),
     "assign_owner": _("Owner changed"),
     "impose_ban": _("Temporary ban imposed"),
