@@ -64,30 +64,49 @@ def _build_world():
 _WORLD = {}
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on the per-test transaction get the owner connection in a transaction of its own
+    too (provisioning, retiring and purging run there), rolled back after each test."""
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(databases=["default", "owner"]))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker):
     """Always create the test database, even when no collected test asks for `db` (pytest-django
-    would then skip it, and session set-up would run on the development database)."""
-    from django.test.utils import setup_databases, teardown_databases
+    would then skip it, and session set-up would run on the development database).
 
+    It is created and migrated by the owner role; the app role ("default") only uses it."""
+    from django.conf import settings
+    from django.db import connections
+
+    verbosity = request.config.option.verbose
+    owner = connections["owner"]
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(
-            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
-        )
-        name = connection.settings_dict["NAME"]
+        name = owner.creation._create_test_db(verbosity, autoclobber=True, keepdb=False)
         assert name.startswith("test_"), f"refusing to build test data in database {name!r}"
+        for alias in ("default", "owner"):
+            connections[alias].close()
+            settings.DATABASES[alias]["NAME"] = name
+            connections[alias].settings_dict["NAME"] = name
         call_command("migrate_all", verbosity=0, interactive=False)
         _WORLD["world"] = _build_world()
     yield
     with django_db_blocker.unblock():
         # Worker and live-server threads may still hold connections; the database must go.
-        with connection.cursor() as cursor:
+        connection.close()
+        with owner.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        connection.close()
-        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+        owner.close()
+        owner.creation._destroy_test_db(name, verbosity)
+        from config import dbroles
+
+        with owner._nodb_cursor() as cursor:
+            dbroles.drop_database_roles(cursor, name)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ from config.settings import *  # noqa: F403
 from config.settings import CACHES, DATABASES
 
 _run = f"{services.checkout_suffix()}_{os.getpid()}"
-DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
+for _alias in ("default", "owner"):
+    DATABASES[_alias]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
 DRAMATIQ_NAMESPACE = f"harmrepair-test-{_run}"
 CACHES["default"]["KEY_PREFIX"] = f"harmrepair-test-{_run}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

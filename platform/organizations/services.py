@@ -19,6 +19,7 @@ from accounts.access import can_manage_department
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
+from organizations.schemas import create_program_schema
 from organizations.slugs import normalize_slug, schema_name_for_slug, validate_program_slug
 
 logger = logging.getLogger(__name__)
@@ -98,9 +99,11 @@ def enqueue_provisioning(program_id):
 def provision_program(*, program_id):
     """Create the program's schema by cloning the migrated template.
 
-    All of it runs in one transaction holding the program's row lock: PostgreSQL DDL is
-    transactional, so a failure leaves no half-made schema, and a redelivered job waits for the
-    first and then finds the program ready.
+    The schema is made on the owner connection in one transaction of its own (PostgreSQL DDL
+    is transactional, so a failure leaves no half-made schema), while this connection holds the
+    program's row lock: a redelivered job waits for the first and then finds the program ready.
+    A crash between the two commits leaves a schema and a program still 'provisioning'; the
+    retry replaces that schema.
     """
     try:
         with transaction.atomic():
@@ -111,8 +114,7 @@ def provision_program(*, program_id):
                 raise RuntimeError(
                     "the program template schema is missing; run `manage.py migrate_all` first"
                 )
-            _drop_schema_if_exists(program.schema_name)
-            program.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
+            create_program_schema(program.schema_name)
             connection.set_schema_to_public()
             program.status = ProgramStatus.READY
             program.failure_reason = ""
@@ -131,12 +133,6 @@ def provision_program(*, program_id):
             provisioning_attempts=models.F("provisioning_attempts") + 1,
         )
         return Program.objects.get(pk=program_id)
-
-
-def _drop_schema_if_exists(schema_name):
-    # The name was validated when the program was created; quote it anyway.
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')  # noqa: S608
 
 
 @transaction.atomic
