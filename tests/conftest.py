@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, TestCase
 
 PASSWORD = "correct-horse-battery"
 
@@ -64,9 +64,34 @@ def _build_world():
 _WORLD = {}
 
 
+def _enter_atomics_but_not_the_owners(cls):
+    """Django's per-test transaction, on every allowed connection except the owner's: a schema
+    the owner makes (provisioning) must be visible to the app connection at once, as in
+    production. `_drop_schemas_left_by_the_test` removes what a test leaves behind."""
+    atomics = {}
+    for db_name in cls._databases_names():
+        if db_name == "owner":
+            continue
+        atomic = transaction.atomic(using=db_name)
+        atomic._from_testcase = True
+        atomic.__enter__()
+        atomics[db_name] = atomic
+    return atomics
+
+
+def _rollback_atomics_but_not_the_owners(cls, atomics):
+    for db_name in reversed(list(atomics)):
+        transaction.set_rollback(True, using=db_name)
+        atomics[db_name].__exit__(None, None, None)
+
+
+TestCase._enter_atomics = classmethod(_enter_atomics_but_not_the_owners)
+TestCase._rollback_atomics = classmethod(_rollback_atomics_but_not_the_owners)
+
+
 def pytest_collection_modifyitems(items):
-    """Tests on the per-test transaction get the owner connection in a transaction of its own
-    too (provisioning, retiring and purging run there), rolled back after each test."""
+    """Tests on the per-test transaction may use the owner connection too (provisioning,
+    retiring and purging run there); it autocommits."""
     for item in items:
         if "db" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db(databases=["default", "owner"]))
@@ -107,6 +132,37 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
 
         with owner._nodb_cursor() as cursor:
             dbroles.drop_database_roles(cursor, name)
+
+
+def _schemas_without_program():
+    from django.conf import settings
+    from django.db import connections
+
+    from organizations.models import Program
+
+    with connections["owner"].cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%'"
+            " AND nspname NOT IN ('public', 'information_schema', %s)",
+            [settings.TENANT_BASE_SCHEMA],
+        )
+        schemas = {row[0] for row in cursor.fetchall()}
+    return schemas - set(Program.objects.using("owner").values_list("schema_name", flat=True))
+
+
+@pytest.fixture(autouse=True)
+def _drop_schemas_left_by_the_test(request):
+    """Provisioning commits on the owner connection; a test's program row is rolled back, so
+    its schema (and role) is dropped here."""
+    if "db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("db")
+    yield
+    from organizations.schemas import drop_program_schema
+
+    for schema in _schemas_without_program():
+        drop_program_schema(schema)
 
 
 @pytest.fixture(scope="session")

@@ -19,3 +19,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 stays the production hasher (see tests/platform/test_settings.py); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(services.DATA_DIR / f"test-media-{_run}")
+ARCHIVE_ROOT = str(services.DATA_DIR / f"test-archives-{_run}")

@@ -24,6 +24,7 @@ APPEND_ONLY_TABLES = (
     "tenants_policyversion",
     "workflow_lowlevelresponse",
     "workflow_caseread",
+    "workflow_purgerecord",
 )
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 

@@ -40,9 +40,9 @@ class Command(MigrateSchemasCommand):
         ensure_template_schema()
         programs = [
             schema
-            for schema in Program.objects.using("owner").filter(
-                status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED]
-            ).values_list("schema_name", flat=True)
+            for schema in Program.objects.using("owner")
+            .filter(status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+            .values_list("schema_name", flat=True)
             if schema_exists(schema, "owner")
         ]
         executor.run_migrations(tenants=[settings.TENANT_BASE_SCHEMA, *programs])
