@@ -134,35 +134,34 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
             dbroles.drop_database_roles(cursor, name)
 
 
-def _schemas_without_program():
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Provisioning commits on the owner connection, while a test's program row is rolled
+    back: drop the schemas (and roles) a test left without a program. Runs after every fixture
+    is torn down, so the test's transaction has released its locks; on a plain connection of
+    its own, so nothing here waits on Django's test set-up."""
+    yield
+    # After the last test the whole database is already gone.
+    if nextitem is None or "db" not in getattr(item, "fixturenames", ()) or "world" not in _WORLD:
+        return
+    import psycopg
     from django.conf import settings
     from django.db import connections
+    from psycopg import sql
 
-    from organizations.models import Program
+    from config import dbroles
 
-    with connections["owner"].cursor() as cursor:
+    params = connections["owner"].get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%'"
-            " AND nspname NOT IN ('public', 'information_schema', %s)",
+            " AND nspname NOT IN ('public', 'information_schema', %s)"
+            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)",
             [settings.TENANT_BASE_SCHEMA],
         )
-        schemas = {row[0] for row in cursor.fetchall()}
-    return schemas - set(Program.objects.using("owner").values_list("schema_name", flat=True))
-
-
-@pytest.fixture(autouse=True)
-def _drop_schemas_left_by_the_test(request):
-    """Provisioning commits on the owner connection; a test's program row is rolled back, so
-    its schema (and role) is dropped here."""
-    if "db" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("db")
-    yield
-    from organizations.schemas import drop_program_schema
-
-    for schema in _schemas_without_program():
-        drop_program_schema(schema)
+        for (schema,) in cursor.fetchall():
+            cursor.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            dbroles.drop_program_role(cursor, schema)
 
 
 @pytest.fixture(scope="session")

@@ -472,7 +472,9 @@ def test_two_admins_racing_for_one_address(db, world):
     import threading
 
     d1 = world.departments["d1"]
-    other = psycopg.connect(**connection.get_connection_params(), autocommit=False)
+    # Another session writing the public table directly (as the owner: the app role itself,
+    # without the role its backend switches to, may read and write nothing).
+    other = psycopg.connect(**connections["owner"].get_connection_params(), autocommit=False)
     try:
         other.execute(
             "INSERT INTO organizations_program (schema_name, name, slug, program_type,"
