@@ -76,7 +76,7 @@ class Program(TenantMixin):
     ready_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     # Where retirement left the program's archive (under the data folder).
-    archive_path = models.CharField(max_length=500, blank=True)
+    archive_path = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     # The schema is made by the provisioning worker, not on save.
     auto_create_schema = False
