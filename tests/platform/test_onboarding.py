@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_exists
