@@ -13,10 +13,10 @@ def setup(database_name="harmrepair_bench"):
     os.environ.setdefault("DRAMATIQ_NAMESPACE", "harmrepair-bench")
     from config import services
 
-    url = services.ensure_database_url()
-    base, _, _name = url.rpartition("/")
-    os.environ["DATABASE_URL"] = f"{base}/{database_name}"
-    services.create_database_if_missing(os.environ["DATABASE_URL"])
+    app_url, owner_url = services.ensure_database_urls()
+    os.environ["DATABASE_URL"] = services.with_database(app_url, database_name)
+    os.environ["DATABASE_OWNER_URL"] = services.with_database(owner_url, database_name)
+    services.create_database_if_missing(os.environ["DATABASE_OWNER_URL"])
     import django
 
     django.setup()

@@ -37,7 +37,30 @@ def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
     return len(stalled)
 
 
-TICKS = [requeue_stalled_provisioning]
+RETENTION_EVERY = timedelta(hours=6)
+_retention = {"next_at": None}
+
+
+def enqueue_retention_purges(*, now=None):
+    """Every few hours, one retention job per program (each runs in its own schema). After a
+    restart it runs at once: the job is idempotent, so an extra run costs nothing."""
+    from organizations.jobs import send_for_program
+    from organizations.models import Program, ProgramStatus
+    from workflow.tasks import purge_expired_cases_job
+
+    now = now or timezone.now()
+    if _retention["next_at"] and now < _retention["next_at"]:
+        return 0
+    _retention["next_at"] = now + RETENTION_EVERY
+    schemas = list(
+        Program.objects.filter(status=ProgramStatus.READY).values_list("schema_name", flat=True)
+    )
+    for schema in schemas:
+        send_for_program(purge_expired_cases_job, schema)
+    return len(schemas)
+
+
+TICKS = [requeue_stalled_provisioning, enqueue_retention_purges]
 
 
 def run_forever(*, interval=5.0, stop=lambda: False):

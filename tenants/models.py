@@ -16,6 +16,12 @@ RESPONSE_WINDOW_CAP_DAYS = 60
 APPEAL_WINDOW_CAP_DAYS = 90
 MAX_APPEAL_LEVELS = 3
 FOLLOW_UP_CAP_DAYS = 365
+# Closed cases are removed this long after they closed (each program chooses; see
+# workflow/retention.py). At least a month, so an appeal or a follow-up question can still be
+# answered; at most ten years.
+DEFAULT_RETENTION_DAYS = 730
+RETENTION_MIN_DAYS = 30
+RETENTION_MAX_DAYS = 3650
 
 # Roles that may be named in a policy (the program roles of accounts.models.Role).
 PROGRAM_ROLE_VALUES = ["program_admin", "program_lead", "program_staff"]
@@ -120,6 +126,9 @@ class PolicyVersion(models.Model):
     advisory_board_on_panels = models.BooleanField(
         _("advisory board members may sit on hearing panels"), default=True
     )
+    retention_days_after_close = models.PositiveIntegerField(
+        _("keep closed cases for (days after closing)"), default=DEFAULT_RETENTION_DAYS
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -166,6 +175,13 @@ class PolicyVersion(models.Model):
                 name="policy_has_follow_ups", condition=Q(follow_up_days__len__gte=1)
             ),
             models.CheckConstraint(
+                name="policy_retention_range",
+                condition=Q(
+                    retention_days_after_close__gte=RETENTION_MIN_DAYS,
+                    retention_days_after_close__lte=RETENTION_MAX_DAYS,
+                ),
+            ),
+            models.CheckConstraint(
                 name="policy_check_in_cadence_range",
                 condition=Q(
                     community_check_in_days__gte=1, community_check_in_days__lte=FOLLOW_UP_CAP_DAYS
@@ -188,6 +204,7 @@ class PolicyVersion(models.Model):
         "appeal_window_days": (1, APPEAL_WINDOW_CAP_DAYS),
         "appeal_levels": (1, MAX_APPEAL_LEVELS),
         "community_check_in_days": (1, FOLLOW_UP_CAP_DAYS),
+        "retention_days_after_close": (RETENTION_MIN_DAYS, RETENTION_MAX_DAYS),
     }
 
     def clean(self):

@@ -22,6 +22,7 @@ POLICY_FIELDS = (
     "community_check_in_days",
     "facilitator_required",
     "advisory_board_on_panels",
+    "retention_days_after_close",
 )
 
 
@@ -51,8 +52,12 @@ def change_policy(*, actor, change_note="", **changes):
         raise DomainError(
             _("These are not policy settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
-    # Serialize changes, so two admins cannot both create the same version number.
-    connection.cursor().execute("LOCK TABLE tenants_policyversion IN SHARE ROW EXCLUSIVE MODE")
+    # Serialize changes, so two admins cannot both create the same version number. An advisory
+    # lock per schema: LOCK TABLE would need UPDATE or DELETE rights, which the app role does
+    # not have on this append-only table.
+    connection.cursor().execute(
+        "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.tenants_policyversion'))"
+    )
     base = current_policy()
     values = {name: getattr(base, name) for name in POLICY_FIELDS}
     values.update(changes)

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, TestCase
 
 PASSWORD = "correct-horse-battery"
 
@@ -64,30 +64,104 @@ def _build_world():
 _WORLD = {}
 
 
+def _enter_atomics_but_not_the_owners(cls):
+    """Django's per-test transaction, on every allowed connection except the owner's: a schema
+    the owner makes (provisioning) must be visible to the app connection at once, as in
+    production. `_drop_schemas_left_by_the_test` removes what a test leaves behind."""
+    atomics = {}
+    for db_name in cls._databases_names():
+        if db_name == "owner":
+            continue
+        atomic = transaction.atomic(using=db_name)
+        atomic._from_testcase = True
+        atomic.__enter__()
+        atomics[db_name] = atomic
+    return atomics
+
+
+def _rollback_atomics_but_not_the_owners(cls, atomics):
+    for db_name in reversed(list(atomics)):
+        transaction.set_rollback(True, using=db_name)
+        atomics[db_name].__exit__(None, None, None)
+
+
+TestCase._enter_atomics = classmethod(_enter_atomics_but_not_the_owners)
+TestCase._rollback_atomics = classmethod(_rollback_atomics_but_not_the_owners)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on the per-test transaction may use the owner connection too (provisioning,
+    retiring and purging run there); it autocommits."""
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(databases=["default", "owner"]))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker):
     """Always create the test database, even when no collected test asks for `db` (pytest-django
-    would then skip it, and session set-up would run on the development database)."""
-    from django.test.utils import setup_databases, teardown_databases
+    would then skip it, and session set-up would run on the development database).
 
+    It is created and migrated by the owner role; the app role ("default") only uses it."""
+    from django.conf import settings
+    from django.db import connections
+
+    verbosity = request.config.option.verbose
+    owner = connections["owner"]
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(
-            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
-        )
-        name = connection.settings_dict["NAME"]
+        name = owner.creation._create_test_db(verbosity, autoclobber=True, keepdb=False)
         assert name.startswith("test_"), f"refusing to build test data in database {name!r}"
+        for alias in ("default", "owner"):
+            connections[alias].close()
+            settings.DATABASES[alias]["NAME"] = name
+            connections[alias].settings_dict["NAME"] = name
         call_command("migrate_all", verbosity=0, interactive=False)
         _WORLD["world"] = _build_world()
     yield
     with django_db_blocker.unblock():
         # Worker and live-server threads may still hold connections; the database must go.
-        with connection.cursor() as cursor:
+        connection.close()
+        with owner.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        connection.close()
-        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+        owner.close()
+        owner.creation._destroy_test_db(name, verbosity)
+        from config import dbroles
+
+        with owner._nodb_cursor() as cursor:
+            dbroles.drop_database_roles(cursor, name)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Provisioning commits on the owner connection, while a test's program row is rolled
+    back: drop the schemas (and roles) a test left without a program. Runs after every fixture
+    is torn down, so the test's transaction has released its locks; on a plain connection of
+    its own, so nothing here waits on Django's test set-up."""
+    yield
+    # After the last test the whole database is already gone.
+    if nextitem is None or "db" not in getattr(item, "fixturenames", ()) or "world" not in _WORLD:
+        return
+    import psycopg
+    from django.conf import settings
+    from django.db import connections
+    from psycopg import sql
+
+    from config import dbroles
+
+    params = connections["owner"].get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%'"
+            " AND nspname NOT IN ('public', 'information_schema', %s)"
+            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)",
+            [settings.TENANT_BASE_SCHEMA],
+        )
+        for (schema,) in cursor.fetchall():
+            cursor.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            dbroles.drop_program_role(cursor, schema)
 
 
 @pytest.fixture(scope="session")

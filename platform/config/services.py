@@ -3,6 +3,12 @@
 Order of preference for each service: the URL in the environment, a server answering on the
 standard local port, then an embedded server under the project's data folder (``.data/``),
 whose files survive restarts.
+
+PostgreSQL is used through two roles (see README, "Database roles"): the application connects
+as ``harmrepair_app``, which owns nothing and is not a superuser; migrations and schema
+provisioning run as ``harmrepair_owner``, which owns every table. Configured externally, they
+are ``DATABASE_URL`` (app) and ``DATABASE_OWNER_URL`` (owner). Found or started locally, the
+superuser connection creates both roles (and hands the database to the owner) on first use.
 """
 
 import hashlib
@@ -32,16 +38,155 @@ def checkout_suffix() -> str:
     return hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:6]
 
 
+APP_ROLE = "harmrepair_app"
+OWNER_ROLE = "harmrepair_owner"
+# Local development only (the local server trusts 127.0.0.1 and its socket); external servers
+# are configured with their own URLs and passwords.
+LOCAL_ROLE_PASSWORD = os.environ.get("HARMREPAIR_LOCAL_DB_PASSWORD", "harmrepair-local-only")
+
+
 def ensure_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
+    """The application's database URL (the app role)."""
+    return ensure_database_urls()[0]
+
+
+def ensure_database_urls() -> tuple[str, str]:
+    """(app URL, owner URL). Both from the environment, or both made here on a found or
+    embedded server, whose superuser creates the two roles if they are missing."""
+    app_url = os.environ.get("DATABASE_URL")
+    owner_url = os.environ.get("DATABASE_OWNER_URL")
+    if app_url and owner_url:
+        return app_url, owner_url
+    if app_url or owner_url:
+        raise RuntimeError(
+            "Set both DATABASE_URL (the application role) and DATABASE_OWNER_URL (the role that "
+            "owns the tables and runs migrations), or neither to use a local server."
+        )
     if port_answers("127.0.0.1", 5432):
-        url = f"postgres://postgres@127.0.0.1:5432/{DEFAULT_DB_NAME}"
+        admin_url = f"postgres://postgres@127.0.0.1:5432/{DEFAULT_DB_NAME}"
     else:
-        url = _start_embedded_postgres()
-    os.environ["DATABASE_URL"] = url
-    return url
+        admin_url = _start_embedded_postgres()
+    ensure_roles(admin_url)
+    app_url = url_with_user(admin_url, APP_ROLE, LOCAL_ROLE_PASSWORD)
+    owner_url = url_with_user(admin_url, OWNER_ROLE, LOCAL_ROLE_PASSWORD)
+    os.environ["DATABASE_URL"] = app_url
+    os.environ["DATABASE_OWNER_URL"] = owner_url
+    return app_url, owner_url
+
+
+def url_with_user(url: str, user: str, password: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    _userinfo, _at, hostpart = rest.rpartition("@")
+    return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{hostpart}"
+
+
+def with_database(url: str, name: str) -> str:
+    base, _sep, _old = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _connect(url: str, dbname: str | None = None):
+    import psycopg
+
+    cfg = database_config(url)
+    params = {
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+        "dbname": dbname or cfg["NAME"],
+        "autocommit": True,
+    }
+    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
+
+
+def ensure_roles(admin_url: str) -> None:
+    """With a superuser connection: create the owner and app roles if missing, and create the
+    database owned by the owner (or hand an older database, made before the roles, to it)."""
+    from psycopg import sql
+
+    password = LOCAL_ROLE_PASSWORD
+    name = database_config(admin_url)["NAME"]
+    with _connect(admin_url, "postgres") as conn:
+        have = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles").fetchall()}
+        # CREATEROLE: provisioning makes one login-less role per program schema.
+        for role, attributes in (
+            (OWNER_ROLE, "LOGIN CREATEDB CREATEROLE NOSUPERUSER"),
+            # NOINHERIT: membership in each program's role is only for SET ROLE, so the app
+            # role alone holds no program's privileges.
+            (APP_ROLE, "LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE"),
+        ):
+            if role not in have:
+                try:
+                    conn.execute(
+                        sql.SQL("CREATE ROLE {} " + attributes + " PASSWORD {}").format(
+                            sql.Identifier(role), sql.Literal(password)
+                        )
+                    )
+                except Exception as exc:  # another process created it a moment ago
+                    if "already exists" not in str(exc):
+                        raise
+        # Tests end by closing the app role's leftover connections before dropping their
+        # database; the owner needs this to do it.
+        conn.execute(sql.SQL("GRANT pg_signal_backend TO {}").format(sql.Identifier(OWNER_ROLE)))
+        row = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if row is None:
+            try:
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(name), sql.Identifier(OWNER_ROLE)
+                    )
+                )
+            except Exception as exc:
+                if "already exists" not in str(exc):
+                    raise
+        elif row[0] != OWNER_ROLE:
+            hand_database_to_owner(admin_url, name)
+
+
+# A database made before the roles existed: every object the superuser made goes to the owner.
+_REASSIGN = r"""
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT nspname FROM pg_namespace
+           WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema' LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO harmrepair_owner', r.nspname);
+  END LOOP;
+  FOR r IN SELECT n.nspname, c.relname, c.relkind FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+             AND c.relkind IN ('r', 'p', 'v', 'm', 'f') LOOP
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO harmrepair_owner', r.nspname, r.relname);
+  END LOOP;
+  FOR r IN SELECT n.nspname, p.oid::regprocedure AS sig FROM pg_proc p
+           JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO harmrepair_owner', r.sig);
+  END LOOP;
+  FOR r IN SELECT n.nspname, t.typname FROM pg_type t
+           JOIN pg_namespace n ON n.oid = t.typnamespace
+           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+             AND t.typtype IN ('e', 'd') LOOP
+    EXECUTE format('ALTER TYPE %I.%I OWNER TO harmrepair_owner', r.nspname, r.typname);
+  END LOOP;
+END $$;
+"""
+
+
+def hand_database_to_owner(admin_url: str, name: str) -> None:
+    from psycopg import sql
+
+    with _connect(admin_url, "postgres") as conn:
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                sql.Identifier(name), sql.Identifier(OWNER_ROLE)
+            )
+        )
+    with _connect(admin_url, name) as conn:
+        conn.execute(_REASSIGN)
 
 
 def _start_embedded_postgres() -> str:
@@ -84,23 +229,12 @@ def database_config(url: str) -> dict:
     return cfg
 
 
-def create_database_if_missing(url: str) -> None:
-    """Create the configured database on its server (the server's own databases are left alone)."""
-    import psycopg
+def create_database_if_missing(owner_url: str) -> None:
+    """Create the configured database, owned by the connecting (owner) role, if missing."""
     from psycopg import sql
 
-    cfg = database_config(url)
-    params = {
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-        "user": cfg.get("USER") or None,
-        "password": cfg.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
-        ).fetchone()
+    name = database_config(owner_url)["NAME"]
+    with _connect(owner_url, "postgres") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -101,15 +101,35 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASE_URL = services.ensure_database_url()
-_db = services.database_config(DATABASE_URL)
-_db["ENGINE"] = "django_tenants.postgresql_backend"
-_db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
-_db["CONN_HEALTH_CHECKS"] = True
-_db["OPTIONS"] = {"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5)}
-_db["TEST"] = {"NAME": f"test_{_db['NAME']}_{services.checkout_suffix()}"}
-DATABASES = {"default": _db}
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Two roles (README, "Database roles"): "default" is the app role, which owns nothing and runs
+# each query as the active program's role; "owner" owns the tables and runs migrations,
+# provisioning, retirement and retention purges.
+DATABASE_URL, DATABASE_OWNER_URL = services.ensure_database_urls()
+
+
+def _database(url, engine):
+    cfg = services.database_config(url)
+    cfg["ENGINE"] = engine
+    cfg["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    cfg["CONN_HEALTH_CHECKS"] = True
+    cfg["OPTIONS"] = {"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5)}
+    return cfg
+
+
+DATABASES = {
+    "default": _database(DATABASE_URL, "config.dbroles"),
+    "owner": _database(DATABASE_OWNER_URL, "django_tenants.postgresql_backend"),
+}
+if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
+    raise RuntimeError("DATABASE_URL and DATABASE_OWNER_URL must name the same database.")
+_test_name = f"test_{DATABASES['default']['NAME']}_{services.checkout_suffix()}"
+for _cfg in DATABASES.values():
+    _cfg["TEST"] = {"NAME": _test_name}
+# Ours decides (owner alias only); django-tenants insists its own router is listed.
+DATABASE_ROUTERS = [
+    "config.dbroles.router.OwnerMigrationRouter",
+    "django_tenants.routers.TenantSyncRouter",
+]
 
 REDIS_URL = services.ensure_redis_url()
 CACHES = {
@@ -198,6 +218,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(services.DATA_DIR / "media"))
+# Archives of retired programs (organizations.services.retire_program). Keep it backed up.
+ARCHIVE_ROOT = env.str("ARCHIVE_ROOT", default=str(services.DATA_DIR / "archives"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

@@ -11,10 +11,12 @@ from config.settings import *  # noqa: F403
 from config.settings import CACHES, DATABASES
 
 _run = f"{services.checkout_suffix()}_{os.getpid()}"
-DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
+for _alias in ("default", "owner"):
+    DATABASES[_alias]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
 DRAMATIQ_NAMESPACE = f"harmrepair-test-{_run}"
 CACHES["default"]["KEY_PREFIX"] = f"harmrepair-test-{_run}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 stays the production hasher (see tests/platform/test_settings.py); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(services.DATA_DIR / f"test-media-{_run}")
+ARCHIVE_ROOT = str(services.DATA_DIR / f"test-archives-{_run}")

@@ -2,7 +2,12 @@
 
 import importlib
 
-ACTOR_MODULES = ["organizations.tasks", "notifications.tasks", "summaries.tasks"]
+ACTOR_MODULES = [
+    "organizations.tasks",
+    "notifications.tasks",
+    "summaries.tasks",
+    "workflow.tasks",
+]
 
 
 def import_actor_modules():

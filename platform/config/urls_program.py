@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("", include("workflow.web_urls")),
+    path("", include("workflow.data_urls")),
     path("", include("tenants.web_urls")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("workflow.urls")),

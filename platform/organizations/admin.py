@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from organizations.errors import OnboardingError
 from organizations.models import Domain, HealthDepartment, Invitation, Program, TAProvider
+from organizations.services import retire_program
 
 
 @admin.register(TAProvider)
@@ -25,8 +28,31 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "program_type", "health_department", "status", "created_at"]
     list_filter = ["status", "program_type", "health_department"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["schema_name", "failure_reason", "provisioning_attempts", "ready_at"]
+    readonly_fields = [
+        "schema_name",
+        "failure_reason",
+        "provisioning_attempts",
+        "ready_at",
+        "retired_at",
+        "archive_path",
+    ]
     inlines = [DomainInline]
+    actions = ["retire"]
+
+    @admin.action(description=_("Retire: export to an archive, then drop the program's data"))
+    def retire(self, request, queryset):
+        for program in queryset:
+            try:
+                retired = retire_program(actor=request.user, program=program)
+            except OnboardingError as exc:
+                self.message_user(request, f"{program}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(program)s is retired; its archive is %(path)s")
+                    % {"program": program, "path": retired.archive_path},
+                    messages.SUCCESS,
+                )
 
     def get_readonly_fields(self, request, obj=None):
         # The address names the schema: it cannot change once the program exists.

@@ -40,7 +40,7 @@ class ProgramHostMiddleware:
             finally:
                 set_urlconf(None)
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None:
+        if domain is None or domain.tenant.status == ProgramStatus.RETIRED:
             raise Http404(_("There is no program at this address."))
         program = domain.tenant
         if request.path.startswith(ALWAYS_OPEN_PREFIXES[:2]):

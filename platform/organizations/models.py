@@ -49,6 +49,8 @@ class ProgramStatus(models.TextChoices):
     READY = "ready", _("Ready")
     FAILED = "failed", _("Set-up failed")
     SUSPENDED = "suspended", _("Suspended")
+    # Exported to an archive, then its schema dropped: nothing routes to it any more.
+    RETIRED = "retired", _("Retired")
 
 
 class Program(TenantMixin):
@@ -72,6 +74,9 @@ class Program(TenantMixin):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # Where retirement left the program's archive (under the data folder).
+    archive_path = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     # The schema is made by the provisioning worker, not on save.
     auto_create_schema = False
@@ -87,6 +92,11 @@ class Program(TenantMixin):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ProgramStatus.values), name="program_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="retired")
+                | (models.Q(retired_at__isnull=False) & ~models.Q(archive_path="")),
+                name="program_retired_has_archive",
             ),
             models.CheckConstraint(
                 condition=models.Q(program_type__in=ProgramType.values),

@@ -3,7 +3,10 @@
 import hashlib
 import logging
 import secrets
+import shutil
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +22,7 @@ from accounts.access import can_manage_department
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
+from organizations.schemas import create_program_schema
 from organizations.slugs import normalize_slug, schema_name_for_slug, validate_program_slug
 
 logger = logging.getLogger(__name__)
@@ -98,9 +102,11 @@ def enqueue_provisioning(program_id):
 def provision_program(*, program_id):
     """Create the program's schema by cloning the migrated template.
 
-    All of it runs in one transaction holding the program's row lock: PostgreSQL DDL is
-    transactional, so a failure leaves no half-made schema, and a redelivered job waits for the
-    first and then finds the program ready.
+    The schema is made on the owner connection in one transaction of its own (PostgreSQL DDL
+    is transactional, so a failure leaves no half-made schema), while this connection holds the
+    program's row lock: a redelivered job waits for the first and then finds the program ready.
+    A crash between the two commits leaves a schema and a program still 'provisioning'; the
+    retry replaces that schema.
     """
     try:
         with transaction.atomic():
@@ -111,8 +117,7 @@ def provision_program(*, program_id):
                 raise RuntimeError(
                     "the program template schema is missing; run `manage.py migrate_all` first"
                 )
-            _drop_schema_if_exists(program.schema_name)
-            program.create_schema(check_if_exists=False, sync_schema=True, verbosity=0)
+            create_program_schema(program.schema_name)
             connection.set_schema_to_public()
             program.status = ProgramStatus.READY
             program.failure_reason = ""
@@ -131,12 +136,6 @@ def provision_program(*, program_id):
             provisioning_attempts=models.F("provisioning_attempts") + 1,
         )
         return Program.objects.get(pk=program_id)
-
-
-def _drop_schema_if_exists(schema_name):
-    # The name was validated when the program was created; quote it anyway.
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')  # noqa: S608
 
 
 @transaction.atomic
@@ -257,3 +256,44 @@ def accept_invitation(*, token, program, password, full_name=""):
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def retire_program(*, actor, program):
+    """Retire a program (platform operators only): export its whole data to an archive under
+    the data folder, then drop its schema and its database role. The Program row stays, marked
+    retired with the archive's path; its addresses are removed, so nothing routes to it.
+
+    The archive is written and checked before anything is dropped; if dropping fails, the
+    program is left as it was (still ready or suspended) and the archive is kept."""
+    from django_tenants.utils import tenant_context
+
+    from accounts.access import is_platform_operator
+    from organizations.schemas import drop_program_schema
+    from workflow.archive import write_program_archive
+
+    if not is_platform_operator(actor):
+        raise OnboardingError(_("Only a platform operator can retire a program."))
+    program = Program.objects.get(pk=program.pk)
+    if program.status not in (ProgramStatus.READY, ProgramStatus.SUSPENDED):
+        raise OnboardingError(_("Only a ready or suspended program can be retired."))
+    folder = Path(settings.ARCHIVE_ROOT)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S}.zip"
+    with tenant_context(program):
+        manifest = write_program_archive(path, program=program)
+    with zipfile.ZipFile(path) as archive:
+        if archive.testzip() is not None:
+            raise OnboardingError(_("The archive could not be verified; nothing was dropped."))
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        drop_program_schema(program.schema_name)
+        Domain.objects.filter(tenant=program).delete()
+        Invitation.objects.filter(program=program, accepted_at__isnull=True).delete()
+        program.status = ProgramStatus.RETIRED
+        program.retired_at = timezone.now()
+        program.archive_path = str(path)
+        program.save(update_fields=["status", "retired_at", "archive_path"])
+    # Evidence files live on disk under the program's folder: they are in the archive now.
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "programs" / program.schema_name, ignore_errors=True)
+    logger.info("Retired program %s: %s cases archived to %s", program.pk, manifest["cases"], path)
+    return program

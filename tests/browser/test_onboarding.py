@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from tests.conftest import PASSWORD
 
@@ -30,11 +29,11 @@ def cleanup_program():
 
     from accounts.models import User
     from organizations.models import Program
+    from organizations.schemas import drop_program_schema
 
     for program in Program.objects.filter(slug__in=slugs):
         emails = list(program.invitations.values_list("email", flat=True))
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
+        drop_program_schema(program.schema_name)
         program.delete()
         User.objects.filter(email__in=emails, memberships__isnull=True).delete()
     TOTPDevice.objects.filter(user__email="hd1@example.test").delete()

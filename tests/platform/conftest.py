@@ -30,9 +30,10 @@ def drop_program(program_id):
     program = Program.objects.filter(pk=program_id).first()
     if program is None:
         return
+    from organizations.schemas import drop_program_schema
+
     connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
+    drop_program_schema(program.schema_name)
     member_ids = list(Membership.objects.filter(program=program).values_list("user_id", flat=True))
     Invitation.objects.filter(program=program).delete()
     Membership.objects.filter(program=program).delete()

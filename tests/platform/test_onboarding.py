@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_exists
@@ -195,7 +195,7 @@ def test_bad_slug_is_explained_on_the_form(db, world, client_for, slug, message)
 
 
 def test_slug_of_an_existing_schema_is_taken(db, world):
-    with connection.cursor() as cursor:
+    with connections["owner"].cursor() as cursor:
         cursor.execute('CREATE SCHEMA "stray_schema"')
     before = _counts()
     with pytest.raises(OnboardingError, match="already taken"):
@@ -383,12 +383,12 @@ def test_invitation_errors(db, world):
 def test_provisioning_failure_is_recorded_and_retry_succeeds(db, world, client_for, settings):
     program = _add(world, "will-fail")
     template = settings.TENANT_BASE_SCHEMA
-    with connection.cursor() as cursor:
+    with connections["owner"].cursor() as cursor:
         cursor.execute(f'ALTER SCHEMA "{template}" RENAME TO "{template}_away"')
     try:
         program = services.provision_program(program_id=program.pk)
     finally:
-        with connection.cursor() as cursor:
+        with connections["owner"].cursor() as cursor:
             cursor.execute(f'ALTER SCHEMA "{template}_away" RENAME TO "{template}"')
     assert program.status == ProgramStatus.FAILED
     assert "template schema is missing" in program.failure_reason
@@ -429,15 +429,16 @@ def test_failure_in_the_middle_of_cloning_leaves_no_schema(db, world, settings):
     out half-way, and the schema it had started is rolled back with it."""
     program = _add(world, "half-made")
     template = settings.TENANT_BASE_SCHEMA
-    other = psycopg.connect(**connection.get_connection_params(), autocommit=False)
+    owner = connections["owner"]
+    other = psycopg.connect(**owner.get_connection_params(), autocommit=False)
     try:
         other.execute(f'LOCK TABLE "{template}".tenants_participant IN ACCESS EXCLUSIVE MODE')
-        with connection.cursor() as cursor:
+        with owner.cursor() as cursor:
             cursor.execute("SET lock_timeout = '300ms'")
         try:
             program = services.provision_program(program_id=program.pk)
         finally:
-            with connection.cursor() as cursor:
+            with owner.cursor() as cursor:
                 cursor.execute("RESET lock_timeout")
     finally:
         other.rollback()
@@ -471,7 +472,9 @@ def test_two_admins_racing_for_one_address(db, world):
     import threading
 
     d1 = world.departments["d1"]
-    other = psycopg.connect(**connection.get_connection_params(), autocommit=False)
+    # Another session writing the public table directly (as the owner: the app role itself,
+    # without the role its backend switches to, may read and write nothing).
+    other = psycopg.connect(**connections["owner"].get_connection_params(), autocommit=False)
     try:
         other.execute(
             "INSERT INTO organizations_program (schema_name, name, slug, program_type,"

@@ -1,11 +1,12 @@
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from organizations.models import Program
 
 
 def _tables(schema):
-    with connection.cursor() as cursor:
+    # As the owner: the app role sees only the active program's schema.
+    with connections["owner"].cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema]
         )
@@ -13,7 +14,7 @@ def _tables(schema):
 
 
 def _applied(schema):
-    with connection.cursor() as cursor:
+    with connections["owner"].cursor() as cursor:
         cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')  # noqa: S608
         return set(cursor.fetchall())
 

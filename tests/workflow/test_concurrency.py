@@ -8,7 +8,7 @@ the public schema is untouched."""
 import threading
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -74,17 +74,21 @@ def _cleanup(case_id, participant_ids, policy_ids):
     from tenants.models import Participant, PolicyVersion
     from workflow.models import Case
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    # As the owner (the app role may neither alter tables nor delete timeline events).
+    owner = connections["owner"]
+    owner.set_schema(connection.schema_name)
+    with transaction.atomic(using="owner"), owner.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending FK checks
         cursor.execute("ALTER TABLE workflow_caseevent DISABLE TRIGGER caseevent_append_only")
         cursor.execute(
             "ALTER TABLE tenants_policyversion DISABLE TRIGGER policyversion_append_only"
         )
-        Case.objects.filter(pk=case_id).delete()
-        Participant.objects.filter(pk__in=participant_ids).delete()
-        PolicyVersion.objects.filter(pk__in=policy_ids).delete()
+        Case.objects.using("owner").filter(pk=case_id).delete()
+        Participant.objects.using("owner").filter(pk__in=participant_ids).delete()
+        PolicyVersion.objects.using("owner").filter(pk__in=policy_ids).delete()
         cursor.execute("ALTER TABLE workflow_caseevent ENABLE TRIGGER caseevent_append_only")
         cursor.execute("ALTER TABLE tenants_policyversion ENABLE TRIGGER policyversion_append_only")
+    owner.set_schema_to_public()
 
 
 def test_concurrent_decisions_leave_one(db, world):

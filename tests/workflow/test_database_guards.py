@@ -127,17 +127,18 @@ def test_verify_case_records_detects_tampering(make_case, capsys):
     case = make_case()
     call_command("verify_case_records")
     assert "every case record is intact" in capsys.readouterr().out
-    with connection.cursor() as cursor:  # as the table owner, inside the test's transaction
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending FK checks
-        cursor.execute("ALTER TABLE workflow_caseevent DISABLE TRIGGER caseevent_append_only")
+    # The app role cannot change an event (see tests/security_data), but it can append: a
+    # forged event that links to the last one yet does not match its own hash is caught.
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    with connection.cursor() as cursor:
         cursor.execute(
-            'UPDATE workflow_caseevent SET after = \'{"state": "closed"}\''
-            " WHERE case_id = %s AND seq = 1",
-            [case.pk],
+            "INSERT INTO workflow_caseevent (case_id, seq, at, action, before, after, prev_hash,"
+            " hash) VALUES (%s, %s, now(), 'close_case', '{}', '{\"state\": \"closed\"}', %s,"
+            " %s)",
+            [case.pk, last.seq + 1, last.hash, "f" * 64],
         )
-        cursor.execute("ALTER TABLE workflow_caseevent ENABLE TRIGGER caseevent_append_only")
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_case_records")
     assert exit_info.value.code == 1
     out = capsys.readouterr().out
-    assert f"case {case.pk} event #1: content does not match its hash" in out
+    assert f"case {case.pk} event #{last.seq + 1}: content does not match its hash" in out

@@ -17,7 +17,8 @@ from workflow.api.serializers import (
     CaseSummarySerializer,
     EventSerializer,
 )
-from workflow.models import Case, CaseEvent
+from workflow.audit import record_case_read
+from workflow.models import Case, CaseEvent, ReadVia
 from workflow.selectors import export_case_record
 
 
@@ -71,7 +72,12 @@ class CaseViewSet(
         service(actor=self.request.user, **(target or {"case": case}), **data)
         return self._case_response(case, code)
 
-    # -- reading ------------------------------------------------------------------------
+    # -- reading (each read of a case record is logged: workflow.audit) ----------------
+    def retrieve(self, request, pk=None):
+        case = self.get_object()
+        record_case_read(case=case, user=request.user, via=ReadVia.API)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
     @extend_schema(request=inputs.ReportCaseInput, responses={201: CaseDetailSerializer})
     def create(self, request):
         data = self._input(inputs.ReportCaseInput)
@@ -83,6 +89,7 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         case = self.get_object()
+        record_case_read(case=case, user=request.user, via=ReadVia.API)
         events = CaseEvent.objects.filter(case=case).order_by("seq")
         return Response(EventSerializer(events, many=True).data)
 
@@ -90,7 +97,9 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         """The whole case record as JSON, every part in the order it happened."""
-        return Response(export_case_record(self.get_object()))
+        case = self.get_object()
+        record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
+        return Response(export_case_record(case))
 
     # -- report time ----------------------------------------------------------------------
     @step(inputs.AddPartyInput, url_path="parties", many_status=201)
@@ -158,7 +167,9 @@ class CaseViewSet(
     )
     def download_evidence(self, request, pk=None, evidence_id=None):
         """Evidence is served only here: to members of this program, from this program."""
-        evidence = get_object_or_404(self.get_object().evidence, pk=evidence_id)
+        case = self.get_object()
+        evidence = get_object_or_404(case.evidence, pk=evidence_id)
+        record_case_read(case=case, user=request.user, via=ReadVia.API)
         return FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,

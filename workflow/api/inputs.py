@@ -227,6 +227,7 @@ class PolicyChangeInput(serializers.Serializer):
     community_check_in_days = serializers.IntegerField(required=False)
     facilitator_required = serializers.BooleanField(required=False)
     advisory_board_on_panels = serializers.BooleanField(required=False)
+    retention_days_after_close = serializers.IntegerField(required=False)
 
 
 class LowLevelResponseInput(serializers.Serializer):

@@ -55,6 +55,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "community_check_in_days",
             "facilitator_required",
             "advisory_board_on_panels",
+            "retention_days_after_close",
         ]
 
 

@@ -1,5 +1,6 @@
 """The case workflow's models, one module per part of the process."""
 
+from workflow.models.audit import CaseRead, PurgeRecord, ReadVia
 from workflow.models.case import (
     Case,
     CaseKind,
@@ -45,6 +46,7 @@ __all__ = [
     "Ban",
     "Case",
     "CaseEvent",
+    "CaseRead",
     "CaseKind",
     "CaseParty",
     "Category",
@@ -65,6 +67,8 @@ __all__ = [
     "NoticeKind",
     "PartyRole",
     "PlanOrigin",
+    "PurgeRecord",
+    "ReadVia",
     "RestorationPlan",
     "RestorativeAction",
     "Statement",

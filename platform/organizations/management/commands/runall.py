@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
-        services.create_database_if_missing(settings.DATABASE_URL)
+        services.create_database_if_missing(settings.DATABASE_OWNER_URL)
         call_command("migrate_all", verbosity=0, interactive=False)
         call_command("seed_demo")
         port = str(settings.PORT)

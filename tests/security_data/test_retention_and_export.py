@@ -1,0 +1,197 @@
+"""Retention (purge of expired closed cases and their files, with a record), the program
+admin's whole-program archive, and retiring a program (archive, then drop its schema).
+
+These need committed data (the purge and the retirement run on the owner connection, which
+does not see the per-test transaction), so they use a program of their own, made here and
+retired by the last test."""
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists, tenant_context
+
+from tests.security_data.conftest import make_case
+
+SLUG = "keep-and-go"
+
+
+@pytest.fixture(scope="module")
+def retiring(world, django_db_blocker):
+    """A committed program with a member admin; removed (row, users) afterwards."""
+    from accounts.models import Membership, Role
+    from organizations.models import Domain, Program, ProgramType
+    from organizations.services import program_host, provision_program
+
+    with django_db_blocker.unblock():
+        program = Program.objects.create(
+            name="Keep and Go",
+            slug=SLUG,
+            program_type=ProgramType.DROP_IN,
+            health_department=world.departments["d1"],
+        )
+        Domain.objects.create(domain=program_host(SLUG), tenant=program)
+        program = provision_program(program_id=program.pk)
+        assert program.status == "ready", program.failure_reason
+        for key, role in (
+            ("a_admin", Role.PROGRAM_ADMIN),
+            ("a_staff", Role.PROGRAM_STAFF),
+            ("a_lead", Role.PROGRAM_LEAD),
+            ("a_staff2", Role.PROGRAM_STAFF),
+        ):
+            Membership.objects.create(user=world.users[key], program=program, role=role)
+    yield program
+    with django_db_blocker.unblock():
+        from organizations.schemas import drop_program_schema
+
+        connection.set_schema_to_public()
+        program = Program.objects.get(pk=program.pk)
+        if program.status != "retired":
+            drop_program_schema(program.schema_name)
+        Membership.objects.filter(program=program).delete()
+        Domain.objects.filter(tenant=program).delete()
+        Program.objects.filter(pk=program.pk).delete()
+
+
+@pytest.fixture
+def committed(retiring, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield retiring
+        connection.set_schema_to_public()
+
+
+def test_retention_is_a_policy_setting_with_limits(db, program_a, in_program, users):
+    from tenants.errors import DomainError
+    from tenants.policy import change_policy, current_policy
+
+    with in_program(program_a):
+        assert current_policy().retention_days_after_close == 730
+        with pytest.raises(DomainError) as info:
+            change_policy(actor=users["a_admin"], retention_days_after_close=5)
+        assert info.value.field == "retention_days_after_close"
+        assert (
+            change_policy(
+                actor=users["a_admin"], retention_days_after_close=90
+            ).retention_days_after_close
+            == 90
+        )
+        from django.db import IntegrityError
+
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO tenants_policyversion (number, created_at, change_note,"
+                " response_window_days, acknowledgement_window_days, max_ban_days,"
+                " ban_days_by_severity, appeal_window_days, appeal_reviewer_roles,"
+                " decider_roles, appeal_levels, pause_ban_during_appeal, follow_up_days,"
+                " community_check_in_days, facilitator_required, advisory_board_on_panels,"
+                " retention_days_after_close) VALUES (99, now(), '', 7, 2, 30, '{}', 14,"
+                " '{program_admin}', '{program_admin}', 1, false, '{7}', 30, true, true, 1)"
+            )
+
+
+def test_purge_removes_expired_closed_cases_and_their_files(committed, world):
+    from workflow import services
+    from workflow.models import Case, CaseEvent, CaseRead, EvidenceFile, PurgeRecord
+    from workflow.retention import purge_expired_cases
+
+    users = world.users
+    with tenant_context(committed):
+        old = make_case(users, codes=("P-1", "P-2"))
+        recent = make_case(users, codes=("P-1", "P-2"))
+        still_open = make_case(users, codes=("P-1", "P-2"))
+        for case in (old, recent):
+            services.withdraw_case(actor=users["a_lead"], case=case, reason="Parties settled it.")
+        long_ago = timezone.now() - timedelta(days=731)
+        Case.objects.filter(pk=old.pk).update(ended_at=long_ago)
+        from workflow.audit import record_case_read
+
+        record_case_read(case=old, user=users["a_staff"])
+        old_file = Path(settings.MEDIA_ROOT) / EvidenceFile.objects.get(case=old).file.name
+        assert old_file.exists()
+
+        record = purge_expired_cases()
+        assert record.cases_purged == 1 and record.files_purged == 1
+        assert record.retention_days == 730
+        assert not Case.objects.filter(pk=old.pk).exists()
+        assert not CaseEvent.objects.filter(case_id=old.pk).exists()
+        assert not old_file.exists()
+        assert set(Case.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
+        assert EvidenceFile.objects.filter(case=recent).exists()
+        # The record holds counts only; the read log keeps the bare number of the case.
+        assert PurgeRecord.objects.count() == 1
+        assert CaseRead.objects.filter(case_id=old.pk).count() == 1
+        # Running again finds nothing: no second record.
+        assert purge_expired_cases() is None
+        assert PurgeRecord.objects.count() == 1
+
+
+def test_admin_exports_the_whole_program(committed, world, client_for):
+    from tenants.policy import change_policy
+
+    users = world.users
+    with tenant_context(committed):
+        change_policy(
+            actor=users["a_admin"], change_note="Shorter keep.", retention_days_after_close=365
+        )
+    for key in ("a_staff", "a_lead"):
+        assert client_for(committed, users[key]).get("/api/program-export/").status_code == 403
+        assert client_for(committed, users[key]).get("/program-data/export.zip").status_code == 404
+    assert client_for(committed, users["b_admin"]).get("/api/program-export/").status_code == 404
+    response = client_for(committed, users["a_admin"]).get("/api/program-export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["program"]["slug"] == SLUG
+    assert manifest["cases"] == 2 and manifest["evidence_files"] == 2
+    case_files = sorted(n for n in names if n.startswith("cases/"))
+    assert len(case_files) == 2
+    record = json.loads(archive.read(case_files[0]))
+    assert record["timeline"] and record["parties"]
+    assert {p["participant__code"] for p in record["parties"]} == {"P-1", "P-2"}
+    policies = json.loads(archive.read("policy_versions.json"))
+    assert [p["retention_days_after_close"] for p in policies][-1] == 365
+    evidence = [n for n in names if n.startswith("evidence/")]
+    assert len(evidence) == 2 and archive.read(evidence[0]) == b"evidence bytes"
+    assert json.loads(archive.read("purge_records.json"))[0]["cases_purged"] == 1
+    assert "case_reads.json" in names and "participants.json" in names
+    page = client_for(committed, users["a_admin"]).get("/program-data/export.zip")
+    assert page.status_code == 200
+
+
+def test_operator_retires_a_program(committed, world, client_for):
+    from organizations.errors import OnboardingError
+    from organizations.models import Program, ProgramStatus
+    from organizations.services import retire_program
+
+    with pytest.raises(OnboardingError):
+        retire_program(actor=world.users["hd1"], program=committed)
+    from organizations.admin import ProgramAdmin
+
+    assert "retire" in ProgramAdmin.actions  # the operator's button; it calls the service
+    retire_program(actor=world.users["operator"], program=committed)
+    program = Program.objects.get(pk=committed.pk)
+    assert program.status == ProgramStatus.RETIRED
+    assert program.retired_at is not None
+    path = Path(program.archive_path)
+    assert path.is_file() and str(path).startswith(settings.ARCHIVE_ROOT)
+    with zipfile.ZipFile(path) as archive:
+        assert json.loads(archive.read("manifest.json"))["cases"] == 2
+    assert not schema_exists(program.schema_name, "owner")
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", ["%_keep_and_go"])
+        assert cursor.fetchone() == (0,)
+    assert not (Path(settings.MEDIA_ROOT) / "programs" / program.schema_name).exists()
+    # Nothing routes to it any more.
+    site = client_for(program, world.users["a_admin"])
+    assert site.get("/").status_code == 404
+    assert site.get("/api/cases/").status_code == 404
+    with pytest.raises(OnboardingError):
+        retire_program(actor=world.users["operator"], program=program)

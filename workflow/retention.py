@@ -1,0 +1,83 @@
+"""Retention: closed cases are removed once the program's retention period has passed since
+they ended, with their files; a PurgeRecord says when and how many (no personal data).
+
+Why the owner connection: the timeline (workflow_caseevent) is append-only, enforced twice —
+the app role holds no DELETE on it, and a trigger refuses DELETE. The purge is the one
+deliberate exception, so it runs as the owner and disables the trigger only inside its own
+transaction (ALTER TABLE takes an exclusive lock: nobody sees the table without its trigger,
+and the trigger is back before the commit). The app role never gains a way to delete events.
+
+Nothing here reads or needs the anonymized summaries: those are kept elsewhere (summaries app)
+and must not depend on the removed rows. The case-read log keeps the case number only."""
+
+import logging
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from tenants.policy import current_policy
+from workflow.models import Case, EvidenceFile, PurgeRecord
+from workflow.states import FINAL_STATES
+
+logger = logging.getLogger(__name__)
+OWNER = "owner"
+# Triggers that refuse deletes of append-only rows belonging to a case.
+_GUARDS = [("workflow_caseevent", "caseevent_append_only")]
+
+
+def retention_cutoff(*, now=None):
+    """(cutoff, days): closed cases that ended before the cutoff have expired."""
+    days = current_policy().retention_days_after_close
+    return (now or timezone.now()) - timedelta(days=days), days
+
+
+def purge_expired_cases(*, now=None):
+    """In the active program's schema: remove expired closed cases and their files. Idempotent
+    (a second run finds nothing). Returns the PurgeRecord, or None if nothing had expired."""
+    schema = connection.schema_name
+    cutoff, days = retention_cutoff(now=now)
+    owner = connections[OWNER]
+    owner.set_schema(schema)
+    try:
+        with transaction.atomic(using=OWNER):
+            expired = Case.objects.using(OWNER).filter(
+                state__in=sorted(FINAL_STATES), ended_at__lt=cutoff
+            )
+            ids = list(expired.select_for_update().values_list("id", flat=True))
+            if not ids:
+                return None
+            files = list(
+                EvidenceFile.objects.using(OWNER)
+                .filter(case_id__in=ids)
+                .values_list("file", flat=True)
+            )
+            with owner.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending checks
+                for table, trigger in _GUARDS:
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+                Case.objects.using(OWNER).filter(id__in=ids).delete()
+                for table, trigger in _GUARDS:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+            record = PurgeRecord.objects.using(OWNER).create(
+                ran_at=now or timezone.now(),
+                retention_days=days,
+                closed_before=cutoff,
+                cases_purged=len(ids),
+                files_purged=len(files),
+            )
+            # Files go once the rows are gone for good; a crash in between leaves orphan files
+            # under the program's folder, never a row pointing at a missing file.
+            transaction.on_commit(lambda: _delete_files(files), using=OWNER)
+        return record
+    finally:
+        owner.set_schema_to_public()
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete a purged evidence file")
