@@ -5,7 +5,7 @@ changes a policy setting and sees the warning beyond the field's recommendation.
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django_tenants.utils import tenant_context
 
 from tests.conftest import PASSWORD
@@ -31,16 +31,20 @@ def cleanup_program_a(world, live_db):
         had_cases = set(Case.objects.values_list("pk", flat=True))
         had_policies = set(PolicyVersion.objects.values_list("pk", flat=True))
     yield
-    with tenant_context(program), transaction.atomic(), connection.cursor() as cursor:
+    # As the owner: the app role may neither alter tables nor delete append-only rows.
+    owner = connections["owner"]
+    owner.set_schema(program.schema_name)
+    with transaction.atomic(using="owner"), owner.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE workflow_caseevent DISABLE TRIGGER caseevent_append_only")
         cursor.execute(
             "ALTER TABLE tenants_policyversion DISABLE TRIGGER policyversion_append_only"
         )
-        Case.objects.exclude(pk__in=had_cases).delete()
-        PolicyVersion.objects.exclude(pk__in=had_policies).delete()
+        Case.objects.using("owner").exclude(pk__in=had_cases).delete()
+        PolicyVersion.objects.using("owner").exclude(pk__in=had_policies).delete()
         cursor.execute("ALTER TABLE workflow_caseevent ENABLE TRIGGER caseevent_append_only")
         cursor.execute("ALTER TABLE tenants_policyversion ENABLE TRIGGER policyversion_append_only")
+    owner.set_schema_to_public()
 
 
 def watch_console(page):

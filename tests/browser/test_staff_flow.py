@@ -27,6 +27,7 @@ def staff_program(world, live_db):
     two participants; removed afterwards."""
     from accounts.models import Membership, Role, User
     from organizations.models import Domain, Program, ProgramType
+    from organizations.schemas import drop_program_schema
     from organizations.services import program_host, provision_program
     from tenants.models import Participant
 
@@ -63,8 +64,7 @@ def staff_program(world, live_db):
     connection.set_schema_to_public()
     yield program, users, people
     connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
+    drop_program_schema(program.schema_name)
     Program.objects.filter(pk=program.pk).delete()
     User.objects.filter(pk__in=[u.pk for u in users.values()]).delete()
 
@@ -93,7 +93,6 @@ def open_details(page, summary):
 def test_staff_run_a_complaint_through_every_step(
     live_server_url, staff_program, new_page, screenshot
 ):
-    from workflow import services
     from workflow.models import Appeal, Case, FollowUp, Hearing, Notice
 
     program, users, people = staff_program

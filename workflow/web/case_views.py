@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tenants.errors import DomainError
+from workflow.audit import record_case_read
 from workflow.models import Case, CaseEvent, EvidenceFile
+from workflow.models.audit import ReadVia
 from workflow.states import OPEN_STATES, State
 from workflow.web.base import attach_error, members_of, names_by_id
 from workflow.web.case_page import CasePage, load_case
@@ -28,6 +30,7 @@ def case_or_404(pk):
 
 def case_detail(request, pk, bound=None, status=200, step_error=None):
     case = case_or_404(pk)
+    record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     context = CasePage(request, case, bound=bound).context()
     context["step_error"] = step_error
     return render(request, "workflow/case_detail.html", context, status=status)
@@ -104,6 +107,7 @@ def case_list(request):
 
 def timeline(request, pk):
     case = get_object_or_404(Case, pk=pk)
+    record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     return render(
         request,
@@ -115,6 +119,7 @@ def timeline(request, pk):
 def case_record(request, pk):
     """The whole case on one printable page (print CSS hides the navigation)."""
     case = case_or_404(pk)
+    record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
     context = CasePage(request, case, with_forms=False).context()
     notice = request.GET.get("notice")
     context["notice_only"] = int(notice) if (notice or "").isdigit() else None
@@ -128,6 +133,7 @@ def evidence_download(request, pk, evidence_id):
     anyone else), and only a file that belongs to this case."""
     case = get_object_or_404(Case, pk=pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
+    record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
