@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from summaries.services import summaries_tick
+
 logger = logging.getLogger(__name__)
 
 # Any fixed 64-bit number, the same in every scheduler process.
@@ -37,7 +39,7 @@ def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
     return len(stalled)
 
 
-TICKS = [requeue_stalled_provisioning]
+TICKS = [requeue_stalled_provisioning, summaries_tick]
 
 
 def run_forever(*, interval=5.0, stop=lambda: False):
