@@ -36,11 +36,11 @@ def synthetic_month(rng, cases):
             rng.choice(("low", "moderate", "moderate", "high", "severe")),
         )
         for family, name in (("acknowledgement", "ack_days"), ("response", "response_days")):
-            due = rng.choices(DUE, weights=(6, 2, 1, 1))[0]
+            due = rng.choices(DUE, weights=(30, 1, 0.5, 1))[0]
             _bump(counts, "cases", family, due)
             if due in ("on_time", "late"):
                 note(name, rng.uniform(0.1, 3 if family == "acknowledgement" else 12))
-        _bump(counts, "cases", "police", yes(0.1))
+        _bump(counts, "cases", "police", yes(0.04))
         _bump(counts, "cases", "ems", yes(0.15))
         for category in CATEGORIES:
             _bump(counts, "cases", f"category_{category}", yes(0.2))
@@ -49,7 +49,7 @@ def synthetic_month(rng, cases):
                 counts,
                 "cases",
                 f"factor_{factor}",
-                yes(0.3 if factor == "supply_shortage" else 0.15),
+                yes(0.08),
             )
         _bump(counts, "cases", "hearing_held", yes(0.5))
         decided = rng.random() < 0.7
@@ -57,7 +57,7 @@ def synthetic_month(rng, cases):
             counts,
             "cases",
             "harmed_heard",
-            rng.choice(("heard", "heard", "not_heard")) if decided else "no_decision",
+            rng.choice(("heard",) * 9 + ("not_heard",)) if decided else "no_decision",
         )
         appealed = decided and rng.random() < 0.2
         _bump(
@@ -91,5 +91,5 @@ def synthetic_month(rng, cases):
             _bump(counts, "actions", "community", "yes" if kind in COMMUNITY_ACTION_KINDS else "no")
         for _follow_up in range(3 if decided else 0):
             counts["follow_ups"]["total"][0] += 1
-            _bump(counts, "follow_ups", "status", rng.choice(("done", "done", "waived", "pending")))
+            _bump(counts, "follow_ups", "status", rng.choice(("done",) * 8 + ("waived", "pending")))
     return {"counts": counts, "histograms": histograms}

@@ -24,7 +24,7 @@ def in_last_month(day=3, hours=0):
 
 @pytest.fixture
 def extra_programs(db, world):
-    """Six made-up programs in each department (never provisioned: publishing reads only the
+    """Ten made-up programs in each department (never provisioned: publishing reads only the
     public schema), with counts for the last two complete months."""
     from organizations.models import Program, ProgramStatus, ProgramType
     from summaries.models import ProgramMonth
@@ -34,7 +34,7 @@ def extra_programs(db, world):
     made = {"d1": [], "d2": []}
     months = [last_month(), (last_month() - timedelta(days=1)).replace(day=1)]
     for dept in ("d1", "d2"):
-        for i in range(6):
+        for i in range(10):
             ptype = ProgramType.DROP_IN if i % 2 else ProgramType.SYRINGE_SERVICES
             program = Program.objects.create(
                 name=f"Extra {dept} {i}",
