@@ -3,9 +3,13 @@ and organization names, never a program's schema."""
 
 import csv
 import io
+import json
 import re
 from datetime import date
 
+from django.db.models import F, Subquery, TextField
+from django.db.models.functions import Cast
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -117,9 +121,9 @@ class SummarySerializer(serializers.ModelSerializer):
     program = NamedSerializer(allow_null=True)
     department = NamedSerializer(allow_null=True)
     provider = NamedSerializer(allow_null=True)
-    metrics = serializers.DictField(
-        child=serializers.FloatField(allow_null=True),
-        help_text=_("Metric key to value; null where withheld to protect small numbers."),
+    # Passed through as stored: numbers, or null where withheld to protect small numbers.
+    metrics = serializers.JSONField(
+        help_text=_("Metric key to value; null where withheld to protect small numbers.")
     )
 
     class Meta:
@@ -210,6 +214,24 @@ class ProgramViewSet(SummaryAPIView):
         return queryset
 
 
+def _named(pk, name):
+    return None if pk is None else {"id": pk, "name": name}
+
+
+def _fast_row(r):
+    """The same fields as SummarySerializer, metrics aside."""
+    return {
+        "id": r["id"],
+        "scope": r["scope"],
+        "month": r["month"].strftime("%Y-%m"),
+        "program": _named(r["program_id"], r["program_name"]),
+        "department": _named(r["department_id"], r["department_name"]),
+        "provider": _named(r["provider_id"], r["provider_name"]),
+        "program_type": r["program_type"],
+        "program_count": r["program_count"],
+    }
+
+
 SUMMARY_FILTERS = [
     OpenApiParameter("period", OpenApiTypes.STR, description="One month, YYYY-MM"),
     OpenApiParameter("from", OpenApiTypes.STR, description="First month, YYYY-MM"),
@@ -227,7 +249,8 @@ SUMMARY_FILTERS = [
         summary="Monthly summaries of programs and rollups",
         description=(
             "Published monthly figures, per program and rolled up by health department, TA "
-            "provider and program type. Counts from 1 to the suppression threshold minus one "
+            "provider and program type; the latest published month unless a period, from or "
+            "to is given. Counts from 1 to the suppression threshold minus one "
             "are null, and so is any figure that would let one be worked out by subtraction."
         ),
         parameters=SUMMARY_FILTERS,
@@ -236,12 +259,51 @@ SUMMARY_FILTERS = [
 class SummaryViewSet(SummaryAPIView):
     serializer_class = SummarySerializer
 
+    def list(self, request, *args, **kwargs):
+        """JSON pages are assembled from the stored metrics text as is: no decoding and
+        re-encoding of every figure, so a page costs the same however many programs exist."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(
+            queryset.values(
+                "id",
+                "scope",
+                "month",
+                "program_type",
+                "program_count",
+                "program_id",
+                "department_id",
+                "provider_id",
+                program_name=F("program__name"),
+                department_name=F("department__name"),
+                provider_name=F("provider__name"),
+                metrics_json=Cast("metrics", TextField()),
+            )
+        )
+        paginator = self.paginator
+        head = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+        }
+        parts = [
+            json.dumps(_fast_row(r))[:-1] + ', "metrics": ' + r["metrics_json"] + "}" for r in page
+        ]
+        body = json.dumps(head)[:-1] + ', "results": [' + ", ".join(parts) + "]}"
+        return HttpResponse(body, content_type="application/json")
+
     def get_queryset(self):
         params = self.request.query_params
         queryset = Summary.objects.filter(summary_filter(self.viewer)).select_related(
             "program", "department", "provider"
         )
         period, first, last = (_month_param(params, n) for n in ("period", "from", "to"))
+        if not (period or first or last):
+            # The latest published month by default: the answer's cost stays that of one
+            # month however many months are kept.
+            latest = Summary.objects.order_by("-month").values("month")[:1]
+            queryset = queryset.filter(month=Subquery(latest))
         if period:
             queryset = queryset.filter(month=period)
         if first:

@@ -101,7 +101,7 @@ class Summary(models.Model):
     class Meta:
         ordering = ["-month", "scope", "id"]
         indexes = [
-            models.Index(fields=["scope", "month"]),
+            models.Index(fields=["-month", "scope", "id"]),
             models.Index(fields=["department", "month"]),
             models.Index(fields=["provider", "month"]),
             models.Index(fields=["program", "month"]),

@@ -156,6 +156,9 @@ def publish(*, now=None):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK_KEY])
         Summary.objects.all().delete()
         Summary.objects.bulk_create(rows, batch_size=2000)
+        with connection.cursor() as cursor:
+            # Every row was just replaced: fresh statistics keep the API's plans right.
+            cursor.execute("ANALYZE summaries_summary")
         return Publication.objects.create(
             published_at=now,
             threshold=limit,
