@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from summaries.services import summaries_tick
+
 logger = logging.getLogger(__name__)
 
 # Any fixed 64-bit number, the same in every scheduler process.
@@ -60,7 +62,7 @@ def enqueue_retention_purges(*, now=None):
     return len(schemas)
 
 
-TICKS = [requeue_stalled_provisioning, enqueue_retention_purges]
+TICKS = [requeue_stalled_provisioning, enqueue_retention_purges, summaries_tick]
 
 
 def run_forever(*, interval=5.0, stop=lambda: False):

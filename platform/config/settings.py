@@ -69,6 +69,7 @@ ROOT_URLCONF = "config.urls_program"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "organizations.middleware.ProgramHostMiddleware",
+    "summaries.auth.RefuseApiTokensOnProgramSites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,6 +176,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# TA summaries: counts from 1 to this minus one are withheld; rollups need this many programs.
+SUMMARIES_SUPPRESSION_THRESHOLD = env.int("SUMMARIES_SUPPRESSION_THRESHOLD", default=11)
+SUMMARIES_MIN_PROGRAMS = env.int("SUMMARIES_MIN_PROGRAMS", default=5)
+SUMMARIES_MONTHS = env.int("SUMMARIES_MONTHS", default=24)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

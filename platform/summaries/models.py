@@ -1,1 +1,174 @@
-"""Anonymized per-program aggregates (public schema). Only aggregates ever leave a program."""
+"""Anonymized per-program aggregates (public schema). Only counts leave a program: no
+participant code, alias, name, narrative or any other text of a case is ever stored here."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import ProgramType
+
+
+class ProgramMonth(models.Model):
+    """A program's raw monthly counts, written by the worker from inside the program's schema.
+    Never served: the API reads only `Summary` rows, after suppression."""
+
+    program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    # {root: {family: [counts]}} and {histogram: {days: how many}}: numbers only.
+    counts = models.JSONField()
+    histograms = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "month"], name="program_month_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="program_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.program_id} {self.month:%Y-%m}"
+
+
+class SummaryState(models.Model):
+    """Per program: marked dirty by a closed case (debounced by the scheduler tick)."""
+
+    program = models.OneToOneField(
+        "organizations.Program", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    dirty_since = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"summaries of program {self.program_id}"
+
+
+class Publication(models.Model):
+    """One published release of all summaries (the rows are replaced as a whole)."""
+
+    published_at = models.DateTimeField()
+    threshold = models.PositiveSmallIntegerField()
+    months = models.PositiveSmallIntegerField()
+    rows = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return f"release of {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class Scope(models.TextChoices):
+    PROGRAM = "program", _("Program")
+    DEPARTMENT = "department", _("Health department")
+    PROVIDER = "provider", _("TA provider")
+    PROVIDER_TYPE = "provider_type", _("TA provider, one program type")
+    PROGRAM_TYPE = "program_type", _("Program type, all programs")
+
+
+class Summary(models.Model):
+    """One published row: a program or a rollup, for one month. `metrics` maps each metric key
+    to a number, or to null where the figure is withheld."""
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    month = models.DateField()
+    program = models.ForeignKey(
+        "organizations.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "organizations.HealthDepartment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "organizations.TAProvider",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    program_type = models.CharField(max_length=32, choices=ProgramType.choices, blank=True)
+    program_count = models.PositiveIntegerField()
+    metrics = models.JSONField()
+
+    class Meta:
+        ordering = ["-month", "scope", "id"]
+        indexes = [
+            models.Index(fields=["-month", "scope", "id"]),
+            models.Index(fields=["department", "month"]),
+            models.Index(fields=["provider", "month"]),
+            models.Index(fields=["program", "month"]),
+            models.Index(fields=["program_type", "month"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day"),
+            models.CheckConstraint(
+                name="summary_scope_fields",
+                condition=Q(
+                    scope="program",
+                    program__isnull=False,
+                    department__isnull=False,
+                    provider__isnull=True,
+                )
+                | Q(scope="department", program__isnull=True, department__isnull=False)
+                | Q(
+                    scope__in=["provider", "provider_type"],
+                    program__isnull=True,
+                    department__isnull=True,
+                    provider__isnull=False,
+                )
+                | Q(
+                    scope="program_type",
+                    program__isnull=True,
+                    department__isnull=True,
+                    provider__isnull=True,
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.month:%Y-%m}"
+
+
+def hash_token(plaintext):
+    # Tokens are long random strings, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A TA staff member's API token. Only its hash is stored; it is shown once, expires, and
+    can be revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from summaries.services import mark_summaries_dirty
 from workflow.errors import WorkflowError
 from workflow.models import FollowUp, FollowUpStatus
 from workflow.services._base import begin_step, move_to, record_event, required_text
@@ -85,6 +86,7 @@ def close_case(*, actor, case):
         before={"state": before},
         after={"state": case.state, "ended_at": case.ended_at},
     )
+    mark_summaries_dirty()
     return case
 
 

@@ -1,0 +1,331 @@
+"""The TA summaries API (platform host, /api/ta/): read-only, reads only published Summary rows
+and organization names, never a program's schema."""
+
+import csv
+import io
+import json
+import re
+from datetime import date
+
+from django.db.models import F, Subquery, TextField
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, pagination, permissions, renderers, serializers, viewsets
+from rest_framework.authentication import SessionAuthentication
+
+from organizations.models import HealthDepartment, Program, ProgramType, TAProvider
+from summaries.access import (
+    summary_filter,
+    viewer_for,
+    visible_departments,
+    visible_programs,
+    visible_providers,
+)
+from summaries.auth import ApiTokenAuthentication
+from summaries.metrics import all_keys
+from summaries.models import Scope, Summary
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Flat CSV of a list page: one column per field, one per metric (empty = withheld)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("results", data) if isinstance(data, dict) else data
+        if isinstance(rows, dict):  # an error or a single object
+            rows = [rows]
+        flat = [self._flatten(r) for r in rows]
+        columns = list(dict.fromkeys(k for r in flat for k in r))
+        if flat and "metrics" in rows[0]:
+            columns = [c for c in columns if c not in all_keys()] + all_keys()
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(flat)
+        return out.getvalue().encode(self.charset)
+
+    @staticmethod
+    def _flatten(row):
+        flat = {}
+        for key, value in row.items():
+            if key == "metrics":
+                flat.update(value)
+            elif isinstance(value, dict):
+                for sub, v in value.items():
+                    flat[f"{key}_{sub}"] = v
+            else:
+                flat[key] = value
+        return flat
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class HasSummariesScope(permissions.BasePermission):
+    """Signed in but with nothing to see: 404, as elsewhere (nothing confirms what exists)."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        view.viewer = viewer_for(request.user, token=request.auth)
+        if not view.viewer.has_scope:
+            raise exceptions.NotFound()
+        return True
+
+
+class SummaryAPIView(viewsets.ReadOnlyModelViewSet):
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated, HasSummariesScope]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    pagination_class = Pagination
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TAProvider
+        fields = ["id", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HealthDepartment
+        fields = ["id", "name", "jurisdiction"]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    department = NamedSerializer(source="health_department")
+
+    class Meta:
+        model = Program
+        fields = ["id", "name", "program_type", "department", "status"]
+
+
+class SummarySerializer(serializers.ModelSerializer):
+    month = serializers.SerializerMethodField()
+    program = NamedSerializer(allow_null=True)
+    department = NamedSerializer(allow_null=True)
+    provider = NamedSerializer(allow_null=True)
+    # Passed through as stored: numbers, or null where withheld to protect small numbers.
+    metrics = serializers.JSONField(
+        help_text=_("Metric key to value; null where withheld to protect small numbers.")
+    )
+
+    class Meta:
+        model = Summary
+        fields = [
+            "id",
+            "scope",
+            "month",
+            "program",
+            "department",
+            "provider",
+            "program_type",
+            "program_count",
+            "metrics",
+        ]
+
+    def get_month(self, row) -> str:
+        return row.month.strftime("%Y-%m")
+
+
+@extend_schema_view(list=extend_schema(summary="TA providers you belong to"))
+class ProviderViewSet(SummaryAPIView):
+    serializer_class = ProviderSerializer
+
+    def get_queryset(self):
+        return visible_providers(self.viewer).order_by("name")
+
+
+@extend_schema_view(list=extend_schema(summary="Health departments you may see"))
+class DepartmentViewSet(SummaryAPIView):
+    serializer_class = DepartmentSerializer
+
+    def get_queryset(self):
+        return visible_departments(self.viewer).order_by("name")
+
+
+def _int_param(params, name):
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise exceptions.ValidationError({name: [_("Give a number.")]})
+    return int(value)
+
+
+def _month_param(params, name):
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    match = MONTH.match(value)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise exceptions.ValidationError({name: [_("Give a month as YYYY-MM, e.g. 2025-03.")]})
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _type_param(params):
+    value = params.get("program_type")
+    if value and value not in ProgramType.values:
+        raise exceptions.ValidationError(
+            {
+                "program_type": [
+                    _("Choose one of: %(types)s.") % {"types": ", ".join(ProgramType.values)}
+                ]
+            }
+        )
+    return value or None
+
+
+PROGRAM_FILTERS = [
+    OpenApiParameter("department", OpenApiTypes.INT, description="Health department id"),
+    OpenApiParameter("program_type", OpenApiTypes.STR, enum=ProgramType.values),
+]
+
+
+@extend_schema_view(list=extend_schema(summary="Programs you may see", parameters=PROGRAM_FILTERS))
+class ProgramViewSet(SummaryAPIView):
+    serializer_class = ProgramSerializer
+
+    def get_queryset(self):
+        queryset = visible_programs(self.viewer).order_by("name", "id")
+        params = self.request.query_params
+        department = _int_param(params, "department")
+        program_type = _type_param(params)
+        if department is not None:
+            queryset = queryset.filter(health_department=department)
+        if program_type:
+            queryset = queryset.filter(program_type=program_type)
+        return queryset
+
+
+def _named(pk, name):
+    return None if pk is None else {"id": pk, "name": name}
+
+
+def _fast_row(r):
+    """The same fields as SummarySerializer, metrics aside."""
+    return {
+        "id": r["id"],
+        "scope": r["scope"],
+        "month": r["month"].strftime("%Y-%m"),
+        "program": _named(r["program_id"], r["program_name"]),
+        "department": _named(r["department_id"], r["department_name"]),
+        "provider": _named(r["provider_id"], r["provider_name"]),
+        "program_type": r["program_type"],
+        "program_count": r["program_count"],
+    }
+
+
+SUMMARY_FILTERS = [
+    OpenApiParameter("period", OpenApiTypes.STR, description="One month, YYYY-MM"),
+    OpenApiParameter("from", OpenApiTypes.STR, description="First month, YYYY-MM"),
+    OpenApiParameter("to", OpenApiTypes.STR, description="Last month, YYYY-MM"),
+    OpenApiParameter("scope", OpenApiTypes.STR, enum=Scope.values),
+    OpenApiParameter("program", OpenApiTypes.INT, description="Program id"),
+    OpenApiParameter("provider", OpenApiTypes.INT, description="TA provider id"),
+    *PROGRAM_FILTERS,
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Monthly summaries of programs and rollups",
+        description=(
+            "Published monthly figures, per program and rolled up by health department, TA "
+            "provider and program type; the latest published month unless a period, from or "
+            "to is given. Counts from 1 to the suppression threshold minus one "
+            "are null, and so is any figure that would let one be worked out by subtraction."
+        ),
+        parameters=SUMMARY_FILTERS,
+    )
+)
+class SummaryViewSet(SummaryAPIView):
+    serializer_class = SummarySerializer
+
+    def list(self, request, *args, **kwargs):
+        """JSON pages are assembled from the stored metrics text as is: no decoding and
+        re-encoding of every figure, so a page costs the same however many programs exist."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(
+            queryset.values(
+                "id",
+                "scope",
+                "month",
+                "program_type",
+                "program_count",
+                "program_id",
+                "department_id",
+                "provider_id",
+                program_name=F("program__name"),
+                department_name=F("department__name"),
+                provider_name=F("provider__name"),
+                metrics_json=Cast("metrics", TextField()),
+            )
+        )
+        paginator = self.paginator
+        head = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+        }
+        parts = [
+            json.dumps(_fast_row(r))[:-1] + ', "metrics": ' + r["metrics_json"] + "}" for r in page
+        ]
+        body = json.dumps(head)[:-1] + ', "results": [' + ", ".join(parts) + "]}"
+        return HttpResponse(body, content_type="application/json")
+
+    def get_queryset(self):
+        params = self.request.query_params
+        queryset = Summary.objects.filter(summary_filter(self.viewer)).select_related(
+            "program", "department", "provider"
+        )
+        period, first, last = (_month_param(params, n) for n in ("period", "from", "to"))
+        if not (period or first or last):
+            # The latest published month by default: the answer's cost stays that of one
+            # month however many months are kept.
+            latest = Summary.objects.order_by("-month").values("month")[:1]
+            queryset = queryset.filter(month=Subquery(latest))
+        if period:
+            queryset = queryset.filter(month=period)
+        if first:
+            queryset = queryset.filter(month__gte=first)
+        if last:
+            queryset = queryset.filter(month__lte=last)
+        scope = params.get("scope")
+        if scope:
+            if scope not in Scope.values:
+                raise exceptions.ValidationError(
+                    {"scope": [_("Choose one of: %(s)s.") % {"s": ", ".join(Scope.values)}]}
+                )
+            queryset = queryset.filter(scope=scope)
+        for name, lookup in (
+            ("department", "department"),
+            ("program", "program"),
+            ("provider", "provider"),
+        ):
+            value = _int_param(params, name)
+            if value is not None:
+                queryset = queryset.filter(**{lookup: value})
+        program_type = _type_param(params)
+        if program_type:
+            queryset = queryset.filter(program_type=program_type)
+        return queryset.order_by("-month", "scope", "id")

@@ -1,0 +1,157 @@
+"""Counting one program's cases, inside its own schema. Only non-text columns are read (kinds,
+states, dates, flags, choices): no narrative, note, name, code or alias is ever loaded.
+
+Everything is grouped by the month the case was reported in: "of the cases reported in March,
+how many were acknowledged on time, had a ban, were appealed ..."."""
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from summaries.metrics import (
+    ACTION_KINDS,
+    CATEGORIES,
+    COMMUNITY_ACTION_KINDS,
+    FACTORS,
+    ROOTS,
+    empty_counts,
+)
+
+
+def month_of(moment):
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def _days(start, end):
+    return str(round((end - start).total_seconds() / 86400, 1))
+
+
+def _due(done_at, due_at, now):
+    if done_at is not None:
+        return "on_time" if done_at <= due_at else "late"
+    return "overdue" if now > due_at else "pending"
+
+
+def _bump(counts, root, family, component):
+    fam = next(f for f in ROOTS[root] if f.name == family)
+    counts[root][family][fam.components.index(component)] += 1
+
+
+def _yes_no(counts, root, family, flag):
+    _bump(counts, root, family, "yes" if flag else "no")
+
+
+def compute_program_months(now=None):
+    """{month: {"counts": ..., "histograms": ...}} for the program whose schema is active."""
+    from workflow.models import (
+        Appeal,
+        Ban,
+        Case,
+        Decision,
+        FollowUp,
+        Hearing,
+        Investigation,
+        RestorativeAction,
+    )
+
+    now = now or timezone.now()
+    cases = list(
+        Case.objects.values(
+            "id",
+            "kind",
+            "severity",
+            "categories",
+            "police_called",
+            "ems_called",
+            "reported_at",
+            "acknowledgement_due_at",
+            "response_due_at",
+            "acknowledged_at",
+            "responded_at",
+        )
+    )
+    month = {c["id"]: month_of(c["reported_at"]) for c in cases}
+    decisions = {
+        d["case_id"]: d
+        for d in Decision.objects.values("case_id", "harmed_person_heard", "contributing_factors")
+    }
+    factors = defaultdict(set)
+    for row in Investigation.objects.values("case_id", "contributing_factors"):
+        factors[row["case_id"]].update(row["contributing_factors"])
+    for case_id, d in decisions.items():
+        factors[case_id].update(d["contributing_factors"])
+    held = set(Hearing.objects.filter(held_at__isnull=False).values_list("case_id", flat=True))
+    latest_appeal = {}
+    for a in Appeal.objects.order_by("level").values("case_id", "outcome"):
+        latest_appeal[a["case_id"]] = a["outcome"] or "pending"
+
+    result = defaultdict(lambda: {"counts": empty_counts(), "histograms": defaultdict(dict)})
+
+    def histogram(m, name, value):
+        h = result[m]["histograms"][name]
+        h[value] = h.get(value, 0) + 1
+
+    for c in cases:
+        m, counts = month[c["id"]], result[month[c["id"]]]["counts"]
+        counts["cases"]["total"][0] += 1
+        _bump(counts, "cases", "kind", c["kind"])
+        _bump(counts, "cases", "severity", c["severity"])
+        _bump(
+            counts,
+            "cases",
+            "acknowledgement",
+            _due(c["acknowledged_at"], c["acknowledgement_due_at"], now),
+        )
+        _bump(counts, "cases", "response", _due(c["responded_at"], c["response_due_at"], now))
+        if c["acknowledged_at"]:
+            histogram(m, "ack_days", _days(c["reported_at"], c["acknowledged_at"]))
+        if c["responded_at"]:
+            histogram(m, "response_days", _days(c["reported_at"], c["responded_at"]))
+        _yes_no(counts, "cases", "police", c["police_called"])
+        _yes_no(counts, "cases", "ems", c["ems_called"])
+        for category in CATEGORIES:
+            _yes_no(counts, "cases", f"category_{category}", category in c["categories"])
+        for factor in FACTORS:
+            _yes_no(counts, "cases", f"factor_{factor}", factor in factors[c["id"]])
+        _yes_no(counts, "cases", "hearing_held", c["id"] in held)
+        decision = decisions.get(c["id"])
+        if decision is None:
+            _bump(counts, "cases", "harmed_heard", "no_decision")
+            _bump(counts, "cases", "appeal", "no_decision")
+        else:
+            heard = "heard" if decision["harmed_person_heard"] else "not_heard"
+            _bump(counts, "cases", "harmed_heard", heard)
+            appealed = c["id"] in latest_appeal
+            _bump(counts, "cases", "appeal", "appealed" if appealed else "not_appealed")
+            if appealed:
+                _bump(counts, "cases", "appeal_outcome", latest_appeal[c["id"]])
+
+    for b in Ban.objects.values(
+        "case_id", "starts_at", "ends_at", "ended_early_at", "supply_access_plan"
+    ):
+        m = month[b["case_id"]]
+        counts = result[m]["counts"]
+        counts["bans"]["total"][0] += 1
+        _yes_no(counts, "bans", "ended_early", b["ended_early_at"] is not None)
+        plan = "with_plan" if b["supply_access_plan"] else "without_plan"
+        _bump(counts, "bans", "supply_plan", plan)
+        histogram(m, "ban_days", _days(b["starts_at"], b["ends_at"]))
+
+    status_group = {"planned": "open", "in_progress": "open"}
+    current_actions = RestorativeAction.objects.filter(plan__superseded_at__isnull=True)
+    for a in current_actions.values("plan__case_id", "kind", "status"):
+        counts = result[month[a["plan__case_id"]]]["counts"]
+        counts["actions"]["total"][0] += 1
+        _bump(counts, "actions", "kind", a["kind"] if a["kind"] in ACTION_KINDS else "other")
+        _bump(counts, "actions", "status", status_group.get(a["status"], a["status"]))
+        community = a["kind"] in COMMUNITY_ACTION_KINDS
+        _yes_no(counts, "actions", "community", community)
+
+    for f in FollowUp.objects.values("case_id", "status"):
+        counts = result[month[f["case_id"]]]["counts"]
+        counts["follow_ups"]["total"][0] += 1
+        _bump(counts, "follow_ups", "status", f["status"])
+
+    return {
+        m: {"counts": v["counts"], "histograms": dict(v["histograms"])} for m, v in result.items()
+    }

@@ -1,0 +1,137 @@
+"""Keeping the summaries fresh, and API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from organizations.models import Program, ProgramStatus
+from summaries.models import ApiToken, ProgramMonth, Publication, SummaryState, hash_token
+
+# A closed case marks its program dirty; the tick recomputes once things have been quiet this
+# long, so a burst of closings costs one recomputation.
+DEBOUNCE = timedelta(seconds=60)
+# Figures also move with time alone (a pending acknowledgement becomes overdue).
+REFRESH_EVERY = timedelta(hours=24)
+# A recomputation lost with its message (killed worker) is sent again after this.
+REQUEUE_AFTER = timedelta(minutes=10)
+PUBLISH_DEBOUNCE = timedelta(seconds=60)
+
+
+def mark_summaries_dirty(program=None):
+    """Called from a workflow step (inside the program's schema and transaction)."""
+    program = program or getattr(connection, "tenant", None)
+    if program is None or not isinstance(program, Program):
+        return
+    state, created = SummaryState.objects.get_or_create(
+        program_id=program.pk, defaults={"dirty_since": timezone.now()}
+    )
+    if not created and state.dirty_since is None:
+        SummaryState.objects.filter(pk=state.pk, dirty_since__isnull=True).update(
+            dirty_since=timezone.now()
+        )
+
+
+def recompute_current_program(*, now=None):
+    """Recount the active program's cases and store the monthly counts (public schema)."""
+    from summaries.compute import compute_program_months
+
+    program = connection.tenant
+    started = timezone.now()
+    months = compute_program_months(now=now)
+    with transaction.atomic():
+        ProgramMonth.objects.filter(program_id=program.pk).exclude(month__in=list(months)).delete()
+        ProgramMonth.objects.bulk_create(
+            [
+                ProgramMonth(
+                    program_id=program.pk,
+                    month=month,
+                    counts=data["counts"],
+                    histograms=data["histograms"],
+                    computed_at=started,
+                )
+                for month, data in months.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["program", "month"],
+            update_fields=["counts", "histograms", "computed_at"],
+        )
+        state, _ = SummaryState.objects.select_for_update().get_or_create(program_id=program.pk)
+        state.computed_at, state.queued_at = started, None
+        # A case closed while counting keeps the program dirty for the next tick.
+        if state.dirty_since is not None and state.dirty_since <= started:
+            state.dirty_since = None
+        state.save()
+    return months
+
+
+def programs_due(now):
+    live = Program.objects.filter(status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+    missing = live.exclude(pk__in=SummaryState.objects.values("program_id"))
+    SummaryState.objects.bulk_create(
+        [SummaryState(program_id=pk) for pk in missing.values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+    not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    due = (
+        Q(dirty_since__lte=now - DEBOUNCE)
+        | Q(computed_at__isnull=True)
+        | Q(computed_at__lt=now - REFRESH_EVERY)
+    )
+    return SummaryState.objects.filter(not_queued & due, program__in=live).select_related("program")
+
+
+def summaries_tick(now=None):
+    """Scheduler tick: send due recomputations, then a publication once counts are newer than
+    the last release. Returns (recomputations sent, whether a publication was sent)."""
+    from organizations.jobs import send_for_program
+    from summaries.tasks import publish_summaries, recompute_program_summaries
+
+    now = now or timezone.now()
+    sent = 0
+    for state in programs_due(now)[:500]:
+        SummaryState.objects.filter(pk=state.pk).update(queued_at=now)
+        send_for_program(recompute_program_summaries, state.program.schema_name)
+        sent += 1
+    last = Publication.objects.aggregate(at=Max("published_at"))["at"]
+    newest = SummaryState.objects.aggregate(at=Max("computed_at"))["at"]
+    publish = newest is not None and (
+        last is None or (newest > last and now - last > PUBLISH_DEBOUNCE)
+    )
+    if publish:
+        publish_summaries.send()
+    return sent, publish
+
+
+# -- API tokens ---------------------------------------------------------------------------
+
+TOKEN_LIFETIMES = (30, 90, 365)
+
+
+def create_api_token(*, user, name, days):
+    """Returns (token, plaintext). The plaintext is shown once and never stored."""
+    if days not in TOKEN_LIFETIMES:
+        raise ValueError("unsupported lifetime")
+    prefix = "hr_" + secrets.token_hex(4)
+    plaintext = f"{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        key_hash=hash_token(plaintext),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, plaintext
+
+
+def revoke_api_token(*, user, token_id):
+    return ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def suppression_threshold():
+    return settings.SUMMARIES_SUPPRESSION_THRESHOLD

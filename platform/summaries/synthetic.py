@@ -1,0 +1,95 @@
+"""Consistent made-up monthly counts for one program, for the benchmark and tests (the parts of
+every family add up to their total, as real counts do). Not used by the product's own paths."""
+
+from summaries.metrics import (
+    ACTION_KINDS,
+    CATEGORIES,
+    COMMUNITY_ACTION_KINDS,
+    DUE,
+    FACTORS,
+    ROOTS,
+    empty_counts,
+)
+
+
+def _bump(counts, root, family, component):
+    fam = next(f for f in ROOTS[root] if f.name == family)
+    counts[root][family][fam.components.index(component)] += 1
+
+
+def synthetic_month(rng, cases):
+    """{"counts": ..., "histograms": ...} for `cases` made-up cases drawn with `rng`."""
+    counts, histograms = empty_counts(), {"ack_days": {}, "response_days": {}, "ban_days": {}}
+
+    def note(name, days):
+        key = str(round(days, 1))
+        histograms[name][key] = histograms[name].get(key, 0) + 1
+
+    yes = lambda p: "yes" if rng.random() < p else "no"  # noqa: E731
+    for _ in range(cases):
+        counts["cases"]["total"][0] += 1
+        _bump(counts, "cases", "kind", rng.choice(("incident", "complaint")))
+        _bump(
+            counts,
+            "cases",
+            "severity",
+            rng.choice(("low", "moderate", "moderate", "high", "severe")),
+        )
+        for family, name in (("acknowledgement", "ack_days"), ("response", "response_days")):
+            due = rng.choices(DUE, weights=(30, 1, 0.5, 1))[0]
+            _bump(counts, "cases", family, due)
+            if due in ("on_time", "late"):
+                note(name, rng.uniform(0.1, 3 if family == "acknowledgement" else 12))
+        _bump(counts, "cases", "police", yes(0.04))
+        _bump(counts, "cases", "ems", yes(0.15))
+        for category in CATEGORIES:
+            _bump(counts, "cases", f"category_{category}", yes(0.2))
+        for factor in FACTORS:
+            _bump(
+                counts,
+                "cases",
+                f"factor_{factor}",
+                yes(0.08),
+            )
+        _bump(counts, "cases", "hearing_held", yes(0.5))
+        decided = rng.random() < 0.7
+        _bump(
+            counts,
+            "cases",
+            "harmed_heard",
+            rng.choice(("heard",) * 9 + ("not_heard",)) if decided else "no_decision",
+        )
+        appealed = decided and rng.random() < 0.2
+        _bump(
+            counts,
+            "cases",
+            "appeal",
+            ("appealed" if appealed else "not_appealed") if decided else "no_decision",
+        )
+        if appealed:
+            _bump(
+                counts,
+                "cases",
+                "appeal_outcome",
+                rng.choice(("upheld", "modified", "overturned", "pending")),
+            )
+        if decided and rng.random() < 0.3:
+            counts["bans"]["total"][0] += 1
+            _bump(counts, "bans", "ended_early", yes(0.3))
+            _bump(counts, "bans", "supply_plan", "with_plan")
+            note("ban_days", rng.choice((1, 3, 3, 7, 14)))
+        for _action in range(rng.choice((0, 1, 2, 3)) if decided else 0):
+            kind = rng.choice(ACTION_KINDS)
+            counts["actions"]["total"][0] += 1
+            _bump(counts, "actions", "kind", kind)
+            _bump(
+                counts,
+                "actions",
+                "status",
+                rng.choice(("done", "done", "open", "not_done", "cancelled")),
+            )
+            _bump(counts, "actions", "community", "yes" if kind in COMMUNITY_ACTION_KINDS else "no")
+        for _follow_up in range(3 if decided else 0):
+            counts["follow_ups"]["total"][0] += 1
+            _bump(counts, "follow_ups", "status", rng.choice(("done",) * 8 + ("waived", "pending")))
+    return {"counts": counts, "histograms": histograms}

@@ -1,0 +1,209 @@
+"""Who sees what: each role against each endpoint and each other organization; API tokens
+(hashed, shown once, expiring, revocable); TA tokens get 404 on program sites."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+ENDPOINTS = ["providers", "departments", "programs", "summaries"]
+
+
+@pytest.fixture
+def published(extra_programs, publish_now):
+    publish_now()
+    return extra_programs
+
+
+def names_in(response):
+    return response.content.decode()
+
+
+def all_results(client, endpoint, **params):
+    response = client.get(f"/api/ta/{endpoint}/", {"page_size": 500, **params})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_ta_token_sees_only_its_providers_departments(published, world, token_for, token_client):
+    from summaries.models import Summary
+
+    client = token_client(token_for("ta_x"))
+    assert [p["name"] for p in all_results(client, "providers")] == ["Provider X"]
+    assert [d["name"] for d in all_results(client, "departments")] == ["Department D1"]
+    programs = {p["name"] for p in all_results(client, "programs")}
+    assert "Program A" in programs and "Program B" not in programs
+    assert programs == {"Program A", *(p.name for p in published["d1"])}
+    rows = all_results(client, "summaries")
+    assert rows, "the TA should see published rows"
+    d2 = world.departments["d2"].pk
+    y = world.providers["y"].pk
+    for row in rows:
+        assert (row["department"] or {}).get("id") != d2
+        assert (row["provider"] or {}).get("id") != y
+        assert row["scope"] != "program_type"  # platform-wide: includes other providers
+    assert {r["scope"] for r in rows} >= {"program", "department", "provider", "provider_type"}
+    # Anything of provider Y's departments, asked for directly, does not exist.
+    other_program = published["d2"][0]
+    assert client.get(f"/api/ta/programs/{other_program.pk}/").status_code == 404
+    assert client.get(f"/api/ta/programs/{world.programs['b'].pk}/").status_code == 404
+    assert client.get(f"/api/ta/departments/{d2}/").status_code == 404
+    assert client.get(f"/api/ta/providers/{y}/").status_code == 404
+    other_row = Summary.objects.filter(department_id=d2).first()
+    assert client.get(f"/api/ta/summaries/{other_row.pk}/").status_code == 404
+    assert all_results(client, "summaries", department=d2) == []
+    for name in ("Department D2", "Provider Y", "Program B", published["d2"][0].name):
+        for endpoint in ENDPOINTS:
+            assert name not in names_in(client.get(f"/api/ta/{endpoint}/", {"page_size": 500}))
+
+
+def test_ta_y_mirror_image(published, world, token_for, token_client):
+    client = token_client(token_for("ta_y"))
+    assert [d["name"] for d in all_results(client, "departments")] == ["Department D2"]
+    for endpoint in ENDPOINTS:
+        body = names_in(client.get(f"/api/ta/{endpoint}/", {"page_size": 500}))
+        assert "Department D1" not in body and "Program A" not in body
+
+
+@pytest.mark.parametrize("me,mine,other", [("hd1", "d1", "d2"), ("hd2", "d2", "d1")])
+def test_health_department_admin_sees_own_department_and_anonymous_type_rollups(
+    published, world, client_for, me, mine, other
+):
+    client = client_for(None, world.users[me])
+    assert all_results(client, "providers") == []
+    assert [d["id"] for d in all_results(client, "departments")] == [world.departments[mine].pk]
+    programs = {p["id"] for p in all_results(client, "programs")}
+    assert programs == {p.pk for p in world.departments[mine].programs.all()}
+    rows = all_results(client, "summaries")
+    scopes = {r["scope"] for r in rows}
+    assert scopes == {"program", "department", "program_type"}
+    for row in rows:
+        if row["scope"] in ("program", "department"):
+            assert row["department"]["id"] == world.departments[mine].pk
+        if row["scope"] == "program_type":
+            assert row["program"] is None and row["department"] is None
+    body = names_in(client.get("/api/ta/summaries/", {"page_size": 500}))
+    assert world.departments[other].name not in body
+    assert all(p.name not in body for p in published[other])
+
+
+def test_program_admin_sees_own_program_beside_anonymous_peers(
+    published, world, client_for, program_a, publish_now
+):
+    client = client_for(None, world.users["a_admin"])
+    assert [p["name"] for p in all_results(client, "programs")] == ["Program A"]
+    rows = all_results(client, "summaries")
+    assert {r["scope"] for r in rows} <= {"program", "department", "program_type"}
+    for row in rows:
+        if row["scope"] == "program":
+            assert row["program"]["id"] == program_a.pk
+    body = names_in(client.get("/api/ta/summaries/", {"page_size": 500}))
+    assert all(p.name not in body for p in published["d1"] + published["d2"])
+    assert client.get(f"/api/ta/programs/{published['d1'][0].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["a_staff", "a_lead", "b_staff", "operator"])
+def test_people_without_a_summaries_role_get_404(db, world, client_for, who):
+    client = client_for(None, world.users[who])
+    for endpoint in ENDPOINTS:
+        assert client.get(f"/api/ta/{endpoint}/").status_code == 404
+    assert client.get("/summaries/").status_code == 404
+
+
+def test_anonymous_and_bad_tokens_are_refused(db, token_client, client_for):
+    anonymous = client_for(None, None)
+    for endpoint in ENDPOINTS:
+        assert anonymous.get(f"/api/ta/{endpoint}/").status_code in (401, 403)
+    assert token_client("hr_made_up_token").get("/api/ta/summaries/").status_code == 401
+
+
+def test_token_is_stored_hashed_and_expires_and_revocation_is_immediate(
+    db, world, token_for, token_client
+):
+    from summaries.models import ApiToken
+
+    plaintext = token_for("ta_x")
+    token = ApiToken.objects.get()
+    assert plaintext not in {token.key_hash, token.prefix, token.name}
+    assert plaintext.startswith(token.prefix) and len(token.key_hash) == 64
+    client = token_client(plaintext)
+    assert client.get("/api/ta/departments/").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(
+        created_at=timezone.now() - timedelta(days=2),
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert client.get("/api/ta/departments/").status_code == 401
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    assert client.get("/api/ta/departments/").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    assert client.get("/api/ta/departments/").status_code == 401
+
+
+def test_a_token_stops_working_when_its_owner_is_no_longer_ta_staff(
+    db, world, token_for, token_client
+):
+    from accounts.models import Membership
+
+    client = token_client(token_for("ta_x"))
+    Membership.objects.filter(user=world.users["ta_x"]).delete()
+    assert client.get("/api/ta/departments/").status_code == 401
+
+
+def test_ta_tokens_get_404_on_every_program_site_endpoint(
+    db, world, token_for, token_client, program_a, program_b
+):
+    client = token_client(token_for("ta_x"), host="prog-a.localhost")
+    for path in ["/api/cases/", "/api/participants/", "/api/policy/", "/api/cases/1/", "/"]:
+        assert client.get(path).status_code == 404, path
+    client = token_client(token_for("ta_y"), host="prog-b.localhost")
+    assert client.get("/api/cases/").status_code == 404
+
+
+def test_tokens_are_made_and_revoked_on_the_web_page_and_shown_once(db, world, client_for):
+    from summaries.models import ApiToken
+
+    ta = client_for(None, world.users["ta_x"])
+    page = ta.post("/summaries/tokens/", {"name": "report script", "days": "90"})
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    token = ApiToken.objects.get(user=world.users["ta_x"])
+    body = page.content.decode()
+    start = body.index(token.prefix)
+    plaintext = body[start : body.index("</code>", start)]
+    assert plaintext.startswith(token.prefix) and len(plaintext) > 40
+    later = ta.get("/summaries/tokens/").content.decode()
+    assert plaintext not in later and "report script" in later
+    assert (token.expires_at - timezone.now()).days in (89, 90)
+    # A bad form keeps what was typed and says what is wrong.
+    bad = ta.post("/summaries/tokens/", {"name": "", "days": "90"})
+    assert "field-error" in bad.content.decode()
+    # Someone else cannot revoke it; its owner can.
+    other = client_for(None, world.users["ta_y"])
+    assert other.post(f"/summaries/tokens/{token.pk}/revoke/").status_code == 404
+    assert ta.post(f"/summaries/tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    for who in ("hd1", "a_admin"):
+        assert client_for(None, world.users[who]).get("/summaries/tokens/").status_code == 404
+
+
+def test_filters_pagination_and_csv(published, world, token_for, token_client):
+    from tests.summaries.conftest import last_month
+
+    client = token_client(token_for("ta_x"))
+    month = last_month().strftime("%Y-%m")
+    rows = all_results(client, "summaries", period=month)
+    assert rows and {r["month"] for r in rows} == {month}
+    typed = all_results(client, "summaries", program_type="drop_in")
+    assert typed and {r["program_type"] for r in typed} == {"drop_in"}
+    page = client.get("/api/ta/summaries/", {"page_size": 2}).json()
+    assert len(page["results"]) == 2 and page["next"] and page["count"] > 2
+    bad = client.get("/api/ta/summaries/", {"period": "March"})
+    assert bad.status_code == 400 and "period" in bad.json()
+    csv = client.get("/api/ta/summaries/", {"format": "csv", "period": month, "page_size": 500})
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    header = lines[0].split(",")
+    assert "cases" in header and "cases.response.within_window_share" in header
+    assert len(lines) == len(rows) + 1
+    assert client.get("/api/schema/").status_code in (200, 401, 403)

@@ -1,0 +1,235 @@
+"""Counting real cases made through the workflow services, in programs A and B; publishing with
+and without suppression; the closed-case marker and the scheduler tick."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.summaries.conftest import in_last_month, last_month
+
+SUPPLIES = {"supply_access_plan": "offsite_bags", "supply_access_details": "Bags at the side door"}
+
+
+def _people(prefix):
+    from tenants.models import Participant
+
+    return [
+        Participant.objects.create(code=f"{prefix}-{i}", alias=f"{prefix}{i}") for i in range(3)
+    ]
+
+
+def run_cases_in_a(users, in_program, program_a):
+    """Three cases reported last month in program A, taken to different points."""
+    from workflow import services
+    from workflow.models import Hearing, PartyRole
+
+    with in_program(program_a):
+        river, sky, _wren = _people("A")
+        parties = [
+            {"role": PartyRole.HARMED_PERSON, "participant": river},
+            {"role": PartyRole.PERSON_WHO_DID_HARM, "participant": sky},
+        ]
+        c1 = services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            reported_at=in_last_month(2),
+            occurred_at=in_last_month(2, -1),
+            narrative="Shoving at the supply table.",
+            categories=["violence", "supply_or_service_dispute"],
+            severity="moderate",
+            police_called=True,
+            emergency_services_reason="Someone was hurt.",
+            parties=parties,
+        )
+        services.acknowledge_case(actor=users["a_staff"], case=c1)
+        services.start_investigation(actor=users["a_lead"], case=c1, investigator=users["a_staff2"])
+        services.record_contributing_factors(
+            actor=users["a_staff2"], case=c1, factors=["supply_shortage", "crowding"]
+        )
+        hearing = services.schedule_hearing(
+            actor=users["a_staff"],
+            case=c1,
+            scheduled_for=timezone.now() + timedelta(days=1),
+            facilitator=users["a_staff2"],
+        )
+        services.record_hearing_outcome(
+            actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+        )
+        sky_party = c1.parties.get(role=PartyRole.PERSON_WHO_DID_HARM)
+        due = timezone.localdate() + timedelta(days=7)
+        services.decide_case(
+            actor=users["a_lead"],
+            case=c1,
+            reasons="Both were heard.",
+            actions=[
+                {
+                    "kind": "temporary_ban",
+                    "owner": users["a_staff"],
+                    "due_date": due,
+                    "for_party": sky_party,
+                    "ban": {"days": 5, **SUPPLIES},
+                },
+                {"kind": "storytelling_listening", "owner": users["a_staff"], "due_date": due},
+                {"kind": "community_meeting", "owner": users["a_staff"], "due_date": due},
+            ],
+        )
+        appeal = services.file_appeal(
+            actor=users["a_staff"], case=c1, party=sky_party, grounds="Too long."
+        )
+        services.decide_appeal(
+            actor=users["a_admin"], appeal=appeal, outcome="upheld", reasons="Fair as decided."
+        )
+        services.report_case(
+            actor=users["a_staff"],
+            kind="complaint",
+            reported_at=in_last_month(4),
+            occurred_at=in_last_month(4, -2),
+            narrative="My bag was taken.",
+            categories=["theft"],
+            severity="low",
+        )
+        c3 = services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            reported_at=in_last_month(5),
+            occurred_at=in_last_month(5, -2),
+            narrative="Threats by the door.",
+            categories=["threat"],
+            severity="severe",
+            parties=parties,
+        )
+        services.acknowledge_case(actor=users["a_staff"], case=c3)
+        assert Hearing.objects.filter(held_at__isnull=False).count() == 1
+
+
+def test_counts_real_cases_of_program_a_by_month(db, world, in_program, program_a):
+    from summaries.services import recompute_current_program
+    from workflow.models import FollowUp
+
+    run_cases_in_a(world.users, in_program, program_a)
+    with in_program(program_a):
+        months = recompute_current_program()
+        follow_ups = FollowUp.objects.count()
+    assert list(months) == [last_month()]
+    counts = months[last_month()]["counts"]
+    cases = counts["cases"]
+    assert cases["total"] == [3]
+    assert cases["kind"] == [2, 1]  # incident, complaint
+    assert cases["severity"] == [1, 1, 0, 1]  # low, moderate, high, severe
+    # Reported last month and handled now: acknowledgements late, the untouched one overdue.
+    assert cases["acknowledgement"] == [0, 2, 1, 0]
+    assert cases["response"] == [0, 1, 2, 0]
+    assert cases["police"] == [1, 2]
+    assert cases["category_theft"] == [1, 2]
+    assert cases["factor_supply_shortage"] == [1, 2]
+    assert cases["factor_crowding"] == [1, 2]
+    assert cases["hearing_held"] == [1, 2]
+    assert cases["harmed_heard"] == [1, 0, 2]
+    assert cases["appeal"] == [1, 0, 2]
+    assert cases["appeal_outcome"] == [1, 0, 0, 0]
+    assert counts["bans"] == {"total": [1], "ended_early": [0, 1], "supply_plan": [1, 0]}
+    assert counts["actions"]["total"] == [3]
+    assert counts["actions"]["community"] == [1, 2]
+    assert counts["follow_ups"]["total"] == [follow_ups]
+    assert months[last_month()]["histograms"]["ban_days"] == {"5.0": 1}
+
+
+def test_published_figures_follow_the_counts_and_small_ones_are_withheld(
+    db, world, in_program, program_a, program_b, publish_now
+):
+    from summaries.models import Summary
+    from summaries.services import recompute_current_program
+    from workflow import services
+
+    run_cases_in_a(world.users, in_program, program_a)
+    with in_program(program_b):
+        services.report_case(
+            actor=world.users["b_staff"],
+            kind="complaint",
+            reported_at=in_last_month(3),
+            occurred_at=in_last_month(3, -1),
+            narrative="Shouting.",
+            categories=["bullying"],
+            severity="low",
+        )
+    for program in (program_a, program_b):
+        with in_program(program):
+            recompute_current_program()
+
+    publish_now(SUMMARIES_SUPPRESSION_THRESHOLD=1)
+    a = Summary.objects.get(scope="program", program=program_a).metrics
+    b = Summary.objects.get(scope="program", program=program_b).metrics
+    assert (a["cases"], a["cases.kind.incident"], a["cases.police.yes"]) == (3, 2, 1)
+    assert a["cases.acknowledgement.within_window_share"] == 0.0
+    assert a["bans.median_days"] == 5.0
+    assert a["cases.appeal.share"] == 1.0
+    assert b["cases"] == 1 and b["cases.kind.complaint"] == 1
+
+    publish_now()  # the platform setting: 11
+    a = Summary.objects.get(scope="program", program=program_a).metrics
+    assert a["cases"] is None
+    assert all(v is None or v == 0 for v in a.values())
+    # Two programs make no rollup: every rollup needs five.
+    assert not Summary.objects.exclude(scope="program").exists()
+
+
+def test_closing_a_case_marks_the_program_and_the_tick_recounts_after_a_quiet_minute(
+    db, world, in_program, program_a
+):
+    from summaries.models import SummaryState
+    from summaries.services import programs_due
+    from workflow import services
+    from workflow.models import FollowUp
+
+    users = world.users
+    with in_program(program_a):
+        case = services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            narrative="Raised voices.",
+            categories=["other"],
+            severity="low",
+            parties=[{"role": "harmed_person", "participant": _people("C")[0]}],
+        )
+        services.acknowledge_case(actor=users["a_staff"], case=case)
+        services.start_investigation(
+            actor=users["a_lead"], case=case, investigator=users["a_staff2"]
+        )
+        services.decide_case(
+            actor=users["a_lead"], case=case, reasons="Talked.", harmed_person_heard=True
+        )
+        services.begin_restoration(actor=users["a_staff"], case=case)
+        for follow_up in FollowUp.objects.filter(case=case):
+            services.waive_follow_up(actor=users["a_lead"], follow_up=follow_up, reason="Moved.")
+        SummaryState.objects.update_or_create(
+            program_id=program_a.pk,
+            defaults={"dirty_since": None, "computed_at": timezone.now()},
+        )
+        services.close_case(actor=users["a_lead"], case=case)
+    state = SummaryState.objects.get(program_id=program_a.pk)
+    assert state.dirty_since is not None
+    now = timezone.now()
+    assert program_a.pk not in [s.program_id for s in programs_due(now)]  # still debouncing
+    assert program_a.pk in [s.program_id for s in programs_due(now + timedelta(minutes=2))]
+
+
+@pytest.mark.parametrize("threshold", [11])
+def test_metric_trees_match_the_workflow_choices(threshold):
+    from summaries import metrics
+    from tenants.models import Severity
+    from workflow.models import (
+        COMMUNITY_ACTION_KINDS,
+        ActionKind,
+        CaseKind,
+        Category,
+        ContributingFactor,
+    )
+
+    assert set(metrics.CASE_KINDS) == set(CaseKind.values)
+    assert set(metrics.SEVERITIES) == set(Severity.values)
+    assert set(metrics.CATEGORIES) == set(Category.values)
+    assert set(metrics.FACTORS) == set(ContributingFactor.values)
+    assert set(metrics.ACTION_KINDS) == set(ActionKind.values)
+    assert set(metrics.COMMUNITY_ACTION_KINDS) == set(COMMUNITY_ACTION_KINDS)
