@@ -130,7 +130,7 @@ class Filler:
             if model is not None:
                 label = model._meta.label_lower
             else:  # the route segment before the parameter: cases/<pk>/ -> case
-                before = re.findall(r"([A-Za-z_-]+)/\(\?P<" + param, regex)
+                before = re.findall(r"([A-Za-z_-]+)/(?:\(\?P<|\{)" + param, regex)
                 label = self._label_for(before[-1]) if before else None
         else:
             label = self._label_for(re.sub(r"_?(id|pk|uuid)$", "", param))
