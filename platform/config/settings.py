@@ -68,6 +68,10 @@ ROOT_URLCONF = "config.urls_program"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the host router, so the pages it answers itself (unknown host, program not ready)
+    # carry the CSP and frame headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "organizations.middleware.ProgramHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,8 +81,6 @@ MIDDLEWARE = [
     "organizations.middleware.ProgramAccessMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, so it sees every sign-in attempt the views make.
     "axes.middleware.AxesMiddleware",
 ]
