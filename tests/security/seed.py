@@ -271,7 +271,10 @@ def _collect(seed):
     # Hash chains and codes the program made itself are that program's data too.
     from workflow.models import Case, CaseEvent
 
-    seed.markers.update(c for c in Case.objects.values_list("tracking_code", flat=True) if c)
+    codes = [c for c in Case.objects.values_list("tracking_code", flat=True) if c]
+    seed.markers.update(codes)
+    if codes:  # a public status page by tracking code may be added: fill its parameter
+        seed.tokens["tracking_code"] = codes[0]
     seed.markers.update(CaseEvent.objects.values_list("hash", flat=True))
 
 

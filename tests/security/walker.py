@@ -122,6 +122,8 @@ class Filler:
         if param == "token":
             key = "reset" if name and "reset" in name else "invitation"
             return [(self.tokens[key], f"{key} token")]
+        if param in ("code", "tracking_code") and self.tokens.get("tracking_code"):
+            return [(self.tokens["tracking_code"], "tracking code")]
         if param == "app_label":
             return [(label, "app label") for label in ("workflow", "tenants", "accounts")]
         label = None
