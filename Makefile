@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format bench audit migrate install lock browsers
+.PHONY: run test lint security format bench audit migrate install lock browsers
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,9 +32,23 @@ browsers:
 		|| { $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
 		$$SUDO apt-get install -y -q chromium >/dev/null; }; }
 
+# Product code only; tests, migrations and bench are excluded in pyproject.toml [tool.bandit].
+BANDIT := $(VENV)/bin/bandit -c pyproject.toml -q -r platform tenants workflow notifications
+
+## ruff (lint + format) and bandit: a medium- or high-severity finding fails.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(BANDIT) -ll
+
+## The CI security gate (.ci/run, before the tests): a high-severity bandit finding fails.
+security: $(STAMP)
+	$(BANDIT) -lll
+
+## Known vulnerabilities in the pinned dependencies. Needs the internet (PyPI's advisory
+## service), so it is not part of CI.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --no-deps --disable-pip -r requirements.lock
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -68,6 +68,10 @@ ROOT_URLCONF = "config.urls_program"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the host router, so the pages it answers itself (unknown host, program not ready)
+    # carry the CSP and frame headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "organizations.middleware.ProgramHostMiddleware",
     "summaries.auth.RefuseApiTokensOnProgramSites",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,8 +82,6 @@ MIDDLEWARE = [
     "organizations.middleware.ProgramAccessMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, so it sees every sign-in attempt the views make.
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +157,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The sign-in form's field is "username" (holding the email); count failures per address typed.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.sign_in_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -244,6 +249,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The API description is for signed-in users (program members, TA staff), not the world.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set, so clients get stable enum names (and `spectacular --fail-on-warn`
+    # passes: tests/security/test_api_schema.py).
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"workflow.models.{name}"
+        for name in (
+            "ActionKind",
+            "ActionStatus",
+            "AppealOutcome",
+            "CaseKind",
+            "Category",
+            "ContributingFactor",
+            "DeliveryMethod",
+            "DueStatus",
+            "FollowUpKind",
+            "FollowUpStatus",
+            "NotHeardReason",
+            "NoticeKind",
+            "PartyRole",
+            "PlanOrigin",
+            "SupplyAccessPlan",
+        )
+    }
+    | {"SeverityEnum": "tenants.models.Severity"},
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 """URLs of a program's site (that program's schema)."""
 
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz, readyz
@@ -22,6 +23,11 @@ urlpatterns = [
         SpectacularAPIView.as_view(urlconf="config.urls_program"),
         name="api_schema",
     ),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        # GET only: DRF would answer OPTIONS with an HTML renderer that has no template (500).
+        require_safe(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
     path("", include("accounts.urls")),
 ]
