@@ -147,6 +147,7 @@ class SummarySerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(summary="TA providers you belong to"))
 class ProviderViewSet(SummaryAPIView):
     serializer_class = ProviderSerializer
+    queryset = TAProvider.objects.none()  # describes the id type; get_queryset filters
 
     def get_queryset(self):
         return visible_providers(self.viewer).order_by("name")
@@ -155,6 +156,7 @@ class ProviderViewSet(SummaryAPIView):
 @extend_schema_view(list=extend_schema(summary="Health departments you may see"))
 class DepartmentViewSet(SummaryAPIView):
     serializer_class = DepartmentSerializer
+    queryset = HealthDepartment.objects.none()
 
     def get_queryset(self):
         return visible_departments(self.viewer).order_by("name")
@@ -201,6 +203,7 @@ PROGRAM_FILTERS = [
 @extend_schema_view(list=extend_schema(summary="Programs you may see", parameters=PROGRAM_FILTERS))
 class ProgramViewSet(SummaryAPIView):
     serializer_class = ProgramSerializer
+    queryset = Program.objects.none()
 
     def get_queryset(self):
         queryset = visible_programs(self.viewer).order_by("name", "id")
@@ -258,6 +261,7 @@ SUMMARY_FILTERS = [
 )
 class SummaryViewSet(SummaryAPIView):
     serializer_class = SummarySerializer
+    queryset = Summary.objects.none()
 
     def list(self, request, *args, **kwargs):
         """JSON pages are assembled from the stored metrics text as is: no decoding and

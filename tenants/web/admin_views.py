@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -166,6 +166,8 @@ def staff_invite(request):
 @program_admin_required
 @require_POST
 def staff_change_role(request, membership_id):
+    # Someone else's membership (another program's, or none) is simply not here.
+    get_object_or_404(Membership, pk=membership_id, program=request.program, role__in=PROGRAM_ROLES)
     form = RoleForm(request.POST, prefix=f"m{membership_id}")
     if form.is_valid():
         try:

@@ -227,6 +227,14 @@ def _lifecycle(seed, staff, lead, admin, staff2):
         participant=people["s"],
         location=m("door"),
     )
+    # The read log and the retention job's record exist in every program.
+    from workflow.audit import record_case_read
+    from workflow.models import PurgeRecord
+
+    record_case_read(case=other, user=staff)
+    PurgeRecord.objects.create(
+        retention_days=30, closed_before=now - timedelta(days=30), cases_purged=0, files_purged=0
+    )
 
 
 def _is_text(f):

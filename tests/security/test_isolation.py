@@ -38,7 +38,8 @@ from tests.security.walker import (
 
 PROGRAM_URLS = "config.urls_program"
 PLATFORM_URLS = "config.urls_platform"
-DENIED = {403, 404}
+# 401: the TA API's token challenge to a visitor, the same for every id.
+DENIED = {401, 403, 404}
 # A route that never takes this method says so before looking anything up (same for every id).
 METHOD_REFUSED = {405}
 SIGN_IN_PATHS = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
