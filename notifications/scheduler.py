@@ -37,7 +37,19 @@ def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
     return len(stalled)
 
 
-TICKS = [requeue_stalled_provisioning]
+def dispatch_due_reminders():
+    from notifications.services.dispatch import dispatch_due_reminders as dispatch
+
+    return dispatch()
+
+
+def send_daily_digests():
+    from notifications.services.digest import send_daily_digests as send
+
+    return send()
+
+
+TICKS = [requeue_stalled_provisioning, dispatch_due_reminders, send_daily_digests]
 
 
 def run_forever(*, interval=5.0, stop=lambda: False):

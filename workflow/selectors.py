@@ -1,6 +1,8 @@
 """Read paths that need care: the whole case record for export, and the due items a reminder
 scheduler needs."""
 
+from datetime import datetime, time, timedelta
+
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, FollowUpStatus
@@ -208,6 +210,10 @@ def export_case_record(case):
     }
 
 
+# Restorative actions are due on a date: remind their owner that morning.
+ACTION_REMINDER_TIME = time(9, 0)
+
+
 def reminder_points(case):
     """[(kind, due_at, reference)] still ahead for an open case: what a reminder scheduler
     should hold. Call it after each step that changes the case (the steps' return values
@@ -222,14 +228,28 @@ def reminder_points(case):
     for hearing in case.hearings.filter(held_at__isnull=True):
         points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
     decision = getattr(case, "decision", None)
-    if decision is not None and not case.appeals.exists():
-        points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
+    appeals = list(case.appeals.order_by("level"))
+    policy = case.policy_version
+    if decision is not None and all(a.decided_at is not None for a in appeals):
+        # The next appeal can still be filed: the first after the decision, a further level
+        # after the previous appeal's outcome (the same rule as appeal_window_closes_at).
+        if not appeals:
+            points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
+        elif len(appeals) < policy.appeal_levels:
+            closes = appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)
+            points.append(("appeal_window_closing", closes, appeals[-1].pk))
+    for appeal in appeals:
+        if appeal.decided_at is None:
+            # An appeal is answered within the policy's response window from filing.
+            due = appeal.filed_at + timedelta(days=policy.response_window_days)
+            points.append(("appeal_decision_due", due, appeal.pk))
     for ban in case.bans.filter(ended_early_at__isnull=True, ends_at__gt=timezone.now()):
         points.append(("ban_ending", ban.ends_at, ban.pk))
     current = case.plans.filter(superseded_at__isnull=True).first()
     if current is not None:
         for action in current.actions.filter(status__in=["planned", "in_progress"]):
-            points.append(("restorative_action_due", action.due_date, action.pk))
+            due = timezone.make_aware(datetime.combine(action.due_date, ACTION_REMINDER_TIME))
+            points.append(("restorative_action_due", due, action.pk))
     for follow_up in case.follow_ups.filter(status=FollowUpStatus.PENDING):
         kind = "community_check_in" if follow_up.kind == "community_check_in" else "follow_up_due"
         points.append((kind, follow_up.due_at, follow_up.pk))
