@@ -26,7 +26,8 @@ from notifications.models import (
     ReminderState,
 )
 from notifications.services.recipients import recipients
-from notifications.services.sync import planned_for
+from notifications.services.sync import keyed
+from workflow.selectors import reminder_points_many
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,8 @@ def deliver_reminders(reminder_ids, *, program=None):
         counts["skipped"] = len(reminder_ids) - len(rows)
         cases = Case.objects.select_related("policy_version").in_bulk(case_ids)
         wanted = set()
-        for case in cases.values():
-            wanted |= set(planned_for(case, program.pk))
+        for points in reminder_points_many(case_ids).values():
+            wanted |= set(keyed(points, program.pk))
         # Still applies: the case is open, the step not done, the deadline not moved.
         due = [row for row in rows if row.idempotency_key in wanted]
         stale = [row.pk for row in rows if row.idempotency_key not in wanted]

@@ -18,21 +18,24 @@ def planned_for(case, program_id):
     """{idempotency key: Planned} for everything the case should be reminded of."""
     from workflow.selectors import reminder_points
 
-    return {item.key(program_id): item for item in plan(reminder_points(case))}
+    return keyed(reminder_points(case), program_id)
+
+
+def keyed(points, program_id):
+    return {item.key(program_id): item for item in plan(points)}
 
 
 def sync_case_reminders(case, *, now=None):
     """Cancel what no longer applies (step done, case closed, deadline moved), and add what is
     new. Called by every workflow step (through `record_event`) in its transaction, with the
     case row locked, so the reminders change exactly when the case does."""
-    from workflow.models import Case
+    from workflow.selectors import reminder_points_many
 
     program = _current_program()
     if program is None:
         return
     now = now or timezone.now()
-    case = Case.objects.select_related("policy_version").get(pk=case.pk)
-    wanted = planned_for(case, program.pk)
+    wanted = keyed(reminder_points_many([case.pk]).get(case.pk, []), program.pk)
     existing = dict(
         Reminder.objects.filter(program=program, case_id=case.pk).values_list(
             "idempotency_key", "state"
