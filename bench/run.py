@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _django  # noqa: E402
 
-BENCHMARKS = ["provisioning"]
+BENCHMARKS = ["provisioning", "reminders"]
 
 
 def main():

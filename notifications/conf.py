@@ -2,7 +2,6 @@
 (`REMINDER_REENQUEUE_AFTER_SECONDS=5` makes recovery quick in the fault tests)."""
 
 import os
-from datetime import timedelta
 
 from django.conf import settings
 
@@ -26,7 +25,3 @@ def get(name):
     if name in os.environ:
         return int(os.environ[name])
     return getattr(settings, name, DEFAULTS[name])
-
-
-def reenqueue_after():
-    return timedelta(seconds=get("REMINDER_REENQUEUE_AFTER_SECONDS"))

@@ -3,8 +3,8 @@
 Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked enqueued in one short
 transaction; messages go to the broker only after it commits. If the process dies in between,
 or the broker loses the message, or a worker dies holding it, the row stays enqueued and is
-claimed again once `reenqueue_after` has passed: a delay, never a lost reminder. Workers
-deliver idempotently, so the occasional second message costs nothing.
+claimed again once REMINDER_REENQUEUE_AFTER_SECONDS has passed (doubling per attempt): a delay,
+never a lost reminder. Workers deliver idempotently, so a second message costs nothing.
 """
 
 import logging
@@ -12,7 +12,8 @@ from collections import defaultdict
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from notifications import conf
@@ -33,13 +34,20 @@ def claim_due(*, now=None, limit=None):
 
     now = now or timezone.now()
     limit = limit or conf.get("REMINDER_CLAIM_BATCH")
-    stale_before = now - conf.reenqueue_after()
+    # The wait before sending again doubles with each attempt (up to 8x): a long queue or an
+    # outage does not pile up copies of the same message.
+    stale = RawSQL(
+        "enqueued_at + make_interval(secs => %s * power(2, least(attempts - 1, 3))) <= %s",
+        (conf.get("REMINDER_REENQUEUE_AFTER_SECONDS"), now),
+        output_field=BooleanField(),
+    )
     with transaction.atomic():
         rows = list(
             Reminder.objects.select_for_update(skip_locked=True)
+            .alias(stale=stale)
             .filter(
                 Q(state=ReminderState.PENDING, due_at__lte=now)
-                | Q(state=ReminderState.ENQUEUED, enqueued_at__lte=stale_before)
+                | Q(state=ReminderState.ENQUEUED, stale=True)
             )
             .order_by("due_at")
             .values_list("pk", "program_id", "attempts")[:limit]
