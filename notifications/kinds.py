@@ -118,5 +118,6 @@ def plan(points):
 
 def worth_creating(item, now):
     """A new reminder is worth creating while its deadline is ahead (a "1 day before" reminder
-    for a deadline 3 hours away goes out at once), or if it is the overdue one."""
-    return item.target_at > now or item.kind in OVERDUE_KINDS
+    for a deadline 3 hours away goes out at once). One sent at the deadline itself (overdue,
+    action due today) goes out even if that moment has passed: the thing is still not done."""
+    return item.target_at > now or item.due_at == item.target_at

@@ -166,3 +166,23 @@ def test_step_done_after_claim_is_not_delivered(overdue_case, users, program_a):
     result = deliver_reminders(ids, program=program_a)
     assert result["delivered"] == 0 and mail.outbox == []
     assert not Notification.objects.filter(case_id=overdue_case.pk).exists()
+
+
+def test_demo_cases_bring_every_kind_within_minutes(db, world, program_a, in_program):
+    from notifications.demo import load_demo_cases
+    from notifications.kinds import ReminderKind
+
+    users = {k: world.users[f"a_{k}"] for k in ("admin", "lead", "staff")}
+    load_demo_cases(program_a, users)
+    soon = Reminder.objects.filter(
+        program=program_a, state="pending", due_at__lte=timezone.now() + timedelta(minutes=5)
+    )
+    assert set(soon.values_list("kind", flat=True)) == set(ReminderKind.values)
+    ids = set(soon.values_list("pk", flat=True))
+    later = timezone.now() + timedelta(minutes=5)
+    claimed = [pk for pk in claim_due(now=later).get(program_a.schema_name, []) if pk in ids]
+    mail.outbox.clear()
+    with in_program(program_a):
+        result = deliver_reminders(claimed, program=program_a)
+    assert result["delivered"] == len(ids)
+    assert len(mail.outbox) >= len(ids)
