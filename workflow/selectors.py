@@ -213,19 +213,24 @@ def export_case_record(case):
 # Restorative actions are due on a date: remind their owner that morning.
 ACTION_REMINDER_TIME = time(9, 0)
 
-# What reminder_points reads, fetched for many cases at once (reminder_points_many).
+# What reminder_points reads, fetched for many cases at once (reminder_cases).
 REMINDER_PREFETCH = ("hearings", "appeals", "bans", "plans__actions", "follow_ups")
 
 
-def reminder_points_many(case_ids):
-    """{case id: reminder_points(case)} with a fixed number of queries for any number of
-    cases (the reminder worker checks a batch at once)."""
+def reminder_cases(case_ids):
+    """{case id: case} with everything reminder_points reads, in a fixed number of queries for
+    any number of cases (the reminder worker checks a batch at once)."""
     cases = (
         Case.objects.filter(pk__in=case_ids)
         .select_related("policy_version", "decision")
         .prefetch_related(*REMINDER_PREFETCH)
     )
-    return {case.pk: reminder_points(case) for case in cases}
+    return {case.pk: case for case in cases}
+
+
+def reminder_points_many(case_ids):
+    """{case id: reminder_points(case)} for many cases at once."""
+    return {pk: reminder_points(case) for pk, case in reminder_cases(case_ids).items()}
 
 
 def reminder_points(case):

@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from notifications.models import (
 )
 from notifications.services.recipients import recipients
 from notifications.services.sync import keyed
-from workflow.selectors import reminder_points_many
+from workflow.selectors import reminder_cases, reminder_points
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ def message_id(key):
 
 
 def _email(program, reminder, user, title, key):
-    body = render_to_string(
-        "notifications/reminder_email.txt",
+    body = get_template("notifications/reminder_email.txt").render(
         {
             "program": program,
             "title": title,
@@ -100,7 +99,6 @@ def _lock_cases(case_ids):
 def deliver_reminders(reminder_ids, *, program=None):
     """Deliver the given reminders of the active program. Returns counts, for logs and tests."""
     from accounts.models import User
-    from workflow.models import Case
 
     program = program or connection.tenant
     now = timezone.now()
@@ -116,10 +114,10 @@ def deliver_reminders(reminder_ids, *, program=None):
         _lock_cases(case_ids)
         rows = list(mine.select_for_update().order_by("pk"))
         counts["skipped"] = len(reminder_ids) - len(rows)
-        cases = Case.objects.select_related("policy_version").in_bulk(case_ids)
+        cases = reminder_cases(case_ids)
         wanted = set()
-        for points in reminder_points_many(case_ids).values():
-            wanted |= set(keyed(points, program.pk))
+        for case in cases.values():
+            wanted |= set(keyed(reminder_points(case), program.pk))
         # Still applies: the case is open, the step not done, the deadline not moved.
         due = [row for row in rows if row.idempotency_key in wanted]
         stale = [row.pk for row in rows if row.idempotency_key not in wanted]
