@@ -183,7 +183,7 @@ def deliver_reminders(reminder_ids, *, program=None):
         counts["delivered"] = len(due)
         if emails:
             # Last, just before the commit: a failure here rolls the deliveries back and the
-            # message is retried. (Email itself is outside the transaction: only a crash in the
-            # instant between the send and the commit could send one twice.)
+            # message is retried. Email is outside the transaction: a crash between the send
+            # and the commit sends it again, under the same Message-ID (see notifications/mail.py).
             counts["emails"] = get_connection().send_messages(emails) or 0
     return counts

@@ -145,10 +145,17 @@ class PostgresProxy:
 
     restore = start
 
+    async def _cancel_all(self):
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+
     def close(self):
         if self.server is not None and self.server.is_serving():
             self.cut()
+        self._call(self._cancel_all())
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
 
 
 class Process:
@@ -192,7 +199,8 @@ def child_env(*, database_url, redis_url, namespace, mail_dir, reenqueue_after=5
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "DRAMATIQ_NAMESPACE": namespace,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        # A mailbox that keeps one message per key, like a provider taking idempotency keys.
+        "EMAIL_BACKEND": "notifications.mail.KeyedFileBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "REMINDER_REENQUEUE_AFTER_SECONDS": str(reenqueue_after),
         "LOG_LEVEL": "WARNING",
@@ -221,9 +229,9 @@ def start_scheduler(env, log, interval=0.2):
 
 
 def emails_sent(mail_dir):
-    """Counter of delivery keys over every email the file backend wrote."""
+    """Counter of delivery keys over the emails in the mailbox."""
     keys = Counter()
-    for path in Path(mail_dir).glob("*.log"):
+    for path in Path(mail_dir).glob("*.eml"):
         keys.update(
             re.findall(r"^X-Reminder-Delivery:\s*(\S+)\s*$", path.read_text(), re.MULTILINE)
         )

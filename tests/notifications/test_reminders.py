@@ -186,3 +186,23 @@ def test_demo_cases_bring_every_kind_within_minutes(db, world, program_a, in_pro
         result = deliver_reminders(claimed, program=program_a)
     assert result["delivered"] == len(ids)
     assert len(mail.outbox) >= len(ids)
+
+
+def test_keyed_mailbox_keeps_one_message_per_key(tmp_path):
+    from django.core.mail import EmailMessage
+
+    from notifications.mail import KeyedFileBackend
+
+    def message(key):
+        return EmailMessage(
+            "Due",
+            "Body",
+            "a@example.test",
+            ["b@example.test"],
+            headers={"Message-ID": f"<{key}@example.test>"},
+        )
+
+    backend = KeyedFileBackend(file_path=tmp_path)
+    backend.send_messages([message("one"), message("two")])
+    backend.send_messages([message("one")])  # sent again after a crash
+    assert len(list(tmp_path.glob("*.eml"))) == 2
