@@ -14,14 +14,8 @@ def _current_program():
     return tenant if isinstance(tenant, Program) and tenant.pk is not None else None
 
 
-def planned_for(case, program_id):
-    """{idempotency key: Planned} for everything the case should be reminded of."""
-    from workflow.selectors import reminder_points
-
-    return keyed(reminder_points(case), program_id)
-
-
 def keyed(points, program_id):
+    """{idempotency key: Planned} for everything these reminder points call for."""
     return {item.key(program_id): item for item in plan(points)}
 
 
