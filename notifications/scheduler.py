@@ -62,7 +62,25 @@ def enqueue_retention_purges(*, now=None):
     return len(schemas)
 
 
-TICKS = [requeue_stalled_provisioning, enqueue_retention_purges, summaries_tick]
+def dispatch_due_reminders():
+    from notifications.services.dispatch import dispatch_due_reminders as dispatch
+
+    return dispatch()
+
+
+def send_daily_digests():
+    from notifications.services.digest import send_daily_digests as send
+
+    return send()
+
+
+TICKS = [
+    requeue_stalled_provisioning,
+    dispatch_due_reminders,
+    send_daily_digests,
+    enqueue_retention_purges,
+    summaries_tick,
+]
 
 
 def run_forever(*, interval=5.0, stop=lambda: False):

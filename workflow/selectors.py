@@ -1,6 +1,8 @@
 """Read paths that need care: the whole case record for export, and the due items a reminder
 scheduler needs."""
 
+from datetime import datetime, time, timedelta
+
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, FollowUpStatus
@@ -208,10 +210,35 @@ def export_case_record(case):
     }
 
 
+# Restorative actions are due on a date: remind their owner that morning.
+ACTION_REMINDER_TIME = time(9, 0)
+
+# What reminder_points reads, fetched for many cases at once (reminder_cases).
+REMINDER_PREFETCH = ("hearings", "appeals", "bans", "plans__actions", "follow_ups")
+
+
+def reminder_cases(case_ids):
+    """{case id: case} with everything reminder_points reads, in a fixed number of queries for
+    any number of cases (the reminder worker checks a batch at once)."""
+    cases = (
+        Case.objects.filter(pk__in=case_ids)
+        .select_related("policy_version", "decision")
+        .prefetch_related(*REMINDER_PREFETCH)
+    )
+    return {case.pk: case for case in cases}
+
+
+def reminder_points_many(case_ids):
+    """{case id: reminder_points(case)} for many cases at once."""
+    return {pk: reminder_points(case) for pk, case in reminder_cases(case_ids).items()}
+
+
 def reminder_points(case):
     """[(kind, due_at, reference)] still ahead for an open case: what a reminder scheduler
     should hold. Call it after each step that changes the case (the steps' return values
-    carry the case) and replace the case's pending reminders with its result."""
+    carry the case) and replace the case's pending reminders with its result.
+
+    Related rows are read with .all() and filtered here, so a prefetch serves them."""
     if not case.is_open:
         return []
     points = []
@@ -219,18 +246,38 @@ def reminder_points(case):
         points.append(("acknowledgement_due", case.acknowledgement_due_at, case.pk))
     if case.responded_at is None:
         points.append(("response_due", case.response_due_at, case.pk))
-    for hearing in case.hearings.filter(held_at__isnull=True):
-        points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
+    for hearing in case.hearings.all():
+        if hearing.held_at is None:
+            points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
     decision = getattr(case, "decision", None)
-    if decision is not None and not case.appeals.exists():
-        points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
-    for ban in case.bans.filter(ended_early_at__isnull=True, ends_at__gt=timezone.now()):
-        points.append(("ban_ending", ban.ends_at, ban.pk))
-    current = case.plans.filter(superseded_at__isnull=True).first()
-    if current is not None:
-        for action in current.actions.filter(status__in=["planned", "in_progress"]):
-            points.append(("restorative_action_due", action.due_date, action.pk))
-    for follow_up in case.follow_ups.filter(status=FollowUpStatus.PENDING):
-        kind = "community_check_in" if follow_up.kind == "community_check_in" else "follow_up_due"
-        points.append((kind, follow_up.due_at, follow_up.pk))
+    appeals = sorted(case.appeals.all(), key=lambda a: a.level)
+    policy = case.policy_version
+    if decision is not None and all(a.decided_at is not None for a in appeals):
+        # The next appeal can still be filed: the first after the decision, a further level
+        # after the previous appeal's outcome (the same rule as appeal_window_closes_at).
+        if not appeals:
+            points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
+        elif len(appeals) < policy.appeal_levels:
+            closes = appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)
+            points.append(("appeal_window_closing", closes, appeals[-1].pk))
+    for appeal in appeals:
+        if appeal.decided_at is None:
+            # An appeal is answered within the policy's response window from filing.
+            due = appeal.filed_at + timedelta(days=policy.response_window_days)
+            points.append(("appeal_decision_due", due, appeal.pk))
+    now = timezone.now()
+    for ban in case.bans.all():
+        if ban.ended_early_at is None and ban.ends_at > now:
+            points.append(("ban_ending", ban.ends_at, ban.pk))
+    current = [plan for plan in case.plans.all() if plan.superseded_at is None]
+    for action in current[0].actions.all() if current else ():
+        if action.status in ("planned", "in_progress"):
+            due = timezone.make_aware(datetime.combine(action.due_date, ACTION_REMINDER_TIME))
+            points.append(("restorative_action_due", due, action.pk))
+    for follow_up in case.follow_ups.all():
+        if follow_up.status == FollowUpStatus.PENDING:
+            kind = (
+                "community_check_in" if follow_up.kind == "community_check_in" else "follow_up_due"
+            )
+            points.append((kind, follow_up.due_at, follow_up.pk))
     return points

@@ -50,4 +50,13 @@ def load_demo_data():
                 is_superuser=role == Role.PLATFORM_OPERATOR,
             )
             Membership.objects.create(user=user, role=role, **scope[kind])
-    return provision_program(program_id=program.pk)
+    program = provision_program(program_id=program.pk)
+    if program.status == "ready":
+        # Cases whose reminders (every kind) fall due in the first minutes of `make run`.
+        from notifications.demo import load_demo_cases
+
+        staff = {
+            e.split("@")[0]: User.objects.get(email=e) for e, _r, k in DEMO_USERS if k == "program"
+        }
+        load_demo_cases(program, staff)
+    return program

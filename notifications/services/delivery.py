@@ -1,0 +1,189 @@
+"""Delivering reminders, in a worker, inside the program's schema.
+
+Idempotent under redelivery: the reminder rows are locked and only rows still `enqueued` are
+delivered; the delivery records carry unique keys; and the row is marked delivered in the same
+transaction that records the deliveries. A second message for the same rows finds nothing to do.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.template.loader import get_template
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.kinds import OVERDUE_KINDS, ReminderKind
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryChoice,
+    Notification,
+    Preference,
+    Reminder,
+    ReminderState,
+)
+from notifications.services.recipients import recipients
+from notifications.services.sync import keyed
+from workflow.selectors import reminder_cases, reminder_points
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    ReminderKind.ACKNOWLEDGEMENT_DUE: _("Case %(case)s: acknowledge it by %(when)s"),
+    ReminderKind.ACKNOWLEDGEMENT_OVERDUE: _(
+        "Case %(case)s: acknowledgement overdue (it was due %(when)s)"
+    ),
+    ReminderKind.RESPONSE_DUE: _("Case %(case)s: respond with an outcome by %(when)s"),
+    ReminderKind.RESPONSE_OVERDUE: _("Case %(case)s: response overdue (it was due %(when)s)"),
+    ReminderKind.HEARING_UPCOMING: _("Case %(case)s: hearing on %(when)s"),
+    ReminderKind.APPEAL_WINDOW_CLOSING: _(
+        "Case %(case)s: the appeal window closes %(when)s; remind the parties"
+    ),
+    ReminderKind.APPEAL_DECISION_DUE: _("Case %(case)s: appeal decision due %(when)s"),
+    ReminderKind.BAN_ENDING: _(
+        "Case %(case)s: a ban ends %(when)s; restore access and welcome the person back"
+    ),
+    ReminderKind.RESTORATIVE_ACTION_DUE: _("Case %(case)s: restorative action due %(when)s"),
+    ReminderKind.FOLLOW_UP_DUE: _("Case %(case)s: follow-up due %(when)s"),
+    ReminderKind.COMMUNITY_CHECK_IN: _(
+        "Case %(case)s: community-restoration check-in due %(when)s"
+    ),
+}
+
+
+def title_for(reminder):
+    when = formats.date_format(timezone.localtime(reminder.target_at), "SHORT_DATETIME_FORMAT")
+    return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
+
+
+def message_id(key):
+    return f"<reminder-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.BASE_DOMAIN}>"
+
+
+def _email(program, reminder, user, title, key):
+    body = get_template("notifications/reminder_email.txt").render(
+        {
+            "program": program,
+            "title": title,
+            "link": program.site_url("/notifications/"),
+            "overdue": reminder.kind in OVERDUE_KINDS,
+        },
+    )
+    return EmailMessage(
+        subject=f"[{program.name}] {title}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        # The delivery key, so a mail system (or a person) can tell a duplicate apart.
+        headers={"Message-ID": message_id(key), "X-Reminder-Delivery": key},
+    )
+
+
+def _choices(user_ids, kinds):
+    rows = Preference.objects.filter(user_id__in=user_ids, kind__in=kinds)
+    return {(row.user_id, row.kind): row.delivery for row in rows}
+
+
+def _lock_cases(case_ids):
+    """Share-lock the cases: a workflow step on one of them (which holds its row FOR UPDATE)
+    either finished before, and we see it done, or waits until this delivery commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM workflow_case WHERE id = ANY(%s) ORDER BY id FOR SHARE", [case_ids]
+        )
+
+
+def deliver_reminders(reminder_ids, *, program=None):
+    """Deliver the given reminders of the active program. Returns counts, for logs and tests."""
+    from accounts.models import User
+
+    program = program or connection.tenant
+    now = timezone.now()
+    counts = {"delivered": 0, "cancelled": 0, "skipped": 0, "emails": 0}
+    with transaction.atomic():
+        mine = Reminder.objects.filter(
+            pk__in=reminder_ids, program_id=program.pk, state=ReminderState.ENQUEUED
+        )
+        case_ids = sorted(set(mine.values_list("case_id", flat=True)))
+        if not case_ids:
+            counts["skipped"] = len(reminder_ids)
+            return counts
+        _lock_cases(case_ids)
+        rows = list(mine.select_for_update().order_by("pk"))
+        counts["skipped"] = len(reminder_ids) - len(rows)
+        cases = reminder_cases(case_ids)
+        wanted = set()
+        for case in cases.values():
+            wanted |= set(keyed(reminder_points(case), program.pk))
+        # Still applies: the case is open, the step not done, the deadline not moved.
+        due = [row for row in rows if row.idempotency_key in wanted]
+        stale = [row.pk for row in rows if row.idempotency_key not in wanted]
+        if stale:
+            Reminder.objects.filter(pk__in=stale).update(
+                state=ReminderState.CANCELLED, cancelled_at=now
+            )
+            counts["cancelled"] = len(stale)
+        who = recipients(program, due, cases)
+        user_ids = set().union(*who.values()) if who else set()
+        users = User.objects.filter(is_active=True).in_bulk(user_ids)
+        choices = _choices(user_ids, {row.kind for row in due})
+        notifications, deliveries, emails = [], [], []
+        for reminder in due:
+            title = title_for(reminder)
+            for user_id in sorted(who[reminder.pk]):
+                user = users.get(user_id)
+                if user is None:
+                    continue
+                choice = choices.get((user_id, reminder.kind), DeliveryChoice.IMMEDIATELY)
+                if reminder.kind in OVERDUE_KINDS:
+                    choice = DeliveryChoice.IMMEDIATELY
+                base = f"{reminder.idempotency_key}|u{user_id}"
+                notifications.append(
+                    Notification(
+                        user=user,
+                        program=program,
+                        reminder=reminder,
+                        kind=reminder.kind,
+                        case_id=reminder.case_id,
+                        title=title,
+                        in_digest=choice == DeliveryChoice.DAILY_DIGEST,
+                    )
+                )
+                deliveries.append(
+                    Delivery(
+                        reminder=reminder, user=user, channel=Channel.IN_APP, idempotency_key=base
+                    )
+                )
+                if choice == DeliveryChoice.IMMEDIATELY:
+                    key = f"{base}|email"
+                    deliveries.append(
+                        Delivery(
+                            reminder=reminder, user=user, channel=Channel.EMAIL, idempotency_key=key
+                        )
+                    )
+                    emails.append(_email(program, reminder, user, title, key))
+                elif choice == DeliveryChoice.DAILY_DIGEST:
+                    deliveries.append(
+                        Delivery(
+                            reminder=reminder,
+                            user=user,
+                            channel=Channel.DIGEST,
+                            idempotency_key=f"{base}|digest",
+                        )
+                    )
+        # A duplicate key raises here and rolls everything back: never twice.
+        Delivery.objects.bulk_create(deliveries)
+        Notification.objects.bulk_create(notifications)
+        Reminder.objects.filter(pk__in=[row.pk for row in due]).update(
+            state=ReminderState.DELIVERED, delivered_at=now
+        )
+        counts["delivered"] = len(due)
+        if emails:
+            # Last, just before the commit: a failure here rolls the deliveries back and the
+            # message is retried. Email is outside the transaction: a crash between the send
+            # and the commit sends it again, under the same Message-ID (see notifications/mail.py).
+            counts["emails"] = get_connection().send_messages(emails) or 0
+    return counts

@@ -1,0 +1,100 @@
+"""The dispatcher (a scheduler tick): claim due reminders and hand them to workers.
+
+Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked enqueued in one short
+transaction; messages go to the broker only after it commits. If the process dies in between,
+or the broker loses the message, or a worker dies holding it, the row stays enqueued and is
+claimed again once REMINDER_REENQUEUE_AFTER_SECONDS has passed (doubling per attempt): a delay,
+never a lost reminder. Workers deliver idempotently, so a second message costs nothing.
+"""
+
+import logging
+from collections import defaultdict
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from notifications import conf
+from notifications.models import Reminder, ReminderState
+
+logger = logging.getLogger(__name__)
+
+
+def _chunks(items, size):
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def claim_due(*, now=None, limit=None):
+    """Claim one batch: {program schema: [reminder ids]} (committed as enqueued)."""
+    from organizations.models import Program
+
+    now = now or timezone.now()
+    limit = limit or conf.get("REMINDER_CLAIM_BATCH")
+    # The wait before sending again doubles with each attempt (up to 8x): a long queue or an
+    # outage does not pile up copies of the same message.
+    stale = RawSQL(
+        "enqueued_at + make_interval(secs => %s * power(2, least(attempts - 1, 3))) <= %s",
+        (conf.get("REMINDER_REENQUEUE_AFTER_SECONDS"), now),
+        output_field=BooleanField(),
+    )
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .alias(stale=stale)
+            .filter(
+                Q(state=ReminderState.PENDING, due_at__lte=now)
+                | Q(state=ReminderState.ENQUEUED, stale=True)
+            )
+            .order_by("due_at")
+            .values_list("pk", "program_id", "attempts")[:limit]
+        )
+        if not rows:
+            return {}
+        give_up = [pk for pk, _p, attempts in rows if attempts >= conf.get("REMINDER_MAX_ATTEMPTS")]
+        if give_up:
+            logger.error("Giving up on %s reminder(s) after repeated attempts.", len(give_up))
+            Reminder.objects.filter(pk__in=give_up).update(state=ReminderState.FAILED)
+        claimed = [(pk, program_id) for pk, program_id, _a in rows if pk not in set(give_up)]
+        Reminder.objects.filter(pk__in=[pk for pk, _p in claimed]).update(
+            state=ReminderState.ENQUEUED, enqueued_at=now, attempts=F("attempts") + 1
+        )
+        schemas = dict(
+            Program.objects.filter(pk__in={p for _pk, p in claimed}).values_list(
+                "pk", "schema_name"
+            )
+        )
+    by_schema = defaultdict(list)
+    for pk, program_id in claimed:
+        by_schema[schemas[program_id]].append(pk)
+    return by_schema
+
+
+def enqueue(by_schema):
+    """Send the claimed ids, one program and at most REMINDER_MESSAGE_SIZE ids per message."""
+    from notifications.tasks import deliver_reminders
+    from organizations.jobs import send_for_program
+
+    sent = 0
+    for schema, ids in by_schema.items():
+        for chunk in _chunks(ids, conf.get("REMINDER_MESSAGE_SIZE")):
+            send_for_program(deliver_reminders, schema, chunk)
+            sent += len(chunk)
+    return sent
+
+
+def dispatch_due_reminders(*, now=None):
+    """The scheduler tick. Returns how many reminders were handed to workers."""
+    total = 0
+    for _ in range(conf.get("REMINDER_MAX_CLAIMS_PER_TICK")):
+        by_schema = claim_due(now=now)
+        if not by_schema:
+            break
+        # After commit. A broker error here leaves the rows enqueued: they are sent again later.
+        total += enqueue(by_schema)
+        if sum(map(len, by_schema.values())) < conf.get("REMINDER_CLAIM_BATCH"):
+            break
+    return total

@@ -1,0 +1,112 @@
+"""Who receives a reminder, worked out at delivery time (people change roles and leave)."""
+
+from collections import defaultdict
+
+from notifications.kinds import RULE_BY_KIND, Audience
+
+
+class Staff:
+    """The program's current members by role (one query)."""
+
+    def __init__(self, program):
+        from accounts.models import PROGRAM_ROLES, Membership
+
+        self.roles = dict(
+            Membership.objects.filter(program=program, role__in=PROGRAM_ROLES).values_list(
+                "user_id", "role"
+            )
+        )
+
+    def with_role(self, *roles):
+        return {user for user, role in self.roles.items() if role in roles}
+
+    @property
+    def leads(self):
+        # A program without a lead has its admins stand in.
+        return self.with_role("program_lead") or self.with_role("program_admin")
+
+    def members(self, users):
+        return {user for user in users if user in self.roles}
+
+
+def _hearing_staff(hearing_ids):
+    from workflow.models import Hearing
+
+    if not hearing_ids:
+        return {}
+    staff = defaultdict(set)
+    for hearing_id, facilitator in Hearing.objects.filter(pk__in=hearing_ids).values_list(
+        "pk", "facilitator_id"
+    ):
+        if facilitator:
+            staff[hearing_id].add(facilitator)
+    through = Hearing.attendees.through.objects.filter(
+        hearing_id__in=hearing_ids, caseparty__staff_user__isnull=False
+    )
+    for hearing_id, user in through.values_list("hearing_id", "caseparty__staff_user_id"):
+        staff[hearing_id].add(user)
+    return staff
+
+
+def _reviewers(appeal_ids, cases, staff):
+    from workflow.models import Appeal, CaseParty, Decision
+
+    if not appeal_ids:
+        return {}
+    appeals = Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "case_id", "reviewer_id")
+    result = {}
+    for appeal_id, case_id, reviewer in appeals:
+        if reviewer:
+            result[appeal_id] = {reviewer}
+            continue
+        # Not assigned yet: everyone the case's policy lets review, except the decider and
+        # the case's parties (they could not take it).
+        case = cases[case_id]
+        excluded = set(
+            CaseParty.objects.filter(case_id=case_id, staff_user__isnull=False).values_list(
+                "staff_user_id", flat=True
+            )
+        )
+        deciders = Decision.objects.filter(case_id=case_id).values_list("decided_by_id", flat=True)
+        excluded |= set(deciders)
+        result[appeal_id] = staff.with_role(*case.policy_version.appeal_reviewer_roles) - excluded
+    return result
+
+
+def _action_owners(action_ids):
+    from workflow.models import RestorativeAction
+
+    if not action_ids:
+        return {}
+    return dict(RestorativeAction.objects.filter(pk__in=action_ids).values_list("pk", "owner_id"))
+
+
+def recipients(program, reminders, cases):
+    """{reminder pk: set of user ids}, current members only; nobody left means the case owner,
+    then the leads, so a reminder is never delivered to no one."""
+    staff = Staff(program)
+    refs = defaultdict(set)
+    for reminder in reminders:
+        refs[RULE_BY_KIND[reminder.kind].audience].add(reminder.ref_id)
+    hearings = _hearing_staff(refs[Audience.ATTENDING_STAFF])
+    reviewers = _reviewers(refs[Audience.REVIEWER], cases, staff)
+    owners = _action_owners(refs[Audience.ACTION_OWNER])
+    result = {}
+    for reminder in reminders:
+        audience = RULE_BY_KIND[reminder.kind].audience
+        owner = {cases[reminder.case_id].owner_id} - {None}
+        if audience == Audience.OWNER:
+            users = owner
+        elif audience == Audience.OWNER_AND_LEADS:
+            users = owner | staff.leads
+        elif audience == Audience.ATTENDING_STAFF:
+            users = hearings.get(reminder.ref_id, set())
+        elif audience == Audience.REVIEWER:
+            users = reviewers.get(reminder.ref_id, set())
+        elif audience == Audience.PROGRAM_STAFF:
+            users = set(staff.roles)
+        else:
+            users = {owners.get(reminder.ref_id)} - {None}
+        users = staff.members(users) or staff.members(owner) or staff.leads
+        result[reminder.pk] = users
+    return result

@@ -1,0 +1,208 @@
+"""Reminders follow the case in the same transaction, and a delivery happens once."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import Delivery, Notification, Preference, Reminder
+from notifications.services.delivery import deliver_reminders
+from notifications.services.digest import send_daily_digests
+from notifications.services.dispatch import claim_due
+from workflow import services
+
+
+def claimed_for(program, *cases):
+    """Claim due reminders, and return the ids among them that belong to these cases."""
+    claimed = claim_due().get(program.schema_name, [])
+    return list(
+        Reminder.objects.filter(
+            pk__in=claimed, program=program, case_id__in=[c.pk for c in cases]
+        ).values_list("pk", flat=True)
+    )
+
+
+def open_kinds(case):
+    rows = Reminder.objects.filter(case_id=case.pk, state__in=["pending", "enqueued"])
+    return sorted(rows.values_list("kind", flat=True))
+
+
+def test_a_new_case_gets_its_deadlines_and_a_done_step_cancels_them(make_case, users):
+    case = make_case()
+    assert open_kinds(case) == [
+        "acknowledgement_due",
+        "acknowledgement_overdue",
+        "response_due",
+        "response_due",
+        "response_overdue",
+    ]
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    assert open_kinds(case) == ["response_due", "response_due", "response_overdue"]
+    cancelled = Reminder.objects.filter(case_id=case.pk, state="cancelled")
+    assert set(cancelled.values_list("kind", flat=True)) == {
+        "acknowledgement_due",
+        "acknowledgement_overdue",
+    }
+    services.withdraw_case(actor=users["a_lead"], case=case, reason="The person asked to stop.")
+    assert open_kinds(case) == []
+
+
+def test_reminder_rows_hold_no_participant_data(make_case, people):
+    case = make_case()
+    for row in Reminder.objects.filter(case_id=case.pk).values():
+        text = " ".join(str(value) for value in row.values())
+        for person in people.values():
+            assert person.code not in text and person.alias not in text
+
+
+def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
+    case = make_case()
+    hearing = services.schedule_hearing(
+        actor=users["a_staff"],
+        case=advance(case, "investigating"),
+        scheduled_for=timezone.now() + timedelta(days=3),
+        facilitator=users["a_staff2"],
+    )
+    assert "hearing_upcoming" in open_kinds(case)
+    services.record_hearing_outcome(
+        actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+    )
+    assert "hearing_upcoming" not in open_kinds(case)
+    services.decide_case(
+        actor=users["a_lead"],
+        case=case,
+        reasons="Repair the shared space.",
+        actions=[
+            {
+                "kind": "restorative_labor",
+                "owner": users["a_staff2"],
+                "due_date": timezone.localdate() + timedelta(days=5),
+                "description": "Help set up the supply table for a week.",
+            }
+        ],
+    )
+    kinds = open_kinds(case)
+    for kind in ("appeal_window_closing", "restorative_action_due", "follow_up_due"):
+        assert kind in kinds
+    assert "community_check_in" in kinds
+    assert "response_overdue" not in kinds  # responded with the decision
+    services.file_appeal(
+        actor=users["a_staff"],
+        case=case,
+        party=case.parties.get(role="person_who_did_harm"),
+        grounds="The ban was too long.",
+    )
+    kinds = open_kinds(case)
+    assert "appeal_decision_due" in kinds and "appeal_window_closing" not in kinds
+
+
+def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
+    case = make_case()
+    ban = services.impose_ban(
+        actor=users["a_staff"],
+        case=case,
+        participant=people["sky"],
+        reason="Shoving",
+        days=3,
+        supply_access_plan="offsite_bags",
+        supply_access_details="Bags at the back door.",
+    )
+    assert Reminder.objects.get(case_id=case.pk, kind="ban_ending").target_at == ban.ends_at
+    services.end_ban_early(actor=users["a_lead"], ban=ban, reason="Talked it through.")
+    assert "ban_ending" not in open_kinds(case)
+
+
+@pytest.fixture
+def overdue_case(make_case, users):
+    """A case reported three days ago: its acknowledgement is overdue now."""
+    reported = timezone.now() - timedelta(days=3)
+    return make_case(reported_at=reported, occurred_at=reported - timedelta(hours=1))
+
+
+def test_overdue_goes_to_owner_and_lead_once(overdue_case, users, program_a):
+    mail.outbox.clear()
+    ids = claimed_for(program_a, overdue_case)
+    first = deliver_reminders(ids, program=program_a)
+    assert first["delivered"] == 1
+    people = {users["a_staff"].email, users["a_lead"].email}
+    assert {m.to[0] for m in mail.outbox} == people
+    assert "overdue" in mail.outbox[0].subject
+    assert Notification.objects.filter(case_id=overdue_case.pk).count() == 2
+    # The same message again (a redelivery): nothing more is sent or recorded.
+    again = deliver_reminders(ids, program=program_a)
+    assert again["delivered"] == 0 and len(mail.outbox) == 2
+    assert Delivery.objects.filter(reminder__case_id=overdue_case.pk).count() == 4
+
+
+def test_preferences_digest_and_in_app_only(make_case, users, program_a):
+    staff, lead = users["a_staff"], users["a_lead"]
+    Preference.objects.create(user=staff, kind="response_due", delivery="daily_digest")
+    Preference.objects.create(user=staff, kind="acknowledgement_due", delivery="in_app_only")
+    # Overdue reminders cannot be switched off or delayed: the database refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Preference.objects.create(user=lead, kind="response_overdue", delivery="in_app_only")
+    case = make_case(owner=staff)
+    Reminder.objects.filter(
+        case_id=case.pk, kind__in=["response_due", "acknowledgement_due"]
+    ).update(due_at=timezone.now() - timedelta(minutes=1))
+    mail.outbox.clear()
+    deliver_reminders(claimed_for(program_a, case), program=program_a)
+    assert mail.outbox == []  # digest and in-app only: nothing by email now
+    items = Notification.objects.filter(user=staff, case_id=case.pk)
+    assert items.count() == 3 and items.filter(in_digest=True).count() == 2
+    morning = timezone.localtime().replace(hour=8, minute=0)
+    assert send_daily_digests(now=morning) == 1
+    assert send_daily_digests(now=morning + timedelta(hours=1)) == 0  # once a day
+    (digest,) = mail.outbox
+    assert digest.to == [staff.email] and f"Case {case.pk}: respond" in digest.body
+
+
+def test_step_done_after_claim_is_not_delivered(overdue_case, users, program_a):
+    ids = claimed_for(program_a, overdue_case)
+    services.acknowledge_case(actor=users["a_staff"], case=overdue_case)
+    mail.outbox.clear()
+    result = deliver_reminders(ids, program=program_a)
+    assert result["delivered"] == 0 and mail.outbox == []
+    assert not Notification.objects.filter(case_id=overdue_case.pk).exists()
+
+
+def test_demo_cases_bring_every_kind_within_minutes(db, world, program_a, in_program):
+    from notifications.demo import load_demo_cases
+    from notifications.kinds import ReminderKind
+
+    users = {k: world.users[f"a_{k}"] for k in ("admin", "lead", "staff")}
+    load_demo_cases(program_a, users)
+    soon = Reminder.objects.filter(
+        program=program_a, state="pending", due_at__lte=timezone.now() + timedelta(minutes=5)
+    )
+    assert set(soon.values_list("kind", flat=True)) == set(ReminderKind.values)
+    ids = set(soon.values_list("pk", flat=True))
+    later = timezone.now() + timedelta(minutes=5)
+    claimed = [pk for pk in claim_due(now=later).get(program_a.schema_name, []) if pk in ids]
+    mail.outbox.clear()
+    with in_program(program_a):
+        result = deliver_reminders(claimed, program=program_a)
+    assert result["delivered"] == len(ids)
+    assert len(mail.outbox) >= len(ids)
+
+
+def test_keyed_mailbox_keeps_one_message_per_key(tmp_path):
+    from django.core.mail import EmailMessage
+
+    from notifications.mail import KeyedFileBackend
+
+    def message(key):
+        return EmailMessage(
+            "Due",
+            "Body",
+            "a@example.test",
+            ["b@example.test"],
+            headers={"Message-ID": f"<{key}@example.test>"},
+        )
+
+    backend = KeyedFileBackend(file_path=tmp_path)
+    backend.send_messages([message("one"), message("two")])
+    backend.send_messages([message("one")])  # sent again after a crash
+    assert len(list(tmp_path.glob("*.eml"))) == 2
