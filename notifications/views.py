@@ -2,7 +2,7 @@
 Members only (ProgramAccessMiddleware); each person sees only their own notifications."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,11 @@ def notification_list(request):
 
 @require_POST
 def mark_read(request, notification_id=None):
+    if notification_id is not None:
+        # Only the person's own notification in this program exists here.
+        get_object_or_404(
+            Notification, pk=notification_id, user=request.user, program=request.program
+        )
     inbox.mark_read(user=request.user, program=request.program, notification_id=notification_id)
     return redirect("notifications:list")
 
