@@ -215,6 +215,30 @@ def test_closing_a_case_marks_the_program_and_the_tick_recounts_after_a_quiet_mi
     assert program_a.pk in [s.program_id for s in programs_due(now + timedelta(minutes=2))]
 
 
+@pytest.mark.parametrize("step", ["withdraw_case", "resolve_early"])
+def test_ending_a_case_early_marks_the_program_too(db, world, in_program, program_a, step):
+    from summaries.models import SummaryState
+    from workflow import services
+
+    users = world.users
+    with in_program(program_a):
+        case = services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            narrative="Raised voices.",
+            categories=["other"],
+            severity="low",
+            parties=[{"role": "harmed_person", "participant": _people("E")[0]}],
+        )
+        SummaryState.objects.update_or_create(
+            program_id=program_a.pk,
+            defaults={"dirty_since": None, "computed_at": timezone.now()},
+        )
+        getattr(services, step)(actor=users["a_lead"], case=case, reason="Sorted out.")
+    assert SummaryState.objects.get(program_id=program_a.pk).dirty_since is not None
+
+
 @pytest.mark.parametrize("threshold", [11])
 def test_metric_trees_match_the_workflow_choices(threshold):
     from summaries import metrics

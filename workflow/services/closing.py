@@ -106,6 +106,8 @@ def _end_early(step_name, *, actor, case, reason):
         before={"state": before},
         after={"state": case.state, "reason": reason, "ended_bans": ended},
     )
+    # An ended case changes the summaries just as a closed one does.
+    mark_summaries_dirty()
     return case
 
 
