@@ -178,39 +178,55 @@ def _seed_program():
 def _recompute_programs(n):
     """n programs whose schemas hold copies of the seed program's counted tables (made once,
     kept between runs): the cost of counting, without cloning n full schemas."""
-    from django.db import connection
+    from django.db import connections, transaction
 
+    from config import dbroles
     from organizations.models import Program, ProgramStatus, ProgramType
+    from organizations.schemas import app_role
 
     Program.objects.filter(slug__startswith=f"{RC_PREFIX}-c").update(
         status=ProgramStatus.FAILED, failure_reason="bench copy: counted tables only"
     )
     seed, dept = _seed_program()
-    have = set(
-        Program.objects.filter(slug__startswith=f"{RC_PREFIX}-c").values_list("slug", flat=True)
-    )
+    owner = connections["owner"]
+    owner.set_schema_to_public()
+    with owner.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        schemas = {row[0] for row in cursor.fetchall()}
+    have = {
+        slug
+        for slug, schema in Program.objects.filter(slug__startswith=f"{RC_PREFIX}-c").values_list(
+            "slug", "schema_name"
+        )
+        if schema in schemas
+    }
     for i in range(n - 1):
         slug = f"{RC_PREFIX}-c{i}"
         if slug in have:
             continue
         # Not READY: `migrate_all` must never visit a schema holding only a few tables.
-        program = Program.objects.create(
-            name=slug,
+        program, _ = Program.objects.get_or_create(
             slug=slug,
-            program_type=ProgramType.DROP_IN,
-            health_department=dept,
-            status=ProgramStatus.FAILED,
-            failure_reason="bench copy: counted tables only",
+            defaults={
+                "name": slug,
+                "program_type": ProgramType.DROP_IN,
+                "health_department": dept,
+                "status": ProgramStatus.FAILED,
+                "failure_reason": "bench copy: counted tables only",
+            },
         )
-        with connection.cursor() as cursor:
+        # DDL and grants on the owner connection: the app role may not create schemas.
+        with transaction.atomic(using="owner"), owner.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{program.schema_name}"')
             for table in COUNTED_TABLES:
                 target, source = (
                     f'"{program.schema_name}"."{table}"',
                     f'"{seed.schema_name}"."{table}"',
                 )
-                cursor.execute(f"CREATE TABLE IF NOT EXISTS {target} (LIKE {source} INCLUDING ALL)")
+                cursor.execute(f"DROP TABLE IF EXISTS {target}")
+                cursor.execute(f"CREATE TABLE {target} (LIKE {source} INCLUDING ALL)")
                 cursor.execute(f"INSERT INTO {target} SELECT * FROM {source}")  # noqa: S608
+            dbroles.grant_program(cursor, program.schema_name, app_role())
     copies = list(Program.objects.filter(slug__startswith=f"{RC_PREFIX}-c").order_by("pk")[: n - 1])
     return [seed, *copies]
 

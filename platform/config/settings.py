@@ -61,8 +61,10 @@ TENANT_DOMAIN_MODEL = "organizations.Domain"
 # New programs are cloned from this migrated schema instead of running every migration.
 TENANT_BASE_SCHEMA = "program_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
-# Left off on purpose: with it on, a savepoint rollback can leave a stale search_path.
-TENANT_LIMIT_SET_CALLS = False
+# Role and search_path are set once per schema switch, not before every query. Safe because
+# django-tenants 4 forgets the setting on (savepoint) rollback, which undoes a SET in PostgreSQL
+# (tests/security_data/test_roles.py).
+TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "config.urls_platform"
 ROOT_URLCONF = "config.urls_program"
 
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.current_program",
             ],
+            "builtins": ["organizations.templatetags.choice_labels"],
         },
     },
 ]

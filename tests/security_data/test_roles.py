@@ -94,3 +94,52 @@ def test_each_program_runs_under_its_own_role(db, program_a, program_b, in_progr
     assert len({role_a, role_b, public_role}) == 3
     assert one("SELECT has_schema_privilege(%s, 'prog_b', 'USAGE')", [role_a]) == (False,)
     assert one("SELECT has_schema_privilege(%s, 'prog_a', 'USAGE')", [role_b]) == (False,)
+
+
+
+class _Abandon(Exception):
+    pass
+
+
+def test_a_savepoint_rollback_never_leaves_the_previous_programs_role(
+    db, program_a, program_b, in_program
+):
+    """The role and search_path are set once per switch, not per query. PostgreSQL undoes a SET
+    when the savepoint that issued it rolls back; the next query must set them again rather
+    than run as the program used before."""
+    with in_program(program_a):
+        assert one("SELECT current_user")[0].endswith("_prog_a")
+        with pytest.raises(_Abandon), transaction.atomic():
+            # Switched after the savepoint, so the SET happens inside it.
+            connection.set_tenant(program_b)
+            assert one("SELECT current_user")[0].endswith("_prog_b")
+            raise _Abandon
+        role, path = one("SELECT current_user, current_setting('search_path')")
+    assert role.endswith("_prog_b")
+    assert path.replace('"', "").startswith("prog_b,")
+
+
+def test_a_transaction_rollback_never_leaves_the_previous_programs_role(
+    db, program_a, program_b
+):
+    """The same for a whole transaction rolled back (a failed request or job), on a connection
+    of its own outside the test's transaction."""
+    conn = connections.create_connection("default")
+    try:
+
+        def ask():
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT current_user, current_setting('search_path')")
+                return cursor.fetchone()
+
+        conn.set_tenant(program_a)
+        assert ask()[0].endswith("_prog_a")
+        conn.set_autocommit(False)
+        conn.set_tenant(program_b)
+        assert ask()[0].endswith("_prog_b")
+        conn.rollback()
+        role, path = ask()
+        assert role.endswith("_prog_b")
+        assert path.replace('"', "").startswith("prog_b,")
+    finally:
+        conn.close()

@@ -12,6 +12,7 @@ from workflow.models.case import (
     NoticeKind,
     PartyRole,
     due_status,
+    next_due,
 )
 from workflow.models.decision import (
     COMMUNITY_ACTION_KINDS,
@@ -74,4 +75,5 @@ __all__ = [
     "Statement",
     "SupplyAccessPlan",
     "due_status",
+    "next_due",
 ]

@@ -15,6 +15,16 @@ from workflow.states import FINAL_STATES, State
 DUE_SOON = timedelta(days=1)
 
 
+def next_due():
+    """The deadline a case answers to next: the acknowledgement until given, then the response.
+    Today sorts by it; an index on the same expression keeps that sort cheap at any size."""
+    return models.Case(
+        models.When(acknowledged_at__isnull=True, then=F("acknowledgement_due_at")),
+        models.When(responded_at__isnull=True, then=F("response_due_at")),
+        default=None,
+    )
+
+
 class CaseKind(models.TextChoices):
     INCIDENT = "incident", _("Incident seen by staff")
     COMPLAINT = "complaint", _("Complaint")
@@ -93,7 +103,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-reported_at", "-id"]
-        indexes = [models.Index(fields=["state", "response_due_at"])]
+        indexes = [
+            models.Index(fields=["state", "response_due_at"]),
+            models.Index(next_due(), "id", name="case_next_due_idx"),
+        ]
         constraints = [
             one_of("state", State, "case_state_valid"),
             one_of("kind", CaseKind, "case_kind_valid"),

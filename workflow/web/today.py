@@ -3,8 +3,7 @@ same number of queries with 100 cases or 10,000."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case as When_
-from django.db.models import F, Q, When
+from django.db.models import F, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from workflow.models import (
     FollowUpStatus,
     RestorativeAction,
     due_status,
+    next_due,
 )
 from workflow.states import OPEN_STATES, State
 from workflow.web.base import names_by_id
@@ -24,15 +24,6 @@ from workflow.web.base import names_by_id
 LIST_LIMIT = 25
 BANS_ENDING_WITHIN = timedelta(days=3)
 DUE_WITHIN = timedelta(days=7)
-
-
-def next_due():
-    """The date the case is answerable to next: acknowledgement until given, then response."""
-    return When_(
-        When(acknowledged_at__isnull=True, then=F("acknowledgement_due_at")),
-        When(responded_at__isnull=True, then=F("response_due_at")),
-        default=None,
-    )
 
 
 def needing_action():
