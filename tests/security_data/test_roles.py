@@ -96,7 +96,6 @@ def test_each_program_runs_under_its_own_role(db, program_a, program_b, in_progr
     assert one("SELECT has_schema_privilege(%s, 'prog_a', 'USAGE')", [role_b]) == (False,)
 
 
-
 class _Abandon(Exception):
     pass
 
@@ -119,9 +118,7 @@ def test_a_savepoint_rollback_never_leaves_the_previous_programs_role(
     assert path.replace('"', "").startswith("prog_b,")
 
 
-def test_a_transaction_rollback_never_leaves_the_previous_programs_role(
-    db, program_a, program_b
-):
+def test_a_transaction_rollback_never_leaves_the_previous_programs_role(db, program_a, program_b):
     """The same for a whole transaction rolled back (a failed request or job), on a connection
     of its own outside the test's transaction."""
     conn = connections.create_connection("default")
