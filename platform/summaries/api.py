@@ -269,8 +269,12 @@ class SummaryViewSet(SummaryAPIView):
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(
-            queryset.values(
+        # The page's ids first, then only those rows with their metrics: sorting narrow rows
+        # keeps the metrics of every matching row from being read and converted to text.
+        page_ids = self.paginate_queryset(queryset.values_list("id", flat=True))
+        rows = {
+            r["id"]: r
+            for r in queryset.filter(id__in=page_ids).values(
                 "id",
                 "scope",
                 "month",
@@ -284,7 +288,8 @@ class SummaryViewSet(SummaryAPIView):
                 provider_name=F("provider__name"),
                 metrics_json=Cast("metrics", TextField()),
             )
-        )
+        }
+        page = [rows[pk] for pk in page_ids]
         paginator = self.paginator
         head = {
             "count": paginator.page.paginator.count,
