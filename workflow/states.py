@@ -76,6 +76,16 @@ _STEPS = [
 ]
 STEPS = {step.name: step for step in _STEPS}
 
+# Every (from, to) pair a step can make. The database refuses any other change of state
+# (workflow/migrations/0005_state_transitions.py; a test keeps the two in step).
+TRANSITIONS = frozenset(
+    (origin.value, step.to.value)
+    for step in _STEPS
+    if step.to is not None
+    for origin in step.allowed_from
+    if origin != step.to
+)
+
 # What to do next from each state: the hint that ends every "not now" message.
 NEXT_STEP_HINT = {
     State.REPORTED: _("Acknowledge the case first: give every party the notice of the process."),

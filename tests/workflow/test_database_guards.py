@@ -142,3 +142,36 @@ def test_verify_case_records_detects_tampering(make_case, capsys):
     assert exit_info.value.code == 1
     out = capsys.readouterr().out
     assert f"case {case.pk} event #{last.seq + 1}: content does not match its hash" in out
+
+
+def test_the_database_allows_exactly_the_state_changes_the_workflow_makes(make_case):
+    """Every pair of states is tried with raw SQL: only the pairs of workflow/states.py pass,
+    so a jump (reported straight to closed, or out of a final state) is refused even by code
+    that goes around the services."""
+    from workflow.models import Case
+    from workflow.states import TRANSITIONS, State
+
+    case = make_case()
+    allowed = set()
+    for origin in State:
+        for target in State:
+            if origin == target:
+                continue
+            # Put the row in `origin` without the trigger's say (a fresh row, copied).
+            with transaction.atomic():
+                row = Case.objects.get(pk=case.pk)
+                # Ended and with a reason, so only the transition rule can refuse the change.
+                row.pk, row.state, row.tracking_code = None, origin, None
+                row.ended_at, row.ending_reason = timezone.now(), "test"
+                row.save(force_insert=True)
+                try:
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        cursor.execute(
+                            "UPDATE workflow_case SET state = %s WHERE id = %s", [target, row.pk]
+                        )
+                    allowed.add((origin.value, target.value))
+                except IntegrityError as error:
+                    assert "no workflow step does that" in str(error)
+    assert allowed == set(TRANSITIONS)
+    assert ("reported", "closed") not in allowed
+    assert not {pair for pair in allowed if pair[0] in {"closed", "withdrawn", "resolved_early"}}
