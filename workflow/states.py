@@ -51,6 +51,7 @@ _STEPS = [
     Step("record_low_level_response", frozenset(), None, STAFF),
     Step("add_party", OPEN_STATES, None, STAFF),
     Step("assign_owner", OPEN_STATES, None, LEADS),
+    Step("assess_severity", OPEN_STATES, None, STAFF),
     Step("impose_ban", OPEN_STATES, None, STAFF),
     Step("end_ban_early", frozenset(State), None, LEADS),
     Step("acknowledge_case", frozenset({State.REPORTED}), State.ACKNOWLEDGED, STAFF),

@@ -110,6 +110,10 @@ class CaseViewSet(
     def assign_owner(self, request, pk=None):
         return self._run(services.assign_owner, inputs.OwnerInput)
 
+    @step(inputs.SeverityInput, url_path="severity")
+    def assess_severity(self, request, pk=None):
+        return self._run(services.assess_severity, inputs.SeverityInput)
+
     @step(inputs.ImposeBanInput, url_path="bans", many_status=201)
     def impose_ban(self, request, pk=None):
         return self._run(services.impose_ban, inputs.ImposeBanInput, status.HTTP_201_CREATED)

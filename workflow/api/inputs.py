@@ -82,6 +82,11 @@ class OwnerInput(serializers.Serializer):
     owner = UserField()
 
 
+class SeverityInput(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class BanTermsInput(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=1)
     ends_at = serializers.DateTimeField(required=False)

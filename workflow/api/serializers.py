@@ -287,6 +287,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
             "location",
             "categories",
             "severity",
+            "severity_assessed_at",
             "policy_version",
             "acknowledgement_due_at",
             "acknowledgement_status",

@@ -74,6 +74,9 @@ class Case(models.Model):
         models.CharField(max_length=32, choices=Category.choices), verbose_name=_("categories")
     )
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    # Empty while a participant's complaint waits for staff to assess how serious it is (its
+    # severity until then is a placeholder); set when staff record or assess it.
+    severity_assessed_at = models.DateTimeField(_("severity assessed at"), null=True, blank=True)
     community_agreement = models.CharField(
         _("community agreement involved"), max_length=200, blank=True
     )

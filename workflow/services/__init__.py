@@ -30,6 +30,7 @@ from workflow.services.investigation import (
 from workflow.services.notices import acknowledge_case, record_notice_delivery
 from workflow.services.reporting import (
     add_party,
+    assess_severity,
     assign_owner,
     file_complaint,
     record_low_level_response,
@@ -42,6 +43,7 @@ __all__ = [
     "add_party",
     "add_statement",
     "appeal_window_closes_at",
+    "assess_severity",
     "assign_owner",
     "attach_evidence",
     "begin_restoration",

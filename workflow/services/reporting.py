@@ -64,8 +64,9 @@ def file_complaint(
     The one step open to anyone: there is no actor and no role to check (the public page limits
     how often one address may file). The filer's words go into the narrative, labelled, so staff
     read everything in one place; nothing is matched against participants, so filing never
-    reveals whether someone is known to the program. Severity is a neutral placeholder until staff
-    assess it (the event says so). Returns the case; `case.tracking_code` is for the filer.
+    reveals whether someone is known to the program. Severity is a neutral placeholder until
+    staff assess it (`assess_severity`; until then `severity_assessed_at` is empty). Returns the
+    case; `case.tracking_code` is for the filer.
     """
     what_happened = (what_happened or "").strip()
     if not what_happened:
@@ -189,6 +190,7 @@ def report_case(
         narrative=(narrative or "").strip(),
         categories=sorted(set(categories or [])),
         severity=severity,
+        severity_assessed_at=reported_at,
         community_agreement=community_agreement or "",
         police_called=police_called,
         ems_called=ems_called,
@@ -314,6 +316,30 @@ def assign_owner(*, actor, case, owner):
         action=step.name,
         before={"owner": before},
         after={"owner": owner.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def assess_severity(*, actor, case, severity, note=""):
+    """Set how serious the case is: a participant's complaint arrives unassessed, and a first
+    judgement may need changing as the facts come in. Ban lengths by severity follow it."""
+    case, step = begin_step("assess_severity", actor=actor, case=case)
+    if severity not in Severity.values:
+        raise WorkflowError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Severity.values)},
+            field="severity",
+        )
+    before = {"severity": case.severity, "assessed": case.severity_assessed_at is not None}
+    case.severity = severity
+    case.severity_assessed_at = timezone.now()
+    case.save(update_fields=["severity", "severity_assessed_at", "updated_at"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before=before,
+        after={"severity": severity, "note": (note or "").strip()},
     )
     return case
 

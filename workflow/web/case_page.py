@@ -50,6 +50,7 @@ WAITING = {
 SUBMIT = {
     "add_party": _("Add party"),
     "assign_owner": _("Change owner"),
+    "assess_severity": _("Save severity"),
     "impose_ban": _("Record ban"),
     "end_ban_early": _("End ban now"),
     "acknowledge_case": _("Acknowledge and prepare notices"),
@@ -236,6 +237,7 @@ class CasePage:
             for name in (
                 "add_party",
                 "assign_owner",
+                "assess_severity",
                 "impose_ban",
                 "acknowledge_case",
                 "start_investigation",
@@ -286,4 +288,5 @@ class CasePage:
                 for x in getattr(investigation, "contributing_factors", [])
             ],
             "no_parties": not parties,
+            "unassessed": case.severity_assessed_at is None,
         }

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import Participant
+from tenants.models import Participant, Severity
 from workflow.models import (
     ActionKind,
     ActionStatus,
@@ -131,6 +131,23 @@ class AddPartyForm(CaseForm):
 
 class AssignOwnerForm(CaseForm):
     owner = MemberChoiceField(label=_("Owner"))
+
+
+class SeverityForm(CaseForm):
+    severity = forms.ChoiceField(
+        label=_("How serious"), choices=Severity.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the assessment rests on; it goes on the timeline."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.case.severity_assessed_at is not None:
+            self.fields["severity"].initial = self.case.severity
 
 
 class ImposeBanForm(BanTermsMixin, CaseForm):

@@ -95,6 +95,14 @@ STEP_PAGES = [
         _("Owner changed."),
     ),
     StepPage(
+        "assess_severity",
+        f.SeverityForm,
+        lambda a, c, i, d, _f: services.assess_severity(
+            actor=a, case=c, severity=d["severity"], note=d.get("note") or ""
+        ),
+        _("Severity recorded."),
+    ),
+    StepPage(
         "impose_ban",
         f.ImposeBanForm,
         _ban,

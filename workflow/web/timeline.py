@@ -9,6 +9,7 @@ ACTIONS = {
     "file_complaint": _("Complaint filed by a participant"),
     "add_party": _("Party added"),
     "assign_owner": _("Owner changed"),
+    "assess_severity": _("Severity assessed"),
     "impose_ban": _("Temporary ban imposed"),
     "end_ban_early": _("Ban ended early"),
     "acknowledge_case": _("Acknowledged; notices prepared"),
