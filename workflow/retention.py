@@ -1,5 +1,7 @@
 """Retention: closed cases are removed once the program's retention period has passed since
-they ended, with their files; a PurgeRecord says when and how many (no personal data).
+they ended, with their files, and so are low-level responses ("asked to leave, welcome back
+tomorrow") recorded longer ago than that; a PurgeRecord says when and how many (no personal
+data).
 
 Why the owner connection: the timeline (workflow_caseevent) is append-only, enforced twice —
 the app role holds no DELETE on it, and a trigger refuses DELETE. The purge is the one
@@ -18,13 +20,16 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from tenants.policy import current_policy
-from workflow.models import Case, EvidenceFile, PurgeRecord
+from workflow.models import Case, EvidenceFile, LowLevelResponse, PurgeRecord
 from workflow.states import FINAL_STATES
 
 logger = logging.getLogger(__name__)
 OWNER = "owner"
-# Triggers that refuse deletes of append-only rows belonging to a case.
-_GUARDS = [("workflow_caseevent", "caseevent_append_only")]
+# Triggers that refuse deletes of the append-only rows a purge removes.
+_GUARDS = [
+    ("workflow_caseevent", "caseevent_append_only"),
+    ("workflow_lowlevelresponse", "lowlevelresponse_append_only"),
+]
 
 
 def retention_cutoff(*, now=None):
@@ -46,7 +51,9 @@ def purge_expired_cases(*, now=None):
                 state__in=sorted(FINAL_STATES), ended_at__lt=cutoff
             )
             ids = list(expired.select_for_update().values_list("id", flat=True))
-            if not ids:
+            responses = LowLevelResponse.objects.using(OWNER).filter(recorded_at__lt=cutoff)
+            response_ids = list(responses.select_for_update().values_list("id", flat=True))
+            if not ids and not response_ids:
                 return None
             files = list(
                 EvidenceFile.objects.using(OWNER)
@@ -58,6 +65,7 @@ def purge_expired_cases(*, now=None):
                 for table, trigger in _GUARDS:
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
                 Case.objects.using(OWNER).filter(id__in=ids).delete()
+                LowLevelResponse.objects.using(OWNER).filter(id__in=response_ids).delete()
                 for table, trigger in _GUARDS:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
             record = PurgeRecord.objects.using(OWNER).create(
@@ -66,6 +74,7 @@ def purge_expired_cases(*, now=None):
                 closed_before=cutoff,
                 cases_purged=len(ids),
                 files_purged=len(files),
+                low_level_responses_purged=len(response_ids),
             )
             # Files go once the rows are gone for good; a crash in between leaves orphan files
             # under the program's folder, never a row pointing at a missing file.

@@ -12,6 +12,8 @@ from tenants.models import (
     MAX_APPEAL_LEVELS,
     RECOMMENDED_RESPONSE_WINDOW_DAYS,
     RESPONSE_WINDOW_CAP_DAYS,
+    RETENTION_MAX_DAYS,
+    RETENTION_MIN_DAYS,
     Severity,
 )
 from tenants.policy import POLICY_FIELDS
@@ -69,6 +71,9 @@ class PolicyForm(forms.Form):
     )
     advisory_board_on_panels = forms.BooleanField(
         label=_("Participant advisory board members may sit on hearing panels"), required=False
+    )
+    retention_days_after_close = _days(
+        _("Keep records for (days)"), RETENTION_MIN_DAYS, RETENTION_MAX_DAYS
     )
     change_note = forms.CharField(
         label=_("What changed and why (optional)"),
@@ -218,6 +223,17 @@ GUIDANCE = {
         _("Participants on the program's advisory board may sit on hearing panels."),
         "",
     ),
+    "retention_days_after_close": (
+        _(
+            "How long a closed case (with its timeline and files) and a low-level response "
+            "are kept before they are removed for good. Counted from the day the case ended or "
+            "the response was recorded. Export the program's data first if you need a copy."
+        ),
+        _(
+            "Default: 730 days (two years). Keep only as long as you need: every record kept "
+            "is a record that could be exposed."
+        ),
+    ),
 }
 
 WARNINGS = {
@@ -257,6 +273,7 @@ SECTIONS = [
     ),
     (_("Follow-up"), ["follow_up_days", "community_check_in_days"]),
     (_("Hearings"), ["facilitator_required", "advisory_board_on_panels"]),
+    (_("Records"), ["retention_days_after_close"]),
 ]
 
 

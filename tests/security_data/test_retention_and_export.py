@@ -97,7 +97,14 @@ def test_retention_is_a_policy_setting_with_limits(db, program_a, in_program, us
 
 def test_purge_removes_expired_closed_cases_and_their_files(committed, world):
     from workflow import services
-    from workflow.models import Case, CaseEvent, CaseRead, EvidenceFile, PurgeRecord
+    from workflow.models import (
+        Case,
+        CaseEvent,
+        CaseRead,
+        EvidenceFile,
+        LowLevelResponse,
+        PurgeRecord,
+    )
     from workflow.retention import purge_expired_cases
 
     users = world.users
@@ -115,8 +122,27 @@ def test_purge_removes_expired_closed_cases_and_their_files(committed, world):
         old_file = Path(settings.MEDIA_ROOT) / EvidenceFile.objects.get(case=old).file.name
         assert old_file.exists()
 
+        # Two "asked to leave" records: one from before the retention period, one from today.
+        services.record_low_level_response(
+            actor=users["a_staff"], what_happened="Shouting today.", response="Asked to leave."
+        )
+        owner = connections["owner"]
+        owner.set_schema(committed.schema_name)
+        with owner.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO workflow_lowlevelresponse (occurred_at, location, what_happened,"
+                " response, recorded_by_id, recorded_at) VALUES (%s, '', 'Shouting long ago.',"
+                " 'Asked to leave.', %s, %s)",
+                [long_ago, users["a_staff"].pk, long_ago],
+            )
+        owner.set_schema_to_public()
+
         record = purge_expired_cases()
         assert record.cases_purged == 1 and record.files_purged == 1
+        assert record.low_level_responses_purged == 1
+        assert list(LowLevelResponse.objects.values_list("what_happened", flat=True)) == [
+            "Shouting today."
+        ]
         assert record.retention_days == 730
         assert not Case.objects.filter(pk=old.pk).exists()
         assert not CaseEvent.objects.filter(case_id=old.pk).exists()

@@ -42,14 +42,18 @@ class CaseRead(models.Model):
 
 
 class PurgeRecord(models.Model):
-    """The retention job ran and removed this many closed cases. No personal data: no case
-    numbers, no names, only counts and the rule applied."""
+    """The retention job ran and removed this many closed cases and low-level responses. No
+    personal data: no case numbers, no names, only counts and the rule applied."""
 
     ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
     retention_days = models.PositiveIntegerField(_("kept for (days after closing)"))
     closed_before = models.DateTimeField(_("removed cases closed before"))
     cases_purged = models.PositiveIntegerField(_("cases removed"))
     files_purged = models.PositiveIntegerField(_("files removed"))
+    # "Asked to leave, welcome back tomorrow" records older than the same period.
+    low_level_responses_purged = models.PositiveIntegerField(
+        _("low-level responses removed"), default=0
+    )
 
     class Meta:
         ordering = ["-ran_at", "-id"]

@@ -167,3 +167,19 @@ def test_saving_without_changes_makes_no_version(program_a, client_for, world, p
     response = client.post(URL, form_data(policy_a), follow=True)
     assert "Nothing was changed" in response.content.decode()
     assert versions() == before
+
+
+def test_admin_sets_how_long_records_are_kept(
+    program_a, client_for, world, policy_a, versions, in_a_schema
+):
+    client = client_for(program_a, world.users["a_admin"])
+    page = client.get(URL).content.decode()
+    assert "Keep records for (days)" in page and 'value="730"' in page
+    too_short = client.post(URL, form_data(policy_a, retention_days_after_close="7"))
+    assert too_short.status_code == 400
+    assert "greater than or equal to 30" in too_short.content.decode()
+    response = client.post(URL, form_data(policy_a, retention_days_after_close="365"))
+    assert response.status_code == 302
+    assert in_a_schema(current_policy).retention_days_after_close == 365
+    data_page = client.get("/program-data/").content.decode()
+    assert "365 days after they closed" in data_page
