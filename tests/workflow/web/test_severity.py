@@ -21,6 +21,7 @@ def test_public_complaint_shows_unassessed_until_staff_assess_it(site, complaint
     page = staff.get(f"/cases/{complaint.pk}/").text
     assert "severity not yet assessed" in page
     assert "Assess the severity" in page
+    assert "severity not yet assessed" in staff.get("/").text
 
     response = staff.post(
         f"/cases/{complaint.pk}/steps/assess_severity/",
@@ -37,6 +38,7 @@ def test_public_complaint_shows_unassessed_until_staff_assess_it(site, complaint
     page = staff.get(f"/cases/{complaint.pk}/").text
     assert "severity not yet assessed" not in page and "severity high" in page
     assert "Change the severity" in page
+    assert "severity not yet assessed" not in staff.get("/").text
     assert "Severity assessed" in staff.get(f"/cases/{complaint.pk}/timeline/").text
 
 
