@@ -74,8 +74,15 @@ def send_daily_digests():
     return send()
 
 
+def requeue_stalled_retirements():
+    from organizations.retirement import requeue_stalled_retirements as requeue
+
+    return requeue()
+
+
 TICKS = [
     requeue_stalled_provisioning,
+    requeue_stalled_retirements,
     dispatch_due_reminders,
     send_daily_digests,
     enqueue_retention_purges,

@@ -231,7 +231,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(services.DATA_DIR / "media"))
-# Archives of retired programs (organizations.services.retire_program). Keep it backed up.
+# Archives of retired programs (organizations.retirement). Keep it backed up.
 ARCHIVE_ROOT = env.str("ARCHIVE_ROOT", default=str(services.DATA_DIR / "archives"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.errors import OnboardingError
 from organizations.models import Domain, HealthDepartment, Invitation, Program, TAProvider
-from organizations.services import retire_program
+from organizations.retirement import request_retirement
 
 
 @admin.register(TAProvider)
@@ -33,6 +33,7 @@ class ProgramAdmin(admin.ModelAdmin):
         "failure_reason",
         "provisioning_attempts",
         "ready_at",
+        "retiring_since",
         "retired_at",
         "archive_path",
     ]
@@ -43,14 +44,17 @@ class ProgramAdmin(admin.ModelAdmin):
     def retire(self, request, queryset):
         for program in queryset:
             try:
-                retired = retire_program(actor=request.user, program=program)
+                request_retirement(actor=request.user, program=program)
             except OnboardingError as exc:
                 self.message_user(request, f"{program}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(
                     request,
-                    _("%(program)s is retired; its archive is %(path)s")
-                    % {"program": program, "path": retired.archive_path},
+                    _(
+                        "%(program)s is being retired: a worker exports it to an archive, then "
+                        "drops its data. Its status shows when it is done (or why it failed)."
+                    )
+                    % {"program": program},
                     messages.SUCCESS,
                 )
 

@@ -49,6 +49,10 @@ class ProgramHostMiddleware:
             return render(
                 request, "organizations/program_not_ready.html", {"program": program}, status=503
             )
+        elif program.status == ProgramStatus.RETIRING:
+            return render(
+                request, "organizations/program_closing.html", {"program": program}, status=503
+            )
         request.program = program
         request.tenant = program
         connection.set_tenant(program)

@@ -49,6 +49,8 @@ class ProgramStatus(models.TextChoices):
     READY = "ready", _("Ready")
     FAILED = "failed", _("Set-up failed")
     SUSPENDED = "suspended", _("Suspended")
+    # Being exported by a worker before its schema is dropped; its site accepts nothing.
+    RETIRING = "retiring", _("Being retired")
     # Exported to an archive, then its schema dropped: nothing routes to it any more.
     RETIRED = "retired", _("Retired")
 
@@ -75,6 +77,7 @@ class Program(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    retiring_since = models.DateTimeField(null=True, blank=True)
     # Where retirement left the program's archive (under the data folder).
     archive_path = models.CharField(max_length=500, blank=True, default="", db_default="")
 
@@ -97,6 +100,10 @@ class Program(TenantMixin):
                 condition=~models.Q(status="retired")
                 | (models.Q(retired_at__isnull=False) & ~models.Q(archive_path="")),
                 name="program_retired_has_archive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="retiring") | models.Q(retiring_since__isnull=False),
+                name="program_retiring_has_start",
             ),
             models.CheckConstraint(
                 condition=models.Q(program_type__in=ProgramType.values),

@@ -3,10 +3,7 @@
 import hashlib
 import logging
 import secrets
-import shutil
-import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -256,44 +253,3 @@ def accept_invitation(*, token, program, password, full_name=""):
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
-
-
-def retire_program(*, actor, program):
-    """Retire a program (platform operators only): export its whole data to an archive under
-    the data folder, then drop its schema and its database role. The Program row stays, marked
-    retired with the archive's path; its addresses are removed, so nothing routes to it.
-
-    The archive is written and checked before anything is dropped; if dropping fails, the
-    program is left as it was (still ready or suspended) and the archive is kept."""
-    from django_tenants.utils import tenant_context
-
-    from accounts.access import is_platform_operator
-    from organizations.schemas import drop_program_schema
-    from workflow.archive import write_program_archive
-
-    if not is_platform_operator(actor):
-        raise OnboardingError(_("Only a platform operator can retire a program."))
-    program = Program.objects.get(pk=program.pk)
-    if program.status not in (ProgramStatus.READY, ProgramStatus.SUSPENDED):
-        raise OnboardingError(_("Only a ready or suspended program can be retired."))
-    folder = Path(settings.ARCHIVE_ROOT)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S}.zip"
-    with tenant_context(program):
-        manifest = write_program_archive(path, program=program)
-    with zipfile.ZipFile(path) as archive:
-        if archive.testzip() is not None:
-            raise OnboardingError(_("The archive could not be verified; nothing was dropped."))
-    with transaction.atomic():
-        program = Program.objects.select_for_update().get(pk=program.pk)
-        drop_program_schema(program.schema_name)
-        Domain.objects.filter(tenant=program).delete()
-        Invitation.objects.filter(program=program, accepted_at__isnull=True).delete()
-        program.status = ProgramStatus.RETIRED
-        program.retired_at = timezone.now()
-        program.archive_path = str(path)
-        program.save(update_fields=["status", "retired_at", "archive_path"])
-    # Evidence files live on disk under the program's folder: they are in the archive now.
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "programs" / program.schema_name, ignore_errors=True)
-    logger.info("Retired program %s: %s cases archived to %s", program.pk, manifest["cases"], path)
-    return program

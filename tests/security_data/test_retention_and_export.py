@@ -192,32 +192,73 @@ def test_admin_exports_the_whole_program(committed, world, client_for):
     assert page.status_code == 200
 
 
+def test_a_failed_retirement_drops_nothing_and_says_why(committed, world, settings, tmp_path):
+    from organizations.models import Program, ProgramStatus
+    from organizations.retirement import request_retirement, retire_program
+
+    not_a_folder = tmp_path / "archives"
+    not_a_folder.write_text("a file where the archive folder should be")
+    settings.ARCHIVE_ROOT = str(not_a_folder)
+    request_retirement(actor=world.users["operator"], program=committed)
+    program = retire_program(program_id=committed.pk)
+    assert program.status == ProgramStatus.SUSPENDED
+    assert "Retirement failed" in program.failure_reason
+    assert program.retiring_since is None
+    assert schema_exists(program.schema_name, "owner")
+    assert Program.objects.get(pk=committed.pk).domains.exists()
+    _flush_retirements()
+
+
+def _flush_retirements():
+    from config.broker import broker
+
+    broker.flush("provisioning")
+
+
 def test_operator_retires_a_program(committed, world, client_for):
+    from config.broker import broker
+    from notifications.models import Reminder
     from organizations.errors import OnboardingError
     from organizations.models import Program, ProgramStatus
-    from organizations.services import retire_program
+    from organizations.retirement import request_retirement
+    from tests.platform.conftest import running_worker
 
+    _flush_retirements()
     with pytest.raises(OnboardingError):
-        retire_program(actor=world.users["hd1"], program=committed)
+        request_retirement(actor=world.users["hd1"], program=committed)
     from organizations.admin import ProgramAdmin
 
     assert "retire" in ProgramAdmin.actions  # the operator's button; it calls the service
-    retire_program(actor=world.users["operator"], program=committed)
+    with tenant_context(committed):
+        still_open = make_case(world.users, codes=("P-7", "P-8"))
+    assert Reminder.objects.filter(program=committed, case_id=still_open.pk).exists()
+    site = client_for(committed, world.users["a_admin"])
+    request_retirement(actor=world.users["operator"], program=committed)
     program = Program.objects.get(pk=committed.pk)
-    assert program.status == ProgramStatus.RETIRED
-    assert program.retired_at is not None
+    assert program.status == ProgramStatus.RETIRING and program.retiring_since is not None
+    # While a worker archives it, the site accepts nothing.
+    closing = site.get("/")
+    assert closing.status_code == 503 and "This site is closing" in closing.text
+    assert broker.do_qsize("provisioning") == 1
+    with running_worker("provisioning"):
+        broker.join("provisioning", timeout=120_000)
+
+    program = Program.objects.get(pk=committed.pk)
+    assert program.status == ProgramStatus.RETIRED, program.failure_reason
+    assert program.retired_at is not None and program.retiring_since is None
     path = Path(program.archive_path)
     assert path.is_file() and str(path).startswith(settings.ARCHIVE_ROOT)
     with zipfile.ZipFile(path) as archive:
-        assert json.loads(archive.read("manifest.json"))["cases"] == 2
+        assert json.loads(archive.read("manifest.json"))["cases"] == 3
     assert not schema_exists(program.schema_name, "owner")
     with connections["owner"].cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE %s", ["%_keep_and_go"])
         assert cursor.fetchone() == (0,)
     assert not (Path(settings.MEDIA_ROOT) / "programs" / program.schema_name).exists()
+    # Its reminders will never be sent now.
+    assert not Reminder.objects.filter(program=program, state__in=["pending", "enqueued"]).exists()
     # Nothing routes to it any more.
-    site = client_for(program, world.users["a_admin"])
     assert site.get("/").status_code == 404
     assert site.get("/api/cases/").status_code == 404
     with pytest.raises(OnboardingError):
-        retire_program(actor=world.users["operator"], program=program)
+        request_retirement(actor=world.users["operator"], program=program)

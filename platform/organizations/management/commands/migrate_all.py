@@ -41,7 +41,9 @@ class Command(MigrateSchemasCommand):
         programs = [
             schema
             for schema in Program.objects.using("owner")
-            .filter(status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+            .filter(
+                status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED, ProgramStatus.RETIRING]
+            )
             .values_list("schema_name", flat=True)
             if schema_exists(schema, "owner")
         ]

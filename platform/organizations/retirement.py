@@ -1,0 +1,131 @@
+"""Retiring a program: export its whole data to an archive under the data folder, then drop its
+schema and its database role. The Program row stays, marked retired with the archive's path;
+its addresses are removed, so nothing routes to it.
+
+An operator asks for it (`request_retirement`); a worker carries it out (`retire_program`), since
+exporting a large program takes longer than a page request should. While it runs the program's
+site says it is closing and accepts nothing, so the archive holds everything. The archive is
+written and checked before anything is dropped; if anything fails, nothing is dropped and the
+program is left suspended, with the reason, for the operator to look at."""
+
+import logging
+import shutil
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import is_platform_operator
+from organizations.errors import OnboardingError
+from organizations.models import Domain, Invitation, Program, ProgramStatus
+
+logger = logging.getLogger(__name__)
+
+# A retirement still running after this long lost its job (killed worker, broker restart).
+STALLED_AFTER = timedelta(minutes=30)
+
+
+@transaction.atomic
+def request_retirement(*, actor, program):
+    """Platform operators only: mark the program retiring and queue the work."""
+    if not is_platform_operator(actor):
+        raise OnboardingError(_("Only a platform operator can retire a program."))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status not in (ProgramStatus.READY, ProgramStatus.SUSPENDED):
+        raise OnboardingError(_("Only a ready or suspended program can be retired."))
+    program.status = ProgramStatus.RETIRING
+    program.retiring_since = timezone.now()
+    program.failure_reason = ""
+    program.save(update_fields=["status", "retiring_since", "failure_reason"])
+    transaction.on_commit(lambda: enqueue_retirement(program.pk))
+    return program
+
+
+def enqueue_retirement(program_id):
+    from organizations.tasks import retire_program_job
+
+    retire_program_job.send(program_id)
+
+
+def retire_program(*, program_id):
+    """The worker's part. Idempotent: a second message finds the program retired, or finds
+    another worker's retirement under way and leaves it (its own archive is removed)."""
+    program = Program.objects.get(pk=program_id)
+    if program.status != ProgramStatus.RETIRING:
+        return program
+    path = None
+    try:
+        path = _write_archive(program)
+        with transaction.atomic():
+            program = Program.objects.select_for_update().get(pk=program_id)
+            if program.status != ProgramStatus.RETIRING:
+                path.unlink(missing_ok=True)
+                return program
+            _drop(program, path)
+    except Exception as exc:
+        connection.set_schema_to_public()
+        logger.exception("Retiring program %s failed", program_id)
+        Program.objects.filter(pk=program_id, status=ProgramStatus.RETIRING).update(
+            status=ProgramStatus.SUSPENDED,
+            retiring_since=None,
+            failure_reason=_("Retirement failed (the program is suspended): %(error)s")
+            % {"error": f"{type(exc).__name__}: {exc}"[:1500]},
+        )
+        return Program.objects.get(pk=program_id)
+    # Evidence files live on disk under the program's folder: they are in the archive now.
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "programs" / program.schema_name, ignore_errors=True)
+    logger.info("Retired program %s; archive %s", program.pk, path)
+    return program
+
+
+def _write_archive(program):
+    from django_tenants.utils import tenant_context
+
+    from workflow.archive import write_program_archive
+
+    folder = Path(settings.ARCHIVE_ROOT)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S-%f}.zip"
+    # Outside any transaction: the export's reads must not hold locks the DROP would wait for.
+    with tenant_context(program):
+        write_program_archive(path, program=program)
+    with zipfile.ZipFile(path) as archive:
+        if archive.testzip() is not None:
+            raise OnboardingError(_("The archive could not be verified."))
+    return path
+
+
+def _drop(program, path):
+    from notifications.models import Reminder, ReminderState
+    from organizations.schemas import drop_program_schema
+
+    Domain.objects.filter(tenant=program).delete()
+    Invitation.objects.filter(program=program, accepted_at__isnull=True).delete()
+    # Its reminders would only go to the dead-letter queue now.
+    Reminder.objects.filter(
+        program=program, state__in=[ReminderState.PENDING, ReminderState.ENQUEUED]
+    ).update(state=ReminderState.CANCELLED, cancelled_at=timezone.now())
+    program.status = ProgramStatus.RETIRED
+    program.retired_at = timezone.now()
+    program.retiring_since = None
+    program.archive_path = str(path)
+    program.save(update_fields=["status", "retired_at", "retiring_since", "archive_path"])
+    # Last: if dropping fails, the changes above roll back with it.
+    drop_program_schema(program.schema_name)
+
+
+def requeue_stalled_retirements(*, older_than=STALLED_AFTER):
+    """A scheduler tick: send again the retirements that lost their job."""
+    cutoff = timezone.now() - older_than
+    stalled = list(
+        Program.objects.filter(
+            status=ProgramStatus.RETIRING, retiring_since__lt=cutoff
+        ).values_list("pk", flat=True)[:20]
+    )
+    for program_id in stalled:
+        enqueue_retirement(program_id)
+    return len(stalled)
