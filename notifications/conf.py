@@ -11,7 +11,7 @@ DEFAULTS = {
     "REMINDER_REENQUEUE_AFTER_SECONDS": 120,
     # Rows claimed per transaction, and reminders carried by one message (one program each).
     "REMINDER_CLAIM_BATCH": 500,
-    "REMINDER_MESSAGE_SIZE": 25,
+    "REMINDER_MESSAGE_SIZE": 100,
     # Claims per scheduler tick, so other ticks are not starved during a burst.
     "REMINDER_MAX_CLAIMS_PER_TICK": 40,
     # After this many sends without delivery a reminder is marked failed (visible in the admin).

@@ -8,23 +8,41 @@ database, not the broker, is the source of truth). A time limit frees a stuck wo
 
 import logging
 
+import dramatiq
+
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import program_actor
+from organizations.jobs import program_actor, run_in_each_program
 
 logger = logging.getLogger(__name__)
 
 QUEUE = "reminders"
+OPTIONS = {
+    "queue_name": QUEUE,
+    "max_retries": 10,
+    "min_backoff": 1_000,
+    "max_backoff": 60_000,
+    "time_limit": 60_000,
+}
 
 
-@program_actor(
-    queue_name=QUEUE,
-    max_retries=10,
-    min_backoff=1_000,
-    max_backoff=60_000,
-    time_limit=60_000,
-)
+@dramatiq.actor(**OPTIONS)
+def deliver_reminders_of_programs(work):
+    """{schema name: [reminder ids]}: what the dispatcher sends. Most programs have a few
+    reminders due at a time, so one message carries several programs; each part is delivered
+    inside its own program's schema and transaction (run_in_each_program)."""
+    from notifications.services.delivery import deliver_reminders as deliver
+
+    def deliver_part(program, reminder_ids):
+        counts = deliver(reminder_ids, program=program)
+        logger.debug("Reminders of %s: %s", program.schema_name, counts)
+
+    run_in_each_program(work, deliver_part)
+
+
+@program_actor(**OPTIONS)
 def deliver_reminders(reminder_ids):
-    """Runs in the program's schema (ProgramSchemaMiddleware)."""
+    """One program's reminders; runs in its schema (ProgramSchemaMiddleware). Kept for messages
+    queued before several programs shared a message, and for one-off sends."""
     from notifications.services.delivery import deliver_reminders as deliver
 
     counts = deliver(reminder_ids)

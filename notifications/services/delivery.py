@@ -15,7 +15,7 @@ from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, ReminderKind
+from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind
 from notifications.models import (
     Channel,
     Delivery,
@@ -63,7 +63,7 @@ def message_id(key):
     return f"<reminder-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.BASE_DOMAIN}>"
 
 
-def _email(program, reminder, user, title, key):
+def _email(*, program, reminder, address, title, key):
     body = get_template("notifications/reminder_email.txt").render(
         {
             "program": program,
@@ -76,7 +76,7 @@ def _email(program, reminder, user, title, key):
         subject=f"[{program.name}] {title}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[address],
         # The delivery key, so a mail system (or a person) can tell a duplicate apart.
         headers={"Message-ID": message_id(key), "X-Reminder-Delivery": key},
     )
@@ -84,16 +84,33 @@ def _email(program, reminder, user, title, key):
 
 def _choices(user_ids, kinds):
     rows = Preference.objects.filter(user_id__in=user_ids, kind__in=kinds)
-    return {(row.user_id, row.kind): row.delivery for row in rows}
+    return {
+        (user, kind): how for user, kind, how in rows.values_list("user_id", "kind", "delivery")
+    }
 
 
-def _lock_cases(case_ids):
-    """Share-lock the cases: a workflow step on one of them (which holds its row FOR UPDATE)
-    either finished before, and we see it done, or waits until this delivery commits."""
+def _lock_cases(program, reminder_ids):
+    """Share-lock the cases of those reminders still waiting for delivery, and return their ids
+    (one query). A workflow step on one of them (which holds its row FOR UPDATE) either
+    finished before, and we see it done, or waits until this delivery commits."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM workflow_case WHERE id = ANY(%s) ORDER BY id FOR SHARE", [case_ids]
+            "SELECT id FROM workflow_case WHERE id IN (SELECT case_id FROM notifications_reminder"
+            " WHERE id = ANY(%s) AND program_id = %s AND state = %s) ORDER BY id FOR SHARE",
+            [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
         )
+        return {case_id for (case_id,) in cursor.fetchall()}
+
+
+def _still_due(program, rows, case_ids):
+    """The rows that still apply: case open, step not done, deadline not moved. Only the
+    relations the rows' kinds depend on are read."""
+    kinds = {RULE_BY_KIND[row.kind].point for row in rows}
+    cases = reminder_cases(case_ids, kinds=kinds)
+    wanted = set()
+    for case in cases.values():
+        wanted |= set(keyed(reminder_points(case, kinds=kinds), program.pk))
+    return cases, [row for row in rows if row.idempotency_key in wanted]
 
 
 def deliver_reminders(reminder_ids, *, program=None):
@@ -104,23 +121,20 @@ def deliver_reminders(reminder_ids, *, program=None):
     now = timezone.now()
     counts = {"delivered": 0, "cancelled": 0, "skipped": 0, "emails": 0}
     with transaction.atomic():
-        mine = Reminder.objects.filter(
-            pk__in=reminder_ids, program_id=program.pk, state=ReminderState.ENQUEUED
-        )
-        case_ids = sorted(set(mine.values_list("case_id", flat=True)))
+        case_ids = _lock_cases(program, reminder_ids)
         if not case_ids:
             counts["skipped"] = len(reminder_ids)
             return counts
-        _lock_cases(case_ids)
-        rows = list(mine.select_for_update().order_by("pk"))
+        mine = Reminder.objects.filter(
+            pk__in=reminder_ids, program_id=program.pk, state=ReminderState.ENQUEUED
+        )
+        # A row whose case we did not lock (it was not waiting a moment ago) is left to the
+        # message that enqueued it again.
+        rows = [row for row in mine.select_for_update().order_by("pk") if row.case_id in case_ids]
         counts["skipped"] = len(reminder_ids) - len(rows)
-        cases = reminder_cases(case_ids)
-        wanted = set()
-        for case in cases.values():
-            wanted |= set(keyed(reminder_points(case), program.pk))
-        # Still applies: the case is open, the step not done, the deadline not moved.
-        due = [row for row in rows if row.idempotency_key in wanted]
-        stale = [row.pk for row in rows if row.idempotency_key not in wanted]
+        cases, due = _still_due(program, rows, case_ids)
+        due_ids = {row.pk for row in due}
+        stale = [row.pk for row in rows if row.pk not in due_ids]
         if stale:
             Reminder.objects.filter(pk__in=stale).update(
                 state=ReminderState.CANCELLED, cancelled_at=now
@@ -128,14 +142,15 @@ def deliver_reminders(reminder_ids, *, program=None):
             counts["cancelled"] = len(stale)
         who = recipients(program, due, cases)
         user_ids = set().union(*who.values()) if who else set()
-        users = User.objects.filter(is_active=True).in_bulk(user_ids)
+        addresses = dict(
+            User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email")
+        )
         choices = _choices(user_ids, {row.kind for row in due})
         notifications, deliveries, emails = [], [], []
         for reminder in due:
             title = title_for(reminder)
             for user_id in sorted(who[reminder.pk]):
-                user = users.get(user_id)
-                if user is None:
+                if user_id not in addresses:
                     continue
                 choice = choices.get((user_id, reminder.kind), DeliveryChoice.IMMEDIATELY)
                 if reminder.kind in OVERDUE_KINDS:
@@ -143,7 +158,7 @@ def deliver_reminders(reminder_ids, *, program=None):
                 base = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
                     Notification(
-                        user=user,
+                        user_id=user_id,
                         program=program,
                         reminder=reminder,
                         kind=reminder.kind,
@@ -154,22 +169,36 @@ def deliver_reminders(reminder_ids, *, program=None):
                 )
                 deliveries.append(
                     Delivery(
-                        reminder=reminder, user=user, channel=Channel.IN_APP, idempotency_key=base
+                        reminder=reminder,
+                        user_id=user_id,
+                        channel=Channel.IN_APP,
+                        idempotency_key=base,
                     )
                 )
                 if choice == DeliveryChoice.IMMEDIATELY:
                     key = f"{base}|email"
                     deliveries.append(
                         Delivery(
-                            reminder=reminder, user=user, channel=Channel.EMAIL, idempotency_key=key
+                            reminder=reminder,
+                            user_id=user_id,
+                            channel=Channel.EMAIL,
+                            idempotency_key=key,
                         )
                     )
-                    emails.append(_email(program, reminder, user, title, key))
+                    emails.append(
+                        _email(
+                            program=program,
+                            reminder=reminder,
+                            address=addresses[user_id],
+                            title=title,
+                            key=key,
+                        )
+                    )
                 elif choice == DeliveryChoice.DAILY_DIGEST:
                     deliveries.append(
                         Delivery(
                             reminder=reminder,
-                            user=user,
+                            user_id=user_id,
                             channel=Channel.DIGEST,
                             idempotency_key=f"{base}|digest",
                         )
@@ -177,7 +206,7 @@ def deliver_reminders(reminder_ids, *, program=None):
         # A duplicate key raises here and rolls everything back: never twice.
         Delivery.objects.bulk_create(deliveries)
         Notification.objects.bulk_create(notifications)
-        Reminder.objects.filter(pk__in=[row.pk for row in due]).update(
+        Reminder.objects.filter(pk__in=due_ids).update(
             state=ReminderState.DELIVERED, delivered_at=now
         )
         counts["delivered"] = len(due)

@@ -1,12 +1,16 @@
 """Background jobs and the program schema: every message names its schema, and program-scoped
 actors run inside it. A program-scoped message without a valid program schema is refused
-(failed into the dead-letter queue), never run on the public schema."""
+(failed into the dead-letter queue), never run on the public schema.
+
+A message may also carry work for several programs ({schema name: payload}, `send_for_programs`)
+when the work per program is small; its actor hands each part to `run_in_each_program`, which
+enters that program's schema (and so its database role) for that part only."""
 
 import logging
 
 import dramatiq
 from django.db import close_old_connections, connection
-from dramatiq.middleware import SkipMessage
+from dramatiq.middleware import CurrentMessage, SkipMessage
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +28,52 @@ def program_actor(fn=None, **options):
 def send_for_program(actor, schema_name, *args, **kwargs):
     """Enqueue for a named program, e.g. from the public-schema scheduler."""
     return actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema_name})
+
+
+def send_for_programs(actor, work, **options):
+    """Enqueue one message carrying work for several programs: {schema name: payload}."""
+    return actor.send_with_options(args=(work,), **options)
+
+
+def run_in_each_program(work, fn):
+    """Call fn(program, payload) for each {schema name: payload} of a message, inside that
+    program's schema, back on the public schema after each part. `fn` runs its own transaction,
+    so one program's part never commits or rolls back with another's; an exception stops the
+    message and it is retried whole (the parts already done must be idempotent).
+
+    A schema naming no ready or suspended program is never entered: after the other parts ran,
+    the message is failed into the dead-letter queue, as a one-program message would be."""
+    from django_tenants.utils import get_public_schema_name
+
+    from organizations.models import Program, ProgramStatus
+
+    connection.set_schema_to_public()
+    programs = {
+        program.schema_name: program
+        for program in Program.objects.filter(
+            schema_name__in=list(work),
+            status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED],
+        ).exclude(schema_name=get_public_schema_name())
+    }
+    for schema, payload in work.items():
+        if schema not in programs:
+            continue
+        connection.set_tenant(programs[schema])
+        try:
+            fn(programs[schema], payload)
+        finally:
+            connection.set_schema_to_public()
+    refused = sorted(set(work) - set(programs))
+    if refused:
+        message = CurrentMessage.get_current_message()
+        logger.error(
+            "Refused part of %s: no program schema %r.",
+            message.message_id if message else "a job",
+            refused,
+        )
+        if message is not None:
+            message.fail()
+    return refused
 
 
 class ProgramSchemaMiddleware(dramatiq.Middleware):
