@@ -11,7 +11,7 @@ import logging
 import dramatiq
 
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import program_actor, run_in_each_program
+from organizations.jobs import in_program, program_actor, resolve_programs
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +29,17 @@ OPTIONS = {
 def deliver_reminders_of_programs(work):
     """{schema name: [reminder ids]}: what the dispatcher sends. Most programs have a few
     reminders due at a time, so one message carries several programs; each part is delivered
-    inside its own program's schema and transaction (run_in_each_program)."""
+    inside its own program's schema and transaction. The public rows every part needs (the
+    programs, their staff and preferences) are read once, first, on the public schema."""
     from notifications.services.delivery import deliver_reminders as deliver
+    from notifications.services.recipients import find_people
 
-    def deliver_part(program, reminder_ids):
-        counts = deliver(reminder_ids, program=program)
-        logger.debug("Reminders of %s: %s", program.schema_name, counts)
-
-    run_in_each_program(work, deliver_part)
+    programs = resolve_programs(work)
+    people = find_people(program.pk for program in programs.values())
+    for schema, program in programs.items():
+        with in_program(program):
+            counts = deliver(work[schema], program=program, people=people[program.pk])
+        logger.debug("Reminders of %s: %s", schema, counts)
 
 
 @program_actor(**OPTIONS)

@@ -3,6 +3,7 @@ scheduler needs."""
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, FollowUpStatus
@@ -230,17 +231,27 @@ POINT_RELATIONS = {
 SINGLE_RELATIONS = {"policy_version", "decision"}  # joined (select_related), not prefetched
 
 
+def _relations(kinds):
+    kinds = POINT_RELATIONS if kinds is None else kinds
+    return {relation for kind in kinds for relation in POINT_RELATIONS[kind]}
+
+
 def reminder_cases(case_ids, *, kinds=None):
     """{case id: case} with everything reminder_points reads for these point kinds (all kinds
     if None), in a fixed number of queries for any number of cases."""
-    kinds = POINT_RELATIONS if kinds is None else kinds
-    relations = {relation for kind in kinds for relation in POINT_RELATIONS[kind]}
+    relations = _relations(kinds)
     cases = (
         Case.objects.filter(pk__in=case_ids)
         .select_related(*sorted(relations & SINGLE_RELATIONS))
         .prefetch_related(*sorted(relations - SINGLE_RELATIONS))
     )
     return {case.pk: case for case in cases}
+
+
+def prefetch_reminder_relations(cases, *, kinds=None):
+    """For cases already read (the reminder worker reads them as it locks them): fetch what
+    reminder_points reads for these point kinds, one query per relation for all the cases."""
+    prefetch_related_objects(list(cases), *sorted(_relations(kinds)))
 
 
 def reminder_points_many(case_ids):

@@ -21,13 +21,13 @@ from notifications.models import (
     Delivery,
     DeliveryChoice,
     Notification,
-    Preference,
     Reminder,
     ReminderState,
 )
-from notifications.services.recipients import recipients
+from notifications.services.recipients import find_people, recipients
 from notifications.services.sync import keyed
-from workflow.selectors import reminder_cases, reminder_points
+from workflow.models import Case
+from workflow.selectors import prefetch_reminder_relations, reminder_points
 
 logger = logging.getLogger(__name__)
 
@@ -82,47 +82,44 @@ def _email(*, program, reminder, address, title, key):
     )
 
 
-def _choices(user_ids, kinds):
-    rows = Preference.objects.filter(user_id__in=user_ids, kind__in=kinds)
-    return {
-        (user, kind): how for user, kind, how in rows.values_list("user_id", "kind", "delivery")
-    }
-
-
 def _lock_cases(program, reminder_ids):
-    """Share-lock the cases of those reminders still waiting for delivery, and return their ids
-    (one query). A workflow step on one of them (which holds its row FOR UPDATE) either
-    finished before, and we see it done, or waits until this delivery commits."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM workflow_case WHERE id IN (SELECT case_id FROM notifications_reminder"
-            " WHERE id = ANY(%s) AND program_id = %s AND state = %s) ORDER BY id FOR SHARE",
-            [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
-        )
-        return {case_id for (case_id,) in cursor.fetchall()}
+    """Share-lock and read the cases of those reminders still waiting for delivery, in one
+    query: {case id: case}. A workflow step on one of them (which holds its row FOR UPDATE)
+    either finished before, and we see it done, or waits until this delivery commits."""
+    cases = Case.objects.raw(
+        "SELECT * FROM workflow_case WHERE id IN (SELECT case_id FROM notifications_reminder"
+        " WHERE id = ANY(%s) AND program_id = %s AND state = %s) ORDER BY id FOR SHARE",
+        [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
+    )
+    return {case.pk: case for case in cases}
 
 
-def _still_due(program, rows, case_ids):
+def _still_due(program, rows, cases):
     """The rows that still apply: case open, step not done, deadline not moved. Only the
     relations the rows' kinds depend on are read."""
     kinds = {RULE_BY_KIND[row.kind].point for row in rows}
-    cases = reminder_cases(case_ids, kinds=kinds)
+    prefetch_reminder_relations(cases.values(), kinds=kinds)
     wanted = set()
     for case in cases.values():
         wanted |= set(keyed(reminder_points(case, kinds=kinds), program.pk))
-    return cases, [row for row in rows if row.idempotency_key in wanted]
+    return [row for row in rows if row.idempotency_key in wanted]
 
 
-def deliver_reminders(reminder_ids, *, program=None):
-    """Deliver the given reminders of the active program. Returns counts, for logs and tests."""
-    from accounts.models import User
+def _choice(people, user_id, kind):
+    if kind in OVERDUE_KINDS:
+        return DeliveryChoice.IMMEDIATELY  # overdue reminders cannot be muted or delayed
+    return people.choices.get((user_id, kind), DeliveryChoice.IMMEDIATELY)
 
+
+def deliver_reminders(reminder_ids, *, program=None, people=None):
+    """Deliver the given reminders of the active program. `people` (find_people) may be read
+    beforehand for several programs at once. Returns counts, for logs and tests."""
     program = program or connection.tenant
     now = timezone.now()
     counts = {"delivered": 0, "cancelled": 0, "skipped": 0, "emails": 0}
     with transaction.atomic():
-        case_ids = _lock_cases(program, reminder_ids)
-        if not case_ids:
+        cases = _lock_cases(program, reminder_ids)
+        if not cases:
             counts["skipped"] = len(reminder_ids)
             return counts
         mine = Reminder.objects.filter(
@@ -130,9 +127,9 @@ def deliver_reminders(reminder_ids, *, program=None):
         )
         # A row whose case we did not lock (it was not waiting a moment ago) is left to the
         # message that enqueued it again.
-        rows = [row for row in mine.select_for_update().order_by("pk") if row.case_id in case_ids]
+        rows = [row for row in mine.select_for_update().order_by("pk") if row.case_id in cases]
         counts["skipped"] = len(reminder_ids) - len(rows)
-        cases, due = _still_due(program, rows, case_ids)
+        due = _still_due(program, rows, cases)
         due_ids = {row.pk for row in due}
         stale = [row.pk for row in rows if row.pk not in due_ids]
         if stale:
@@ -140,21 +137,13 @@ def deliver_reminders(reminder_ids, *, program=None):
                 state=ReminderState.CANCELLED, cancelled_at=now
             )
             counts["cancelled"] = len(stale)
-        who = recipients(program, due, cases)
-        user_ids = set().union(*who.values()) if who else set()
-        addresses = dict(
-            User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email")
-        )
-        choices = _choices(user_ids, {row.kind for row in due})
+        people = people or find_people([program.pk])[program.pk]
+        who = recipients(people.staff, due, cases)
         notifications, deliveries, emails = [], [], []
         for reminder in due:
             title = title_for(reminder)
-            for user_id in sorted(who[reminder.pk]):
-                if user_id not in addresses:
-                    continue
-                choice = choices.get((user_id, reminder.kind), DeliveryChoice.IMMEDIATELY)
-                if reminder.kind in OVERDUE_KINDS:
-                    choice = DeliveryChoice.IMMEDIATELY
+            for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
+                choice = _choice(people, user_id, reminder.kind)
                 base = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
                     Notification(
@@ -167,42 +156,26 @@ def deliver_reminders(reminder_ids, *, program=None):
                         in_digest=choice == DeliveryChoice.DAILY_DIGEST,
                     )
                 )
-                deliveries.append(
-                    Delivery(
-                        reminder=reminder,
-                        user_id=user_id,
-                        channel=Channel.IN_APP,
-                        idempotency_key=base,
-                    )
-                )
+                channels = {Channel.IN_APP: base}
                 if choice == DeliveryChoice.IMMEDIATELY:
-                    key = f"{base}|email"
-                    deliveries.append(
-                        Delivery(
-                            reminder=reminder,
-                            user_id=user_id,
-                            channel=Channel.EMAIL,
-                            idempotency_key=key,
-                        )
-                    )
+                    channels[Channel.EMAIL] = f"{base}|email"
                     emails.append(
                         _email(
                             program=program,
                             reminder=reminder,
-                            address=addresses[user_id],
+                            address=people.addresses[user_id],
                             title=title,
-                            key=key,
+                            key=channels[Channel.EMAIL],
                         )
                     )
                 elif choice == DeliveryChoice.DAILY_DIGEST:
-                    deliveries.append(
-                        Delivery(
-                            reminder=reminder,
-                            user_id=user_id,
-                            channel=Channel.DIGEST,
-                            idempotency_key=f"{base}|digest",
-                        )
+                    channels[Channel.DIGEST] = f"{base}|digest"
+                deliveries += [
+                    Delivery(
+                        reminder=reminder, user_id=user_id, channel=channel, idempotency_key=key
                     )
+                    for channel, key in channels.items()
+                ]
         # A duplicate key raises here and rolls everything back: never twice.
         Delivery.objects.bulk_create(deliveries)
         Notification.objects.bulk_create(notifications)

@@ -6,6 +6,7 @@ A message may also carry work for several programs ({schema name: payload}, `sen
 when the work per program is small; its actor hands each part to `run_in_each_program`, which
 enters that program's schema (and so its database role) for that part only."""
 
+import contextlib
 import logging
 
 import dramatiq
@@ -35,14 +36,11 @@ def send_for_programs(actor, work, **options):
     return actor.send_with_options(args=(work,), **options)
 
 
-def run_in_each_program(work, fn):
-    """Call fn(program, payload) for each {schema name: payload} of a message, inside that
-    program's schema, back on the public schema after each part. `fn` runs its own transaction,
-    so one program's part never commits or rolls back with another's; an exception stops the
-    message and it is retried whole (the parts already done must be idempotent).
-
-    A schema naming no ready or suspended program is never entered: after the other parts ran,
-    the message is failed into the dead-letter queue, as a one-program message would be."""
+def resolve_programs(schema_names):
+    """{schema name: Program} for the names that are ready or suspended programs, read on the
+    public schema. Any other name (unknown, retired, public) is never to be entered: the current
+    message is failed, so once its other parts have run it goes to the dead-letter queue, as a
+    one-program message without a valid schema would."""
     from django_tenants.utils import get_public_schema_name
 
     from organizations.models import Program, ProgramStatus
@@ -51,19 +49,11 @@ def run_in_each_program(work, fn):
     programs = {
         program.schema_name: program
         for program in Program.objects.filter(
-            schema_name__in=list(work),
+            schema_name__in=list(schema_names),
             status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED],
         ).exclude(schema_name=get_public_schema_name())
     }
-    for schema, payload in work.items():
-        if schema not in programs:
-            continue
-        connection.set_tenant(programs[schema])
-        try:
-            fn(programs[schema], payload)
-        finally:
-            connection.set_schema_to_public()
-    refused = sorted(set(work) - set(programs))
+    refused = sorted(set(schema_names) - set(programs))
     if refused:
         message = CurrentMessage.get_current_message()
         logger.error(
@@ -73,7 +63,27 @@ def run_in_each_program(work, fn):
         )
         if message is not None:
             message.fail()
-    return refused
+    return programs
+
+
+@contextlib.contextmanager
+def in_program(program):
+    """Inside the program's schema (and so under its database role), public again after."""
+    connection.set_tenant(program)
+    try:
+        yield program
+    finally:
+        connection.set_schema_to_public()
+
+
+def run_in_each_program(work, fn):
+    """Call fn(program, payload) for each {schema name: payload} of a message, inside that
+    program's schema. `fn` runs its own transaction, so one program's part never commits or
+    rolls back with another's; an exception stops the message and it is retried whole (the
+    parts already done must be idempotent). Names resolve_programs refuses are skipped."""
+    for schema, program in resolve_programs(work).items():
+        with in_program(program):
+            fn(program, work[schema])
 
 
 class ProgramSchemaMiddleware(dramatiq.Middleware):
