@@ -31,15 +31,25 @@ def deliver_reminders_of_programs(work):
     reminders due at a time, so one message carries several programs; each part is delivered
     inside its own program's schema and transaction. The public rows every part needs (the
     programs, their staff and preferences) are read once, first, on the public schema."""
+    from django.core.mail import get_connection
+
     from notifications.services.delivery import deliver_reminders as deliver
     from notifications.services.recipients import find_people
 
     programs = resolve_programs(work)
     people = find_people(program.pk for program in programs.values())
-    for schema, program in programs.items():
-        with in_program(program):
-            counts = deliver(work[schema], program=program, people=people[program.pk])
-        logger.debug("Reminders of %s: %s", schema, counts)
+    # One email connection for the whole message: opened by the first part that sends email
+    # (a message with nothing to email does not need the mail server), closed at the end.
+    mail = get_connection()
+    try:
+        for schema, program in programs.items():
+            with in_program(program):
+                counts = deliver(
+                    work[schema], program=program, people=people[program.pk], mail=mail
+                )
+            logger.debug("Reminders of %s: %s", schema, counts)
+    finally:
+        mail.close()
 
 
 @program_actor(**OPTIONS)

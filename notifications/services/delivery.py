@@ -111,9 +111,10 @@ def _choice(people, user_id, kind):
     return people.choices.get((user_id, kind), DeliveryChoice.IMMEDIATELY)
 
 
-def deliver_reminders(reminder_ids, *, program=None, people=None):
+def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
     """Deliver the given reminders of the active program. `people` (find_people) may be read
-    beforehand for several programs at once. Returns counts, for logs and tests."""
+    beforehand for several programs at once, and `mail` (an open email connection) shared by
+    them, so an SMTP session is not opened per program. Returns counts, for logs and tests."""
     program = program or connection.tenant
     now = timezone.now()
     counts = {"delivered": 0, "cancelled": 0, "skipped": 0, "emails": 0}
@@ -187,5 +188,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None):
             # Last, just before the commit: a failure here rolls the deliveries back and the
             # message is retried. Email is outside the transaction: a crash between the send
             # and the commit sends it again, under the same Message-ID (see notifications/mail.py).
-            counts["emails"] = get_connection().send_messages(emails) or 0
+            if mail is not None:
+                mail.open()  # stays open for the message's other programs; the caller closes it
+            counts["emails"] = (mail or get_connection()).send_messages(emails) or 0
     return counts
