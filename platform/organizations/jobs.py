@@ -16,6 +16,8 @@ from dramatiq.middleware import CurrentMessage, SkipMessage
 logger = logging.getLogger(__name__)
 
 SCHEMA_OPTION = "schema_name"
+# A message for several programs names them all (for operators, e.g. in the dead letters).
+SCHEMAS_OPTION = "schema_names"
 
 
 def program_actor(fn=None, **options):
@@ -33,7 +35,7 @@ def send_for_program(actor, schema_name, *args, **kwargs):
 
 def send_for_programs(actor, work, **options):
     """Enqueue one message carrying work for several programs: {schema name: payload}."""
-    return actor.send_with_options(args=(work,), **options)
+    return actor.send_with_options(args=(work,), **{SCHEMAS_OPTION: sorted(work)}, **options)
 
 
 def resolve_programs(schema_names):
@@ -90,7 +92,7 @@ class ProgramSchemaMiddleware(dramatiq.Middleware):
     actor_options = {"program_scoped"}
 
     def before_enqueue(self, broker, message, delay):
-        if not message.options.get(SCHEMA_OPTION):
+        if not message.options.get(SCHEMA_OPTION) and SCHEMAS_OPTION not in message.options:
             message.options[SCHEMA_OPTION] = connection.schema_name
 
     def before_process_message(self, broker, message):

@@ -141,3 +141,10 @@ def test_one_message_for_several_programs_runs_each_part_in_its_own_schema(
     ]
     assert _dead_letters() == {partly_bad.message_id}
     assert both.message_id not in _dead_letters()
+    # Operators see which programs the dead message was for.
+    from notifications.deadletters import dead_letters
+
+    (letter,) = [d for d in dead_letters(broker) if d["id"] == partly_bad.message_id]
+    assert letter["schema"] == ", ".join(
+        sorted([program_b.schema_name, "no_such_program", "public"])
+    )
