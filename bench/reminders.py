@@ -232,6 +232,14 @@ def _fresh_reminders(programs, owner, due_at):
     owner_db.set_schema_to_public()
     connection.set_schema_to_public()
     Reminder.objects.bulk_create(reminders, batch_size=2000)
+    # What autovacuum would have done by now: every run deletes the previous run's rows and
+    # each reminder changes state twice. Without it (autovacuum may be off on a dev server)
+    # each run measures the dead rows and stale planner statistics left by all earlier runs.
+    with owner_db.cursor() as cursor:
+        cursor.execute(
+            "VACUUM ANALYZE notifications_reminder, notifications_delivery, "
+            "notifications_notification"
+        )
     return len(reminders)
 
 
