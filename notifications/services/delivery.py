@@ -15,19 +15,19 @@ from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, ReminderKind
+from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind
 from notifications.models import (
     Channel,
     Delivery,
     DeliveryChoice,
     Notification,
-    Preference,
     Reminder,
     ReminderState,
 )
-from notifications.services.recipients import recipients
+from notifications.services.recipients import find_people, recipients
 from notifications.services.sync import keyed
-from workflow.selectors import reminder_cases, reminder_points
+from workflow.models import Case
+from workflow.selectors import prefetch_reminder_relations, reminder_points
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def message_id(key):
     return f"<reminder-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.BASE_DOMAIN}>"
 
 
-def _email(program, reminder, user, title, key):
+def _email(*, program, reminder, address, title, key):
     body = get_template("notifications/reminder_email.txt").render(
         {
             "program": program,
@@ -76,74 +76,79 @@ def _email(program, reminder, user, title, key):
         subject=f"[{program.name}] {title}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[address],
         # The delivery key, so a mail system (or a person) can tell a duplicate apart.
         headers={"Message-ID": message_id(key), "X-Reminder-Delivery": key},
     )
 
 
-def _choices(user_ids, kinds):
-    rows = Preference.objects.filter(user_id__in=user_ids, kind__in=kinds)
-    return {(row.user_id, row.kind): row.delivery for row in rows}
-
-
-def _lock_cases(case_ids):
-    """Share-lock the cases: a workflow step on one of them (which holds its row FOR UPDATE)
+def _lock_cases(program, reminder_ids):
+    """Share-lock and read the cases of those reminders still waiting for delivery, in one
+    query: {case id: case}. A workflow step on one of them (which holds its row FOR UPDATE)
     either finished before, and we see it done, or waits until this delivery commits."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM workflow_case WHERE id = ANY(%s) ORDER BY id FOR SHARE", [case_ids]
-        )
+    cases = Case.objects.raw(
+        "SELECT * FROM workflow_case WHERE id IN (SELECT case_id FROM notifications_reminder"
+        " WHERE id = ANY(%s) AND program_id = %s AND state = %s) ORDER BY id FOR SHARE",
+        [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
+    )
+    return {case.pk: case for case in cases}
 
 
-def deliver_reminders(reminder_ids, *, program=None):
-    """Deliver the given reminders of the active program. Returns counts, for logs and tests."""
-    from accounts.models import User
+def _still_due(program, rows, cases):
+    """The rows that still apply: case open, step not done, deadline not moved. Only the
+    relations the rows' kinds depend on are read."""
+    kinds = {RULE_BY_KIND[row.kind].point for row in rows}
+    prefetch_reminder_relations(cases.values(), kinds=kinds)
+    wanted = set()
+    for case in cases.values():
+        wanted |= set(keyed(reminder_points(case, kinds=kinds), program.pk))
+    return [row for row in rows if row.idempotency_key in wanted]
 
+
+def _choice(people, user_id, kind):
+    if kind in OVERDUE_KINDS:
+        return DeliveryChoice.IMMEDIATELY  # overdue reminders cannot be muted or delayed
+    return people.choices.get((user_id, kind), DeliveryChoice.IMMEDIATELY)
+
+
+def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
+    """Deliver the given reminders of the active program. `people` (find_people) may be read
+    beforehand for several programs at once, and `mail` (an open email connection) shared by
+    them, so an SMTP session is not opened per program. Returns counts, for logs and tests."""
     program = program or connection.tenant
     now = timezone.now()
     counts = {"delivered": 0, "cancelled": 0, "skipped": 0, "emails": 0}
     with transaction.atomic():
+        cases = _lock_cases(program, reminder_ids)
+        if not cases:
+            counts["skipped"] = len(reminder_ids)
+            return counts
         mine = Reminder.objects.filter(
             pk__in=reminder_ids, program_id=program.pk, state=ReminderState.ENQUEUED
         )
-        case_ids = sorted(set(mine.values_list("case_id", flat=True)))
-        if not case_ids:
-            counts["skipped"] = len(reminder_ids)
-            return counts
-        _lock_cases(case_ids)
-        rows = list(mine.select_for_update().order_by("pk"))
+        # A row whose case we did not lock (it was not waiting a moment ago) is left to the
+        # message that enqueued it again.
+        rows = [row for row in mine.select_for_update().order_by("pk") if row.case_id in cases]
         counts["skipped"] = len(reminder_ids) - len(rows)
-        cases = reminder_cases(case_ids)
-        wanted = set()
-        for case in cases.values():
-            wanted |= set(keyed(reminder_points(case), program.pk))
-        # Still applies: the case is open, the step not done, the deadline not moved.
-        due = [row for row in rows if row.idempotency_key in wanted]
-        stale = [row.pk for row in rows if row.idempotency_key not in wanted]
+        due = _still_due(program, rows, cases)
+        due_ids = {row.pk for row in due}
+        stale = [row.pk for row in rows if row.pk not in due_ids]
         if stale:
             Reminder.objects.filter(pk__in=stale).update(
                 state=ReminderState.CANCELLED, cancelled_at=now
             )
             counts["cancelled"] = len(stale)
-        who = recipients(program, due, cases)
-        user_ids = set().union(*who.values()) if who else set()
-        users = User.objects.filter(is_active=True).in_bulk(user_ids)
-        choices = _choices(user_ids, {row.kind for row in due})
+        people = people or find_people([program.pk])[program.pk]
+        who = recipients(people.staff, due, cases)
         notifications, deliveries, emails = [], [], []
         for reminder in due:
             title = title_for(reminder)
-            for user_id in sorted(who[reminder.pk]):
-                user = users.get(user_id)
-                if user is None:
-                    continue
-                choice = choices.get((user_id, reminder.kind), DeliveryChoice.IMMEDIATELY)
-                if reminder.kind in OVERDUE_KINDS:
-                    choice = DeliveryChoice.IMMEDIATELY
+            for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
+                choice = _choice(people, user_id, reminder.kind)
                 base = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
                     Notification(
-                        user=user,
+                        user_id=user_id,
                         program=program,
                         reminder=reminder,
                         kind=reminder.kind,
@@ -152,32 +157,30 @@ def deliver_reminders(reminder_ids, *, program=None):
                         in_digest=choice == DeliveryChoice.DAILY_DIGEST,
                     )
                 )
-                deliveries.append(
-                    Delivery(
-                        reminder=reminder, user=user, channel=Channel.IN_APP, idempotency_key=base
-                    )
-                )
+                channels = {Channel.IN_APP: base}
                 if choice == DeliveryChoice.IMMEDIATELY:
-                    key = f"{base}|email"
-                    deliveries.append(
-                        Delivery(
-                            reminder=reminder, user=user, channel=Channel.EMAIL, idempotency_key=key
-                        )
-                    )
-                    emails.append(_email(program, reminder, user, title, key))
-                elif choice == DeliveryChoice.DAILY_DIGEST:
-                    deliveries.append(
-                        Delivery(
+                    channels[Channel.EMAIL] = f"{base}|email"
+                    emails.append(
+                        _email(
+                            program=program,
                             reminder=reminder,
-                            user=user,
-                            channel=Channel.DIGEST,
-                            idempotency_key=f"{base}|digest",
+                            address=people.addresses[user_id],
+                            title=title,
+                            key=channels[Channel.EMAIL],
                         )
                     )
+                elif choice == DeliveryChoice.DAILY_DIGEST:
+                    channels[Channel.DIGEST] = f"{base}|digest"
+                deliveries += [
+                    Delivery(
+                        reminder=reminder, user_id=user_id, channel=channel, idempotency_key=key
+                    )
+                    for channel, key in channels.items()
+                ]
         # A duplicate key raises here and rolls everything back: never twice.
         Delivery.objects.bulk_create(deliveries)
         Notification.objects.bulk_create(notifications)
-        Reminder.objects.filter(pk__in=[row.pk for row in due]).update(
+        Reminder.objects.filter(pk__in=due_ids).update(
             state=ReminderState.DELIVERED, delivered_at=now
         )
         counts["delivered"] = len(due)
@@ -185,5 +188,7 @@ def deliver_reminders(reminder_ids, *, program=None):
             # Last, just before the commit: a failure here rolls the deliveries back and the
             # message is retried. Email is outside the transaction: a crash between the send
             # and the commit sends it again, under the same Message-ID (see notifications/mail.py).
-            counts["emails"] = get_connection().send_messages(emails) or 0
+            if mail is not None:
+                mail.open()  # stays open for the message's other programs; the caller closes it
+            counts["emails"] = (mail or get_connection()).send_messages(emails) or 0
     return counts

@@ -73,16 +73,30 @@ def claim_due(*, now=None, limit=None):
     return by_schema
 
 
+def pack(by_schema, *, size):
+    """Group {schema: ids} into messages of at most `size` reminders, several programs to a
+    message; a program with more than `size` is split over messages."""
+    message, count = {}, 0
+    for schema, ids in by_schema.items():
+        for chunk in _chunks(ids, size):
+            if message and count + len(chunk) > size:
+                yield message
+                message, count = {}, 0
+            message[schema] = chunk
+            count += len(chunk)
+    if message:
+        yield message
+
+
 def enqueue(by_schema):
-    """Send the claimed ids, one program and at most REMINDER_MESSAGE_SIZE ids per message."""
-    from notifications.tasks import deliver_reminders
-    from organizations.jobs import send_for_program
+    """Send the claimed ids, at most REMINDER_MESSAGE_SIZE per message."""
+    from notifications.tasks import deliver_reminders_of_programs
+    from organizations.jobs import send_for_programs
 
     sent = 0
-    for schema, ids in by_schema.items():
-        for chunk in _chunks(ids, conf.get("REMINDER_MESSAGE_SIZE")):
-            send_for_program(deliver_reminders, schema, chunk)
-            sent += len(chunk)
+    for work in pack(by_schema, size=conf.get("REMINDER_MESSAGE_SIZE")):
+        send_for_programs(deliver_reminders_of_programs, work)
+        sent += sum(map(len, work.values()))
     return sent
 
 

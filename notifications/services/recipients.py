@@ -1,21 +1,16 @@
 """Who receives a reminder, worked out at delivery time (people change roles and leave)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from notifications.kinds import RULE_BY_KIND, Audience
 
 
 class Staff:
-    """The program's current members by role (one query)."""
+    """A program's current members by role: {user id: role}."""
 
-    def __init__(self, program):
-        from accounts.models import PROGRAM_ROLES, Membership
-
-        self.roles = dict(
-            Membership.objects.filter(program=program, role__in=PROGRAM_ROLES).values_list(
-                "user_id", "role"
-            )
-        )
+    def __init__(self, roles):
+        self.roles = roles
 
     def with_role(self, *roles):
         return {user for user, role in self.roles.items() if role in roles}
@@ -27,6 +22,45 @@ class Staff:
 
     def members(self, users):
         return {user for user in users if user in self.roles}
+
+
+@dataclass
+class People:
+    """What delivery needs to know about a program's people: its staff, the email addresses of
+    those whose account is active (nobody else receives anything), and their preferences
+    {(user id, kind): delivery choice}."""
+
+    staff: Staff
+    addresses: dict
+    choices: dict
+
+
+def find_people(program_ids):
+    """{program id: People} for many programs in two queries (memberships with their users,
+    then preferences). These are public rows, read on the public schema before the programs'
+    own transactions; recipients are still worked out at delivery time."""
+    from accounts.models import PROGRAM_ROLES, Membership
+    from notifications.models import Preference
+
+    program_ids = list(program_ids)
+    rows = Membership.objects.filter(program_id__in=program_ids, role__in=PROGRAM_ROLES)
+    roles, addresses = defaultdict(dict), defaultdict(dict)
+    for program_id, user_id, role, email, active in rows.values_list(
+        "program_id", "user_id", "role", "user__email", "user__is_active"
+    ):
+        roles[program_id][user_id] = role
+        if active:
+            addresses[program_id][user_id] = email
+    members = {user for staff in roles.values() for user in staff}
+    choices = {}
+    for user_id, kind, how in Preference.objects.filter(user_id__in=members).values_list(
+        "user_id", "kind", "delivery"
+    ):
+        choices[(user_id, kind)] = how
+    return {
+        program_id: People(Staff(roles[program_id]), addresses[program_id], choices)
+        for program_id in program_ids
+    }
 
 
 def _hearing_staff(hearing_ids):
@@ -81,10 +115,9 @@ def _action_owners(action_ids):
     return dict(RestorativeAction.objects.filter(pk__in=action_ids).values_list("pk", "owner_id"))
 
 
-def recipients(program, reminders, cases):
+def recipients(staff, reminders, cases):
     """{reminder pk: set of user ids}, current members only; nobody left means the case owner,
     then the leads, so a reminder is never delivered to no one."""
-    staff = Staff(program)
     refs = defaultdict(set)
     for reminder in reminders:
         refs[RULE_BY_KIND[reminder.kind].audience].add(reminder.ref_id)

@@ -57,6 +57,16 @@ def test_reminder_rows_hold_no_participant_data(make_case, people):
             assert person.code not in text and person.alias not in text
 
 
+def assert_each_kind_alone_reads_the_same(case):
+    """The worker re-checks a batch reading only what its kinds need: same answer, kind by kind."""
+    from workflow.selectors import POINT_RELATIONS, reminder_cases, reminder_points
+
+    everything = reminder_points(reminder_cases([case.pk])[case.pk])
+    for kind in POINT_RELATIONS:
+        alone = reminder_cases([case.pk], kinds={kind})[case.pk]
+        assert reminder_points(alone, kinds={kind}) == [p for p in everything if p[0] == kind]
+
+
 def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
     case = make_case()
     hearing = services.schedule_hearing(
@@ -88,6 +98,7 @@ def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
         assert kind in kinds
     assert "community_check_in" in kinds
     assert "response_overdue" not in kinds  # responded with the decision
+    assert_each_kind_alone_reads_the_same(case)
     services.file_appeal(
         actor=users["a_staff"],
         case=case,
@@ -96,6 +107,7 @@ def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
     )
     kinds = open_kinds(case)
     assert "appeal_decision_due" in kinds and "appeal_window_closing" not in kinds
+    assert_each_kind_alone_reads_the_same(case)
 
 
 def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
@@ -166,6 +178,106 @@ def test_step_done_after_claim_is_not_delivered(overdue_case, users, program_a):
     result = deliver_reminders(ids, program=program_a)
     assert result["delivered"] == 0 and mail.outbox == []
     assert not Notification.objects.filter(case_id=overdue_case.pk).exists()
+
+
+def test_one_message_delivers_each_programs_reminders_in_its_own_schema(
+    overdue_case, users, program_a, program_b
+):
+    """A message carrying two programs: each part runs in its own schema, under its own role;
+    ids of B's reminders listed under A's schema are not delivered there (nor as A's)."""
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from accounts.models import Membership
+    from config.dbroles import role_for_schema
+    from notifications.tasks import deliver_reminders_of_programs
+    from tenants.models import Participant
+    from workflow.models import PartyRole
+
+    reported = timezone.now() - timedelta(days=3)
+    with tenant_context(program_b):
+        person = Participant.objects.create(code="T-b-overdue")
+        case_b = services.report_case(
+            actor=users["b_staff"],
+            kind="incident",
+            occurred_at=reported,
+            reported_at=reported,
+            narrative="Shouting at the window.",
+            categories=["other"],
+            severity="low",
+            parties=[{"role": PartyRole.HARMED_PERSON, "participant": person}],
+        )
+    claimed = claim_due()
+    connection.set_schema_to_public()
+    ids_a, ids_b = (
+        list(
+            Reminder.objects.filter(
+                pk__in=claimed.get(program.schema_name, []), program=program, case_id=case.pk
+            ).values_list("pk", flat=True)
+        )
+        for program, case in ((program_a, overdue_case), (program_b, case_b))
+    )
+    assert len(ids_a) == len(ids_b) == 1
+    seen = []
+    real = connection.cursor
+
+    def watching_cursor(*args, **kwargs):
+        cursor = real(*args, **kwargs)
+        cursor.execute("SELECT current_user, current_schemas(false)")
+        seen.append(cursor.fetchone())
+        return cursor
+
+    mail.outbox.clear()
+    connection.cursor = watching_cursor
+    try:
+        deliver_reminders_of_programs.fn(
+            {program_a.schema_name: ids_a + ids_b, program_b.schema_name: ids_b}
+        )
+    finally:
+        del connection.cursor
+    database = connection.settings_dict["NAME"]
+    parts = {
+        (role_for_schema(database, program.schema_name), (program.schema_name, "public"))
+        for program in (program_a, program_b)
+    }
+    public = (role_for_schema(database, "public"), ("public",))
+    ran_as = {(role, tuple(schemas)) for role, schemas in seen}
+    # Each program's part as that program's role on its own schema; nothing else but public.
+    assert parts <= ran_as <= parts | {public}
+    rows = Reminder.objects.filter(pk__in=ids_a + ids_b)
+    assert set(rows.values_list("state", flat=True)) == {"delivered"}
+    assert set(
+        Notification.objects.filter(reminder__in=ids_a).values_list("program", flat=True)
+    ) == {program_a.pk}
+    assert set(
+        Notification.objects.filter(reminder__in=ids_b).values_list("program", flat=True)
+    ) == {program_b.pk}
+    for program in (program_a, program_b):
+        members = set(
+            Membership.objects.filter(program=program).values_list("user__email", flat=True)
+        )
+        sent = [
+            m
+            for m in mail.outbox
+            if m.extra_headers["X-Reminder-Delivery"].startswith(f"p{program.pk}:")
+        ]
+        assert sent and {m.to[0] for m in sent} <= members
+    # Delivered once: the same message again finds nothing to do.
+    mail.outbox.clear()
+    deliver_reminders_of_programs.fn({program_a.schema_name: ids_a, program_b.schema_name: ids_b})
+    assert mail.outbox == []
+
+
+def test_claimed_reminders_are_packed_several_programs_to_a_message():
+    from notifications.services.dispatch import pack
+
+    claimed = {"a_prog": [1, 2], "b_prog": [3], "c_prog": list(range(10, 17)), "d_prog": [20]}
+    messages = list(pack(claimed, size=4))
+    assert messages == [
+        {"a_prog": [1, 2], "b_prog": [3]},
+        {"c_prog": [10, 11, 12, 13]},
+        {"c_prog": [14, 15, 16], "d_prog": [20]},
+    ]
 
 
 def test_demo_cases_bring_every_kind_within_minutes(db, world, program_a, in_program):

@@ -10,7 +10,13 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from config.broker import broker
-from organizations.jobs import SCHEMA_OPTION, program_actor, send_for_program
+from organizations.jobs import (
+    SCHEMA_OPTION,
+    program_actor,
+    run_in_each_program,
+    send_for_program,
+    send_for_programs,
+)
 from tests.platform.conftest import running_worker
 
 QUEUE = f"test-jobs-{uuid.uuid4().hex[:10]}"
@@ -27,6 +33,19 @@ def count_participants(tag):
 @dramatiq.actor(queue_name=QUEUE, max_retries=0)
 def where_am_i(tag):
     RAN.append((tag, connection.schema_name, None))
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=0)
+def count_participants_of_each(work):
+    from tenants.models import Participant
+
+    def count(program, tag):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            role = cursor.fetchone()[0]
+        RAN.append((tag, connection.schema_name, Participant.objects.count(), role))
+
+    run_in_each_program(work, count)
 
 
 @pytest.fixture
@@ -93,3 +112,39 @@ def test_program_job_without_a_program_schema_is_refused(jobs, program_a):
 
     assert [("after", program_a.schema_name, 3)] == RAN
     assert _dead_letters() == {on_public.message_id, unknown.message_id, bare.message_id}
+
+
+def test_one_message_for_several_programs_runs_each_part_in_its_own_schema(
+    jobs, program_a, program_b
+):
+    from config.dbroles import role_for_schema
+
+    both = send_for_programs(
+        count_participants_of_each, {program_a.schema_name: "a", program_b.schema_name: "b"}
+    )
+    # A part naming no program is never entered (nor is public); the others still run, and the
+    # message goes to the dead letters for an operator to see.
+    partly_bad = send_for_programs(
+        count_participants_of_each,
+        {"no_such_program": "unknown", "public": "public", program_b.schema_name: "b again"},
+    )
+
+    with running_worker(QUEUE):
+        broker.join(QUEUE, timeout=20_000)
+
+    database = connection.settings_dict["NAME"]
+    role_a, role_b = (role_for_schema(database, p.schema_name) for p in (program_a, program_b))
+    assert sorted(RAN) == [
+        ("a", program_a.schema_name, 3, role_a),
+        ("b", program_b.schema_name, 1, role_b),
+        ("b again", program_b.schema_name, 1, role_b),
+    ]
+    assert _dead_letters() == {partly_bad.message_id}
+    assert both.message_id not in _dead_letters()
+    # Operators see which programs the dead message was for.
+    from notifications.deadletters import dead_letters
+
+    (letter,) = [d for d in dead_letters(broker) if d["id"] == partly_bad.message_id]
+    assert letter["schema"] == ", ".join(
+        sorted([program_b.schema_name, "no_such_program", "public"])
+    )
