@@ -30,7 +30,7 @@ def _chunks(items, size):
 
 def claim_due(*, now=None, limit=None):
     """Claim one batch: {program schema: [reminder ids]} (committed as enqueued)."""
-    from organizations.models import Program
+    from organizations.models import Program, ProgramStatus
 
     now = now or timezone.now()
     limit = limit or conf.get("REMINDER_CLAIM_BATCH")
@@ -43,12 +43,16 @@ def claim_due(*, now=None, limit=None):
     )
     with transaction.atomic():
         rows = list(
-            Reminder.objects.select_for_update(skip_locked=True)
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .alias(stale=stale)
             .filter(
                 Q(state=ReminderState.PENDING, due_at__lte=now)
                 | Q(state=ReminderState.ENQUEUED, stale=True)
             )
+            # Only programs whose jobs run: a program being set up, retired or being retired
+            # would send its reminders straight to the dead letters. They wait instead (a
+            # retirement that fails leaves the program suspended, and they go out then).
+            .filter(program__status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
             .order_by("due_at")
             .values_list("pk", "program_id", "attempts")[:limit]
         )

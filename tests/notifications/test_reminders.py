@@ -318,3 +318,22 @@ def test_keyed_mailbox_keeps_one_message_per_key(tmp_path):
     backend.send_messages([message("one"), message("two")])
     backend.send_messages([message("one")])  # sent again after a crash
     assert len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_reminders_of_a_program_being_retired_wait(overdue_case, program_a):
+    """Its jobs would be refused (dead letters): its reminders stay pending until it is back."""
+    from organizations.models import Program, ProgramStatus
+
+    Program.objects.filter(pk=program_a.pk).update(
+        status=ProgramStatus.RETIRING, retiring_since=timezone.now()
+    )
+    assert claimed_for(program_a, overdue_case) == []
+    assert "pending" in open_kinds_states(overdue_case)
+    Program.objects.filter(pk=program_a.pk).update(
+        status=ProgramStatus.SUSPENDED, retiring_since=None
+    )
+    assert claimed_for(program_a, overdue_case)
+
+
+def open_kinds_states(case):
+    return set(Reminder.objects.filter(case_id=case.pk).values_list("state", flat=True))
