@@ -20,6 +20,7 @@ from django_tenants.utils import get_public_schema_name, schema_exists
 
 from config import dbroles
 from organizations.models import Program, ProgramStatus
+from organizations.schemas import replenish_spare_schemas
 
 
 def ensure_template_schema():
@@ -56,3 +57,5 @@ class Command(MigrateSchemasCommand):
             dbroles.grant_shared(cursor, app_role)
             for schema in programs:
                 dbroles.grant_program(cursor, schema, app_role)
+        # Spares cloned from an older template are replaced by one from this one.
+        replenish_spare_schemas()
