@@ -47,9 +47,7 @@ def test_program_status_is_ready_after_clone(db, world):
 
 def _schemas(prefix):
     with connections["owner"].cursor() as cursor:
-        cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)", [prefix]
-        )
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s)", [prefix])
         return {row[0] for row in cursor.fetchall()}
 
 
