@@ -11,7 +11,7 @@ import logging
 import dramatiq
 
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import in_program, program_actor, resolve_programs
+from organizations.jobs import program_actor, resolve_programs, run_in_each_program
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +41,13 @@ def deliver_reminders_of_programs(work):
     # One email connection for the whole message: opened by the first part that sends email
     # (a message with nothing to email does not need the mail server), closed at the end.
     mail = get_connection()
+
+    def deliver_part(program, reminder_ids):
+        counts = deliver(reminder_ids, program=program, people=people[program.pk], mail=mail)
+        logger.debug("Reminders of %s: %s", program.schema_name, counts)
+
     try:
-        for schema, program in programs.items():
-            with in_program(program):
-                counts = deliver(
-                    work[schema], program=program, people=people[program.pk], mail=mail
-                )
-            logger.debug("Reminders of %s: %s", schema, counts)
+        run_in_each_program(work, deliver_part, programs=programs)
     finally:
         mail.close()
 

@@ -78,12 +78,15 @@ def in_program(program):
         connection.set_schema_to_public()
 
 
-def run_in_each_program(work, fn):
+def run_in_each_program(work, fn, *, programs=None):
     """Call fn(program, payload) for each {schema name: payload} of a message, inside that
     program's schema. `fn` runs its own transaction, so one program's part never commits or
     rolls back with another's; an exception stops the message and it is retried whole (the
-    parts already done must be idempotent). Names resolve_programs refuses are skipped."""
-    for schema, program in resolve_programs(work).items():
+    parts already done must be idempotent). Names resolve_programs refuses are skipped;
+    `programs` is its answer, when the caller needed it first."""
+    if programs is None:
+        programs = resolve_programs(work)
+    for schema, program in programs.items():
         with in_program(program):
             fn(program, work[schema])
 
