@@ -22,21 +22,10 @@ def try_become_leader():
         return bool(cursor.fetchone()[0])
 
 
-def requeue_stalled_provisioning(*, older_than=timedelta(minutes=2)):
-    """A program still 'provisioning' long after it was added lost its job (broker restart,
-    killed worker): send it again. Provisioning is idempotent, so a duplicate is harmless."""
-    from organizations.models import Program, ProgramStatus
-    from organizations.services import enqueue_provisioning
+def requeue_stalled_jobs():
+    from organizations.services import requeue_stalled_jobs as requeue
 
-    cutoff = timezone.now() - older_than
-    stalled = list(
-        Program.objects.filter(
-            status=ProgramStatus.PROVISIONING, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:100]
-    )
-    for program_id in stalled:
-        enqueue_provisioning(program_id)
-    return len(stalled)
+    return requeue()
 
 
 RETENTION_EVERY = timedelta(hours=6)
@@ -74,15 +63,8 @@ def send_daily_digests():
     return send()
 
 
-def requeue_stalled_retirements():
-    from organizations.retirement import requeue_stalled_retirements as requeue
-
-    return requeue()
-
-
 TICKS = [
-    requeue_stalled_provisioning,
-    requeue_stalled_retirements,
+    requeue_stalled_jobs,
     dispatch_due_reminders,
     send_daily_digests,
     enqueue_retention_purges,

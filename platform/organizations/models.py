@@ -78,6 +78,9 @@ class Program(TenantMixin):
     ready_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     retiring_since = models.DateTimeField(null=True, blank=True)
+    # When the set-up or retirement job was last sent: the scheduler sends it again only once
+    # it has had time to run (organizations.services.requeue_stalled_jobs).
+    job_sent_at = models.DateTimeField(null=True, blank=True)
     # Where retirement left the program's archive (under the data folder).
     archive_path = models.CharField(max_length=500, blank=True, default="", db_default="")
 

@@ -11,7 +11,6 @@ program is left suspended, with the reason, for the operator to look at."""
 import logging
 import shutil
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -24,9 +23,6 @@ from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
 
 logger = logging.getLogger(__name__)
-
-# A retirement still running after this long lost its job (killed worker, broker restart).
-STALLED_AFTER = timedelta(minutes=30)
 
 
 @transaction.atomic
@@ -46,8 +42,10 @@ def request_retirement(*, actor, program):
 
 
 def enqueue_retirement(program_id):
+    from organizations.services import stamp_job_sent
     from organizations.tasks import retire_program_job
 
+    stamp_job_sent(program_id)
     retire_program_job.send(program_id)
 
 
@@ -116,16 +114,3 @@ def _drop(program, path):
     program.save(update_fields=["status", "retired_at", "retiring_since", "archive_path"])
     # Last: if dropping fails, the changes above roll back with it.
     drop_program_schema(program.schema_name)
-
-
-def requeue_stalled_retirements(*, older_than=STALLED_AFTER):
-    """A scheduler tick: send again the retirements that lost their job."""
-    cutoff = timezone.now() - older_than
-    stalled = list(
-        Program.objects.filter(
-            status=ProgramStatus.RETIRING, retiring_since__lt=cutoff
-        ).values_list("pk", flat=True)[:20]
-    )
-    for program_id in stalled:
-        enqueue_retirement(program_id)
-    return len(stalled)

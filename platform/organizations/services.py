@@ -93,7 +93,44 @@ def add_program(*, actor, health_department, name, program_type, slug):
 def enqueue_provisioning(program_id):
     from organizations.tasks import provision_program_job
 
+    stamp_job_sent(program_id)
     provision_program_job.send(program_id)
+
+
+def stamp_job_sent(program_id):
+    Program.objects.filter(pk=program_id).update(job_sent_at=timezone.now())
+
+
+# A set-up or retirement whose job was sent this long ago and has not finished lost it (killed
+# worker, broker restart): it is sent again. A set-up takes seconds (a duplicate waits for the
+# first and finds the program ready); a retirement may export for up to its one-hour limit.
+STALLED_AFTER = {
+    ProgramStatus.PROVISIONING: timedelta(minutes=3),
+    ProgramStatus.RETIRING: timedelta(minutes=70),
+}
+
+
+def requeue_stalled_jobs(*, now=None):
+    """A scheduler tick: send again the set-ups and retirements that lost their job. Each send
+    is stamped, so one stalled program is sent once per period, not on every tick; both jobs
+    are idempotent, so a duplicate is harmless."""
+    from organizations.retirement import enqueue_retirement
+
+    now = now or timezone.now()
+    enqueue = {
+        ProgramStatus.PROVISIONING: enqueue_provisioning,
+        ProgramStatus.RETIRING: enqueue_retirement,
+    }
+    sent = 0
+    for status, after in STALLED_AFTER.items():
+        stalled = Program.objects.filter(
+            models.Q(job_sent_at__lt=now - after) | models.Q(job_sent_at__isnull=True),
+            status=status,
+        ).values_list("pk", flat=True)[:50]
+        for program_id in list(stalled):
+            enqueue[status](program_id)
+            sent += 1
+    return sent
 
 
 def provision_program(*, program_id):

@@ -308,9 +308,9 @@ class SummaryViewSet(SummaryAPIView):
             "program", "department", "provider"
         )
         period, first, last = (_month_param(params, n) for n in ("period", "from", "to"))
-        if not (period or first or last):
-            # The latest published month by default: the answer's cost stays that of one
-            # month however many months are kept.
+        if self.action == "list" and not (period or first or last):
+            # A list shows the latest published month by default: the answer's cost stays that
+            # of one month however many months are kept. One row asked for by id is any month.
             latest = Summary.objects.order_by("-month").values("month")[:1]
             queryset = queryset.filter(month=Subquery(latest))
         if period:

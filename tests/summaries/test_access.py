@@ -51,6 +51,15 @@ def test_ta_token_sees_only_its_providers_departments(published, world, token_fo
     assert client.get(f"/api/ta/providers/{y}/").status_code == 404
     other_row = Summary.objects.filter(department_id=d2).first()
     assert client.get(f"/api/ta/summaries/{other_row.pk}/").status_code == 404
+    # A visible row of an older month is found by its id (lists show the latest month).
+    older = (
+        Summary.objects.filter(department_id=world.departments["d1"].pk, scope="department")
+        .order_by("month")
+        .first()
+    )
+    assert older.month < Summary.objects.order_by("-month").first().month
+    answer = client.get(f"/api/ta/summaries/{older.pk}/")
+    assert answer.status_code == 200 and answer.json()["id"] == older.pk
     assert all_results(client, "summaries", department=d2) == []
     for name in ("Department D2", "Provider Y", "Program B", published["d2"][0].name):
         for endpoint in ENDPOINTS:
