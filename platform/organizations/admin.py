@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.errors import OnboardingError
 from organizations.models import Domain, HealthDepartment, Invitation, Program, TAProvider
 from organizations.retirement import request_retirement
+from organizations.services import resume_program, suspend_program
 
 
 @admin.register(TAProvider)
@@ -28,17 +29,37 @@ class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "program_type", "health_department", "status", "created_at"]
     list_filter = ["status", "program_type", "health_department"]
     search_fields = ["name", "slug"]
+    # Status changes only through the actions below and the set-up and retirement jobs.
     readonly_fields = [
+        "status",
         "schema_name",
         "failure_reason",
         "provisioning_attempts",
         "ready_at",
         "retiring_since",
+        "job_sent_at",
         "retired_at",
         "archive_path",
     ]
     inlines = [DomainInline]
-    actions = ["retire"]
+    actions = ["suspend", "resume", "retire"]
+
+    def _switch(self, request, queryset, service, done):
+        for program in queryset:
+            try:
+                service(actor=request.user, program=program)
+            except OnboardingError as exc:
+                self.message_user(request, f"{program}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, done % {"program": program}, messages.SUCCESS)
+
+    @admin.action(description=_("Suspend: records stay readable, nothing can change"))
+    def suspend(self, request, queryset):
+        self._switch(request, queryset, suspend_program, _("%(program)s is suspended."))
+
+    @admin.action(description=_("Resume a suspended program"))
+    def resume(self, request, queryset):
+        self._switch(request, queryset, resume_program, _("%(program)s accepts changes again."))
 
     @admin.action(description=_("Retire: export to an archive, then drop the program's data"))
     def retire(self, request, queryset):

@@ -147,6 +147,10 @@ def provision_program(*, program_id):
             program = Program.objects.select_for_update().get(pk=program_id)
             if program.status != ProgramStatus.PROVISIONING:
                 return program
+            if program.ready_at is not None:
+                # Was ready once: making its schema again would replace its data.
+                logger.error("Refusing to provision program %s again: it was ready", program_id)
+                return program
             if not schema_exists(settings.TENANT_BASE_SCHEMA):
                 raise RuntimeError(
                     "the program template schema is missing; run `manage.py migrate_all` first"
@@ -183,6 +187,36 @@ def retry_provisioning(*, actor, program):
     program.failure_reason = ""
     program.save(update_fields=["status", "failure_reason"])
     transaction.on_commit(lambda: enqueue_provisioning(program.pk))
+    return program
+
+
+@transaction.atomic
+def suspend_program(*, actor, program):
+    """Platform operators only: the program's records stay readable, nothing can change."""
+    return _switch_status(actor, program, ProgramStatus.READY, ProgramStatus.SUSPENDED)
+
+
+@transaction.atomic
+def resume_program(*, actor, program):
+    """Platform operators only: a suspended program accepts changes again."""
+    return _switch_status(actor, program, ProgramStatus.SUSPENDED, ProgramStatus.READY)
+
+
+def _switch_status(actor, program, source, target):
+    # The only status changes an operator makes by hand; every other one is a job's (set-up,
+    # retirement), never a field to edit: setting "being set up" again would replace the schema.
+    from accounts.access import is_platform_operator
+
+    if not is_platform_operator(actor):
+        raise OnboardingError(_("Only a platform operator can suspend or resume a program."))
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status != source:
+        raise OnboardingError(
+            _("Only a program that is “%(source)s” can become “%(target)s”.")
+            % {"source": source.label, "target": target.label}
+        )
+    program.status = target
+    program.save(update_fields=["status"])
     return program
 
 
