@@ -35,6 +35,12 @@ def build_ban(
         )
     starts_at = starts_at or timezone.now()
     if ends_at is None:
+        if days is None and case.severity_assessed_at is None:
+            # A complaint's placeholder severity must not choose a ban length.
+            raise WorkflowError(
+                _("Assess the case's severity first, or say how many days the ban lasts."),
+                field="days",
+            )
         if days is None:
             days = policy.ban_days_by_severity.get(case.severity) or None
         if not days:

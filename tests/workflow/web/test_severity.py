@@ -5,7 +5,7 @@ import pytest
 
 from tests.workflow.web.test_pages import field_error
 from workflow import services
-from workflow.errors import StepNotAllowed
+from workflow.errors import StepNotAllowed, WorkflowError
 from workflow.models import Case, CaseEvent
 
 
@@ -62,15 +62,21 @@ def test_ban_length_follows_the_assessed_severity(complaint, users, people):
     services.add_party(
         actor=staff, case=complaint, role="person_who_did_harm", participant=people["sky"]
     )
-    services.assess_severity(actor=users["a_staff"], case=complaint, severity="severe")
-    ban = services.impose_ban(
-        actor=users["a_staff"],
+    ban_terms = dict(
+        actor=staff,
         case=complaint,
         participant=people["sky"],
         reason="Pushed someone",
         supply_access_plan="outreach",
         supply_access_details="Outreach van",
     )
+    # The placeholder severity of an unassessed complaint never sets a ban's length.
+    with pytest.raises(WorkflowError) as refused:
+        services.impose_ban(**ban_terms)
+    assert refused.value.field == "days" and "Assess" in refused.value.message
+    assert not complaint.bans.exists()
+    services.assess_severity(actor=users["a_staff"], case=complaint, severity="severe")
+    ban = services.impose_ban(**ban_terms)
     policy = Case.objects.get(pk=complaint.pk).policy_version
     assert (ban.ends_at - ban.starts_at).days == policy.ban_days_by_severity["severe"]
 
