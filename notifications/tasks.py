@@ -11,7 +11,7 @@ import logging
 import dramatiq
 
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import program_actor, resolve_programs, run_in_each_program
+from organizations.jobs import resolve_programs, run_in_each_program
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,3 @@ def deliver_reminders_of_programs(work):
         run_in_each_program(work, deliver_part, programs=programs)
     finally:
         mail.close()
-
-
-@program_actor(**OPTIONS)
-def deliver_reminders(reminder_ids):
-    """One program's reminders; runs in its schema (ProgramSchemaMiddleware). Kept for messages
-    queued before several programs shared a message, and for one-off sends."""
-    from notifications.services.delivery import deliver_reminders as deliver
-
-    counts = deliver(reminder_ids)
-    logger.debug("Reminders: %s", counts)

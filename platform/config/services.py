@@ -45,11 +45,6 @@ OWNER_ROLE = "harmrepair_owner"
 LOCAL_ROLE_PASSWORD = os.environ.get("HARMREPAIR_LOCAL_DB_PASSWORD", "harmrepair-local-only")
 
 
-def ensure_database_url() -> str:
-    """The application's database URL (the app role)."""
-    return ensure_database_urls()[0]
-
-
 def ensure_database_urls() -> tuple[str, str]:
     """(app URL, owner URL). Both from the environment, or both made here on a found or
     embedded server, whose superuser creates the two roles if they are missing."""

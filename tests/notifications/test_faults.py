@@ -274,7 +274,7 @@ def test_step_done_between_claim_and_delivery_is_not_sent(procs, fault_world):
     from config.broker import build_broker
     from notifications.models import Delivery, Reminder
     from notifications.services.dispatch import claim_due
-    from notifications.tasks import deliver_reminders
+    from notifications.tasks import deliver_reminders_of_programs
     from tenants.models import Participant
     from workflow.models import Case
     from workflow.services import acknowledge_case, report_case
@@ -314,9 +314,11 @@ def test_step_done_between_claim_and_delivery_is_not_sent(procs, fault_world):
     connection.set_schema_to_public()
 
     broker = build_broker(url=procs.redis_server.url, namespace=procs.namespace)
-    for schema, chunk in claimed.items():
-        message = deliver_reminders.message_with_options(args=(chunk,), schema_name=schema)
-        broker.enqueue(message)
+    # One message for both programs, as the dispatcher sends them.
+    work = {schema: chunk for schema, chunk in claimed.items()}
+    broker.enqueue(
+        deliver_reminders_of_programs.message_with_options(args=(work,), schema_names=sorted(work))
+    )
     procs.worker()
     rows = Reminder.objects.filter(pk__in=mine)
     wait_for(lambda: not rows.filter(state="enqueued").exists(), timeout=60, message="worker")

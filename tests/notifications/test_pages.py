@@ -92,7 +92,7 @@ def test_dead_letters_are_listed_in_the_admin(db, client_for):
     queue = "test-dead-letters"
     message = dramatiq.Message(
         queue_name=queue,
-        actor_name="deliver_reminders",
+        actor_name="deliver_reminders_of_programs",
         args=([1, 2],),
         kwargs={},
         options={"schema_name": "prog_a", "traceback": "Traceback\nOperationalError: gone"},

@@ -32,11 +32,6 @@ def due_mark(status):
 
 
 @register.filter
-def get(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def with_aria(field):
     """The field's widget, tied to its help text and error messages for screen readers."""
     described = []

@@ -115,7 +115,7 @@ def parties_rel(path):
     return Notice.objects.select_related(path).order_by("id")
 
 
-def explain(name, case, role):
+def explain(name, case):
     """Why this step is not offered now, in words for the person looking at the page."""
     step = STATE_STEPS[name]
     if case.state in step.allowed_from or not step.allowed_from:
@@ -206,10 +206,8 @@ class CasePage:
             pending = follow_up.status == FollowUpStatus.PENDING
             follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
             follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
-            follow_up.due = follow_up.due_at
         for ban in bans:
             ban.running = ban.ended_early_at is None and ban.ends_at > now
-            ban.in_effect_now = ban.in_effect(now)
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
         for plan in plans:
             plan.all_actions = list(plan.actions.all())
@@ -254,9 +252,7 @@ class CasePage:
                 "resolve_early",
             )
         }
-        waiting = {
-            name: explain(name, case, self.role) for name in WAITING if name not in self.allowed
-        }
+        waiting = {name: explain(name, case) for name in WAITING if name not in self.allowed}
         return {
             "case": case,
             "now": now,
@@ -279,7 +275,6 @@ class CasePage:
             "names": names_by_id(user_ids),
             "forms": forms,
             "waiting": waiting,
-            "allowed": self.allowed,
             "policy": case.policy_version,
             "next_hint": NEXT_STEP_HINT[State(case.state)],
             "categories": [Category(c).label for c in case.categories],

@@ -448,9 +448,6 @@ class FileAppealForm(CaseForm):
         label=_("What the appeal is about"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-
 
 class DecideAppealForm(PlanFormMixin, CaseForm):
     outcome = forms.ChoiceField(

@@ -209,7 +209,6 @@ def record_incident(request):
             "form": form,
             "policy": policy,
             "ban_days": json.dumps(policy.ban_days_by_severity),
-            "severities": Severity.choices,
         },
         status=status,
     )
