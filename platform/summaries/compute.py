@@ -27,9 +27,14 @@ def _days(start, end):
 
 
 def _due(done_at, due_at, now):
-    if done_at is not None:
-        return "on_time" if done_at <= due_at else "late"
-    return "overdue" if now > due_at else "pending"
+    """The staff pages' rule (workflow.models.due_status), in the summaries' four words."""
+    from workflow.models import DueStatus, due_status
+
+    return {
+        DueStatus.MET: "on_time",
+        DueStatus.MET_LATE: "late",
+        DueStatus.OVERDUE: "overdue",
+    }.get(due_status(due_at, done_at, now), "pending")
 
 
 def _bump(counts, root, family, component):

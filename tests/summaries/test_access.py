@@ -99,13 +99,30 @@ def test_health_department_admin_sees_own_department_and_anonymous_type_rollups(
 def test_program_admin_sees_own_program_beside_anonymous_peers(
     published, world, client_for, program_a, publish_now
 ):
+    import random
+
+    from django.utils import timezone
+
+    from summaries.models import ProgramMonth
+    from summaries.synthetic import synthetic_month
+    from tests.summaries.conftest import last_month
+
+    # Program A has figures for last month, so it has a row of its own to see.
+    ProgramMonth.objects.create(
+        program=program_a,
+        month=last_month(),
+        computed_at=timezone.now(),
+        **synthetic_month(random.Random(3), 40),
+    )
+    publish_now()
     client = client_for(None, world.users["a_admin"])
     assert [p["name"] for p in all_results(client, "programs")] == ["Program A"]
-    rows = all_results(client, "summaries")
-    assert {r["scope"] for r in rows} <= {"program", "department", "program_type"}
-    for row in rows:
-        if row["scope"] == "program":
-            assert row["program"]["id"] == program_a.pk
+    rows = all_results(client, "summaries", period=last_month().strftime("%Y-%m"))
+    scopes = [r["scope"] for r in rows]
+    assert set(scopes) <= {"program", "department", "program_type"}
+    assert "department" in scopes and "program_type" in scopes
+    own = [r for r in rows if r["scope"] == "program"]
+    assert [r["program"]["id"] for r in own] == [program_a.pk]
     body = names_in(client.get("/api/ta/summaries/", {"page_size": 500}))
     assert all(p.name not in body for p in published["d1"] + published["d2"])
     assert client.get(f"/api/ta/programs/{published['d1'][0].pk}/").status_code == 404
