@@ -61,7 +61,7 @@ def move_to(case, step, *, extra_fields=()):
     return before
 
 
-def record_event(*, case, actor, action, before=None, after=None):
+def record_event(*, case, actor, action, before=None, after=None, sync_reminders=True):
     """Append the next hash-linked event to the case's timeline. The caller holds the case lock,
     so sequence numbers are taken one at a time."""
     last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
@@ -79,7 +79,8 @@ def record_event(*, case, actor, action, before=None, after=None):
     )
     event.hash = event.computed_hash()
     event.save()
-    sync_case_reminders(case)  # reminders change in the same transaction as the case
+    if sync_reminders:  # a step writing several events syncs once, after the last
+        sync_case_reminders(case)  # reminders change in the same transaction as the case
     return event
 
 

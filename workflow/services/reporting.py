@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import sync_case_reminders
 from tenants.models import Participant, Severity
 from tenants.policy import current_policy
 from workflow.errors import ConflictOfInterest, WorkflowError
@@ -25,9 +26,17 @@ from workflow.states import check_step
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud easily
 
 
-def new_tracking_code():
+def _random_code():
     chunk = lambda: "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4))  # noqa: E731
     return f"{chunk()}-{chunk()}"
+
+
+def new_tracking_code():
+    """A code no case of this program has (32^8 codes: a repeat is practically never)."""
+    code = _random_code()
+    while Case.objects.filter(tracking_code=code).exists():
+        code = _random_code()
+    return code
 
 
 class FilerContact(models.TextChoices):
@@ -37,13 +46,6 @@ class FilerContact(models.TextChoices):
     IN_PERSON = "in_person", _("In person, at the site")
     TEXT = "text", _("Text message")
     EMAIL = "email", _("Email")
-
-
-def _public_tracking_code():
-    code = new_tracking_code()
-    while Case.objects.filter(tracking_code=code).exists():  # 32^8 codes: practically never
-        code = new_tracking_code()
-    return code
 
 
 @transaction.atomic
@@ -123,7 +125,7 @@ def file_complaint(
         response_due_at=now + timedelta(days=policy.response_window_days),
         owner=None,
         reported_by=None,
-        tracking_code=_public_tracking_code(),
+        tracking_code=new_tracking_code(),
     )
     validate(case, exclude=["policy_version", "owner", "reported_by"])
     case.save()
@@ -227,13 +229,17 @@ def report_case(
             "response_due_at": case.response_due_at,
             "beyond_recommendation": policy.beyond_recommendation,
         },
+        sync_reminders=False,
     )
     for party in parties:
-        _add_party(case=case, actor=actor, **party)
+        _add_party(case=case, actor=actor, sync_reminders=False, **party)
+    sync_case_reminders(case)
     return case
 
 
-def _add_party(*, case, actor, role, participant=None, staff_user=None, represents=None):
+def _add_party(
+    *, case, actor, role, participant=None, staff_user=None, represents=None, sync_reminders=True
+):
     if role not in PartyRole.values:
         raise WorkflowError(_("Choose a role for this party."), field="role")
     if (participant is None) == (staff_user is None):
@@ -286,6 +292,7 @@ def _add_party(*, case, actor, role, participant=None, staff_user=None, represen
             "staff_user": getattr(staff_user, "pk", None),
             "represents": getattr(represents, "pk", None),
         },
+        sync_reminders=sync_reminders,
     )
     return party
 
