@@ -112,7 +112,14 @@ TOKEN_LIFETIMES = (30, 90, 365)
 
 
 def create_api_token(*, user, name, days):
-    """Returns (token, plaintext). The plaintext is shown once and never stored."""
+    """Returns (token, plaintext). The plaintext is shown once and never stored. TA staff
+    only: a token acts as its owner's TA role (PermissionDenied for anyone else)."""
+    from django.core.exceptions import PermissionDenied
+
+    from summaries.access import viewer_for
+
+    if not viewer_for(user).providers:
+        raise PermissionDenied("API tokens are for TA staff.")
     if days not in TOKEN_LIFETIMES:
         raise ValueError("unsupported lifetime")
     prefix = "hr_" + secrets.token_hex(4)

@@ -242,3 +242,15 @@ def test_filters_pagination_and_csv(published, world, token_for, token_client):
     assert "cases" in header and "cases.response.within_window_share" in header
     assert len(lines) == len(rows) + 1
     assert client.get("/api/schema/").status_code in (200, 401, 403)
+
+
+@pytest.mark.parametrize("who", ["a_admin", "hd1", "operator"])
+def test_only_ta_staff_get_api_tokens(db, world, who):
+    from django.core.exceptions import PermissionDenied
+
+    from summaries.models import ApiToken
+    from summaries.services import create_api_token
+
+    with pytest.raises(PermissionDenied):
+        create_api_token(user=world.users[who], name="script", days=30)
+    assert not ApiToken.objects.filter(user=world.users[who]).exists()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tenants.models import Participant
+from tests.workflow.web.test_case_steps import plan_rows
 from workflow import services
 from workflow.models import Ban, Case, LowLevelResponse
 
@@ -179,13 +180,29 @@ def test_step_error_shows_next_to_the_field_with_input_kept(site, make_case, use
     assert river  # parties kept
 
 
-def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_case, advance):
+def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_case, advance, users):
     case = advance(make_case(), "hearing")
     staff = site("a_staff")
     page = staff.get(f"/cases/{case.pk}/").text
     assert "Record decision" not in page
-    response = staff.post(f"/cases/{case.pk}/steps/decide_case/", {"decide_case-reasons": "x"})
-    assert response.status_code in (400, 403)
+    # A complete, valid decision: refused for the role, not for the form.
+    data = {"decide_case-reasons": "Both were heard.", "decide_case-harmed_person_heard": "yes"}
+    data.update(
+        plan_rows(
+            "decide_case",
+            [
+                {
+                    "kind": "restorative_labor",
+                    "owner": users["a_staff"].pk,
+                    "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+                    "description": "Help set up the supply table",
+                }
+            ],
+        )
+    )
+    response = staff.post(f"/cases/{case.pk}/steps/decide_case/", data)
+    assert response.status_code == 403
+    assert "does not allow" in response.text
     assert Case.objects.get(pk=case.pk).state == "hearing"
     # Withdrawing is for leads and admins.
     response = staff.post(f"/cases/{case.pk}/steps/withdraw_case/", {"withdraw_case-reason": "x"})
