@@ -30,7 +30,7 @@ def _chunks(items, size):
 
 def claim_due(*, now=None, limit=None):
     """Claim one batch: {program schema: [reminder ids]} (committed as enqueued)."""
-    from organizations.models import Program, ProgramStatus
+    from organizations.models import LIVE_STATUSES, Program
 
     now = now or timezone.now()
     limit = limit or conf.get("REMINDER_CLAIM_BATCH")
@@ -52,7 +52,7 @@ def claim_due(*, now=None, limit=None):
             # Only programs whose jobs run: a program being set up, retired or being retired
             # would send its reminders straight to the dead letters. They wait instead (a
             # retirement that fails leaves the program suspended, and they go out then).
-            .filter(program__status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+            .filter(program__status__in=LIVE_STATUSES)
             .order_by("due_at")
             .values_list("pk", "program_id", "attempts")[:limit]
         )

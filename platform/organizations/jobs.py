@@ -45,14 +45,14 @@ def resolve_programs(schema_names):
     one-program message without a valid schema would."""
     from django_tenants.utils import get_public_schema_name
 
-    from organizations.models import Program, ProgramStatus
+    from organizations.models import LIVE_STATUSES, Program
 
     connection.set_schema_to_public()
     programs = {
         program.schema_name: program
         for program in Program.objects.filter(
             schema_name__in=list(schema_names),
-            status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED],
+            status__in=LIVE_STATUSES,
         ).exclude(schema_name=get_public_schema_name())
     }
     refused = sorted(set(schema_names) - set(programs))
@@ -101,7 +101,7 @@ class ProgramSchemaMiddleware(dramatiq.Middleware):
     def before_process_message(self, broker, message):
         from django_tenants.utils import get_public_schema_name
 
-        from organizations.models import Program, ProgramStatus
+        from organizations.models import LIVE_STATUSES, Program
 
         connection.set_schema_to_public()
         actor = broker.get_actor(message.actor_name)
@@ -110,9 +110,7 @@ class ProgramSchemaMiddleware(dramatiq.Middleware):
         schema = message.options.get(SCHEMA_OPTION)
         program = None
         if schema and schema != get_public_schema_name():
-            program = Program.objects.filter(
-                schema_name=schema, status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED]
-            ).first()
+            program = Program.objects.filter(schema_name=schema, status__in=LIVE_STATUSES).first()
         if program is None:
             logger.error(
                 "Refused %s (%s): it needs a program schema and carries %r.",

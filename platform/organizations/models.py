@@ -55,6 +55,10 @@ class ProgramStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+# Programs whose schema is in use: their jobs run, reminders go out, figures are counted.
+LIVE_STATUSES = (ProgramStatus.READY, ProgramStatus.SUSPENDED)
+
+
 class Program(TenantMixin):
     """A harm reduction program: the tenant. Its data lives in its own schema."""
 

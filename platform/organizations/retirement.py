@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_platform_operator
 from organizations.errors import OnboardingError
-from organizations.models import Domain, Invitation, Program, ProgramStatus
+from organizations.models import LIVE_STATUSES, Domain, Invitation, Program, ProgramStatus
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def request_retirement(*, actor, program):
     if not is_platform_operator(actor):
         raise OnboardingError(_("Only a platform operator can retire a program."))
     program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status not in (ProgramStatus.READY, ProgramStatus.SUSPENDED):
+    if program.status not in LIVE_STATUSES:
         raise OnboardingError(_("Only a ready or suspended program can be retired."))
     program.status = ProgramStatus.RETIRING
     program.retiring_since = timezone.now()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from organizations.models import HealthDepartment, Program, ProgramStatus
+from organizations.models import LIVE_STATUSES, HealthDepartment, Program
 from summaries.metrics import MEDIANS, ROOTS, as_tuples, figures, merge_histograms
 from summaries.models import ProgramMonth, Publication, Scope, Summary
 from summaries.suppression import suppress
@@ -125,7 +125,7 @@ def publish(*, now=None):
     min_programs = settings.SUMMARIES_MIN_PROGRAMS
     months = published_months(now)
     all_programs = list(
-        Program.objects.filter(status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+        Program.objects.filter(status__in=LIVE_STATUSES)
         .values("id", "health_department_id", "program_type", "created_at")
         .order_by("id")
     )

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from organizations.models import Program, ProgramStatus
+from organizations.models import LIVE_STATUSES, Program
 from summaries.models import ApiToken, ProgramMonth, Publication, SummaryState, hash_token
 
 # A closed case marks its program dirty; the tick recomputes once things have been quiet this
@@ -69,7 +69,7 @@ def recompute_current_program(*, now=None):
 
 
 def programs_due(now):
-    live = Program.objects.filter(status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED])
+    live = Program.objects.filter(status__in=LIVE_STATUSES)
     missing = live.exclude(pk__in=SummaryState.objects.values("program_id"))
     SummaryState.objects.bulk_create(
         [SummaryState(program_id=pk) for pk in missing.values_list("pk", flat=True)],

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_exists, tenant_context
 
-from organizations.models import Program, ProgramStatus
+from organizations.models import LIVE_STATUSES, Program
 from workflow.models import Case, CaseEvent
 from workflow.models.events import broken_links
 
@@ -26,9 +26,7 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
-        programs = Program.objects.filter(
-            status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED]
-        ).order_by("slug")
+        programs = Program.objects.filter(status__in=LIVE_STATUSES).order_by("slug")
         broken = 0
         for program in programs:
             if not schema_exists(program.schema_name):

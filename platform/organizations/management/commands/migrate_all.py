@@ -19,7 +19,7 @@ from django_tenants.management.commands.migrate_schemas import (
 from django_tenants.utils import get_public_schema_name, schema_exists
 
 from config import dbroles
-from organizations.models import Program, ProgramStatus
+from organizations.models import LIVE_STATUSES, Program, ProgramStatus
 from organizations.schemas import replenish_spare_schemas
 
 
@@ -42,9 +42,7 @@ class Command(MigrateSchemasCommand):
         programs = [
             schema
             for schema in Program.objects.using("owner")
-            .filter(
-                status__in=[ProgramStatus.READY, ProgramStatus.SUSPENDED, ProgramStatus.RETIRING]
-            )
+            .filter(status__in=[*LIVE_STATUSES, ProgramStatus.RETIRING])
             .values_list("schema_name", flat=True)
             if schema_exists(schema, "owner")
         ]
