@@ -5,13 +5,10 @@ delivered; the delivery records carry unique keys; and the row is marked deliver
 transaction that records the deliveries. A second message for the same rows finds nothing to do.
 """
 
-import hashlib
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +21,7 @@ from notifications.models import (
     Reminder,
     ReminderState,
 )
+from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
 from notifications.services.sync import keyed
 from workflow.models import Case
@@ -54,32 +52,21 @@ TITLES = {
 }
 
 
-def title_for(reminder):
-    when = formats.date_format(timezone.localtime(reminder.target_at), "SHORT_DATETIME_FORMAT")
-    return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
+class _Titles:
+    """Titles of one program's reminders. Reminders due together often share their deadline
+    (a morning's cases, a hearing's attendees), and formatting a date in the active language
+    costs more than the rest of the title."""
 
+    def __init__(self):
+        self._dates = {}
 
-def message_id(key):
-    return f"<reminder-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.BASE_DOMAIN}>"
-
-
-def _email(*, program, reminder, address, title, key):
-    body = get_template("notifications/reminder_email.txt").render(
-        {
-            "program": program,
-            "title": title,
-            "link": program.site_url("/notifications/"),
-            "overdue": reminder.kind in OVERDUE_KINDS,
-        },
-    )
-    return EmailMessage(
-        subject=f"[{program.name}] {title}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        # The delivery key, so a mail system (or a person) can tell a duplicate apart.
-        headers={"Message-ID": message_id(key), "X-Reminder-Delivery": key},
-    )
+    def __call__(self, reminder):
+        if reminder.target_at not in self._dates:
+            self._dates[reminder.target_at] = formats.date_format(
+                timezone.localtime(reminder.target_at), "SHORT_DATETIME_FORMAT"
+            )
+        when = self._dates[reminder.target_at]
+        return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
 
 
 def _lock_cases(program, reminder_ids):
@@ -141,8 +128,9 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
         people = people or find_people([program.pk])[program.pk]
         who = recipients(people.staff, due, cases)
         notifications, deliveries, emails = [], [], []
+        titles, build_email = _Titles(), ReminderEmails(program).build
         for reminder in due:
-            title = title_for(reminder)
+            title = titles(reminder)
             for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
                 choice = _choice(people, user_id, reminder.kind)
                 base = f"{reminder.idempotency_key}|u{user_id}"
@@ -161,12 +149,11 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                 if choice == DeliveryChoice.IMMEDIATELY:
                     channels[Channel.EMAIL] = f"{base}|email"
                     emails.append(
-                        _email(
-                            program=program,
-                            reminder=reminder,
-                            address=people.addresses[user_id],
+                        build_email(
                             title=title,
+                            address=people.addresses[user_id],
                             key=channels[Channel.EMAIL],
+                            overdue=reminder.kind in OVERDUE_KINDS,
                         )
                     )
                 elif choice == DeliveryChoice.DAILY_DIGEST:
