@@ -236,10 +236,7 @@ def _fresh_reminders(programs, owner, due_at):
     # each reminder changes state twice. Without it (autovacuum may be off on a dev server)
     # each run measures the dead rows and stale planner statistics left by all earlier runs.
     with owner_db.cursor() as cursor:
-        cursor.execute(
-            "VACUUM ANALYZE notifications_reminder, notifications_delivery, "
-            "notifications_notification"
-        )
+        cursor.execute("VACUUM ANALYZE notifications_reminder, notifications_notification")
     return len(reminders)
 
 

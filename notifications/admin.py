@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from notifications import deadletters
-from notifications.models import DeadLetter, Delivery, Digest, Notification, Reminder
+from notifications.models import DeadLetter, Digest, Notification, Reminder
 
 
 @admin.register(Reminder)
@@ -19,21 +19,12 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["reminder", "user", "channel", "delivered_at"]
-    list_filter = ["channel"]
-    readonly_fields = ["reminder", "user", "channel", "idempotency_key", "delivered_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "program", "created_at", "read_at"]
-    list_filter = ["program", "kind"]
+    list_display = ["title", "user", "program", "created_at", "emailed", "in_digest", "read_at"]
+    list_filter = ["program", "kind", "emailed", "in_digest"]
     raw_id_fields = ["user", "reminder", "digest"]
+    readonly_fields = ["idempotency_key", "emailed"]
 
 
 @admin.register(Digest)

@@ -84,12 +84,6 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} · case {self.case_id} · {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class Channel(models.TextChoices):
-    IN_APP = "in_app", _("In the app")
-    EMAIL = "email", _("Email")
-    DIGEST = "digest", _("Daily digest email")
-
-
 class Digest(models.Model):
     """One digest email per person per day."""
 
@@ -107,7 +101,9 @@ class Digest(models.Model):
 
 
 class Notification(models.Model):
-    """What a person sees under the bell on a program's site."""
+    """What a person sees under the bell on a program's site, and the record of a reminder's
+    delivery to that person, by every channel. Its unique key makes a redelivered message a
+    no-op: the second insert fails and its transaction (and so its email) is rolled back."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -126,6 +122,9 @@ class Notification(models.Model):
     digest = models.ForeignKey(
         Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
+    emailed = models.BooleanField(_("sent by email right away"), default=False)
+    # The reminder's key and the person: "<reminder key>|u<user id>".
+    idempotency_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -139,27 +138,15 @@ class Notification(models.Model):
                 condition=Q(in_digest=True, digest=None),
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_of_reminder_has_key",
+                condition=Q(reminder=None) | Q(idempotency_key__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.title
-
-
-class Delivery(models.Model):
-    """A reminder delivered to one person through one channel. The unique key makes a
-    redelivered message a no-op: the second insert fails, nothing is sent twice."""
-
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=16, choices=Channel.choices)
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    delivered_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = _("deliveries")
-        constraints = [_one_of("channel", Channel, "delivery_channel_valid")]
-
-    def __str__(self):
-        return self.idempotency_key
 
 
 class DeliveryChoice(models.TextChoices):

@@ -1,8 +1,9 @@
 """Delivering reminders, in a worker, inside the program's schema.
 
 Idempotent under redelivery: the reminder rows are locked and only rows still `enqueued` are
-delivered; the delivery records carry unique keys; and the row is marked delivered in the same
-transaction that records the deliveries. A second message for the same rows finds nothing to do.
+delivered; the delivery records (a notification per person) carry unique keys; and the row is
+marked delivered in the same transaction that records them. A second message for the same rows
+finds nothing to do.
 """
 
 import logging
@@ -13,14 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind
-from notifications.models import (
-    Channel,
-    Delivery,
-    DeliveryChoice,
-    Notification,
-    Reminder,
-    ReminderState,
-)
+from notifications.models import DeliveryChoice, Notification, Reminder, ReminderState
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
 from notifications.services.sync import keyed
@@ -127,13 +121,13 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
             counts["cancelled"] = len(stale)
         people = people or find_people([program.pk])[program.pk]
         who = recipients(people.staff, due, cases)
-        notifications, deliveries, emails = [], [], []
+        notifications, emails = [], []
         titles, build_email = _Titles(), ReminderEmails(program).build
         for reminder in due:
             title = titles(reminder)
             for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
                 choice = _choice(people, user_id, reminder.kind)
-                base = f"{reminder.idempotency_key}|u{user_id}"
+                key = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
                     Notification(
                         user_id=user_id,
@@ -143,29 +137,20 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                         case_id=reminder.case_id,
                         title=title,
                         in_digest=choice == DeliveryChoice.DAILY_DIGEST,
+                        emailed=choice == DeliveryChoice.IMMEDIATELY,
+                        idempotency_key=key,
                     )
                 )
-                channels = {Channel.IN_APP: base}
                 if choice == DeliveryChoice.IMMEDIATELY:
-                    channels[Channel.EMAIL] = f"{base}|email"
                     emails.append(
                         build_email(
                             title=title,
                             address=people.addresses[user_id],
-                            key=channels[Channel.EMAIL],
+                            key=f"{key}|email",
                             overdue=reminder.kind in OVERDUE_KINDS,
                         )
                     )
-                elif choice == DeliveryChoice.DAILY_DIGEST:
-                    channels[Channel.DIGEST] = f"{base}|digest"
-                deliveries += [
-                    Delivery(
-                        reminder=reminder, user_id=user_id, channel=channel, idempotency_key=key
-                    )
-                    for channel, key in channels.items()
-                ]
         # A duplicate key raises here and rolls everything back: never twice.
-        Delivery.objects.bulk_create(deliveries)
         Notification.objects.bulk_create(notifications)
         Reminder.objects.filter(pk__in=due_ids).update(
             state=ReminderState.DELIVERED, delivered_at=now

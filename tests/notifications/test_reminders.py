@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import Delivery, Notification, Preference, Reminder
+from notifications.models import Notification, Preference, Reminder
 from notifications.services.delivery import deliver_reminders
 from notifications.services.digest import send_daily_digests
 from notifications.services.dispatch import claim_due
@@ -145,7 +145,14 @@ def test_overdue_goes_to_owner_and_lead_once(overdue_case, users, program_a):
     # The same message again (a redelivery): nothing more is sent or recorded.
     again = deliver_reminders(ids, program=program_a)
     assert again["delivered"] == 0 and len(mail.outbox) == 2
-    assert Delivery.objects.filter(reminder__case_id=overdue_case.pk).count() == 4
+    records = Notification.objects.filter(case_id=overdue_case.pk)
+    assert records.count() == 2 and all(records.values_list("emailed", flat=True))
+    # The database refuses a second record of the same delivery, whatever the code above does.
+    for key in (records.first().idempotency_key, None):
+        copy = records.first()
+        copy.pk, copy.idempotency_key = None, key
+        with pytest.raises(IntegrityError), transaction.atomic():
+            copy.save()
 
 
 def test_preferences_digest_and_in_app_only(make_case, users, program_a):
@@ -164,6 +171,7 @@ def test_preferences_digest_and_in_app_only(make_case, users, program_a):
     assert mail.outbox == []  # digest and in-app only: nothing by email now
     items = Notification.objects.filter(user=staff, case_id=case.pk)
     assert items.count() == 3 and items.filter(in_digest=True).count() == 2
+    assert not items.filter(emailed=True).exists()
     morning = timezone.localtime().replace(hour=8, minute=0)
     assert send_daily_digests(now=morning) == 1
     assert send_daily_digests(now=morning + timedelta(hours=1)) == 0  # once a day
