@@ -72,7 +72,11 @@ TICKS = [
 ]
 
 
-def run_forever(*, interval=5.0, stop=lambda: False):
+# Seconds between ticks: a reminder goes out at most this long after it falls due.
+TICK_SECONDS = 5.0
+
+
+def run_forever(*, interval=TICK_SECONDS, stop=lambda: False):
     leader = False
     while not stop():
         try:

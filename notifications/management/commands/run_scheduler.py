@@ -2,14 +2,14 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from notifications.scheduler import run_forever
+from notifications.scheduler import TICK_SECONDS, run_forever
 
 
 class Command(BaseCommand):
     help = "Run the scheduler (only one is active at a time; others wait as standbys)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=5.0)
+        parser.add_argument("--interval", type=float, default=TICK_SECONDS)
 
     def handle(self, *args, interval, **options):
         stopping = []
