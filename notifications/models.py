@@ -44,7 +44,7 @@ class Reminder(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # The same reminder (program, kind, reference, deadline, send time) exists once.
-    idempotency_key = models.CharField(max_length=160, unique=True)
+    idempotency_key = models.CharField(max_length=160)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +65,9 @@ class Reminder(models.Model):
             ),
         ]
         constraints = [
+            # A constraint, not unique=True: that would add a second index for LIKE queries,
+            # which nothing runs, and every insert and state change would update it.
+            models.UniqueConstraint(fields=["idempotency_key"], name="reminder_key_unique"),
             _one_of("kind", ReminderKind, "reminder_kind_valid"),
             _one_of("state", ReminderState, "reminder_state_valid"),
             models.CheckConstraint(
@@ -105,8 +108,12 @@ class Notification(models.Model):
     delivery to that person, by every channel. Its unique key makes a redelivered message a
     no-op: the second insert fails and its transaction (and so its email) is rolled back."""
 
+    # Indexed by the list's index, which starts with the user.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
     reminder = models.ForeignKey(
@@ -115,20 +122,31 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
     case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Also goes out in the person's daily digest; `digest` is set once it has.
     in_digest = models.BooleanField(default=False)
+    # Not indexed: a digest is only ever deleted with its person, whose notifications go too.
     digest = models.ForeignKey(
-        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        Digest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        db_index=False,
     )
     emailed = models.BooleanField(_("sent by email right away"), default=False)
     # The reminder's key and the person: "<reminder key>|u<user id>".
-    idempotency_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Every insert updates each index, and workers insert thousands in a burst: only what
+        # the pages and the digest read is indexed.
         indexes = [
+            models.Index(
+                fields=["user", "program", "-created_at", "-id"], name="notification_list"
+            ),
             models.Index(
                 fields=["user", "program"], name="notification_unread", condition=Q(read_at=None)
             ),
@@ -139,6 +157,8 @@ class Notification(models.Model):
             ),
         ]
         constraints = [
+            # Not unique=True, which would add an index for LIKE queries (see Reminder).
+            models.UniqueConstraint(fields=["idempotency_key"], name="notification_key_unique"),
             models.CheckConstraint(
                 name="notification_of_reminder_has_key",
                 condition=Q(reminder=None) | Q(idempotency_key__isnull=False),

@@ -63,6 +63,10 @@ class _Titles:
         return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
 
 
+# What delivery reads of a reminder row (the rest are the dispatcher's times and counts).
+DELIVERY_FIELDS = ["program_id", "case_id", "kind", "ref_id", "target_at", "idempotency_key"]
+
+
 def _lock_cases(program, reminder_ids):
     """Share-lock and read the cases of those reminders still waiting for delivery, in one
     query: {case id: case}. A workflow step on one of them (which holds its row FOR UPDATE)
@@ -109,7 +113,11 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
         )
         # A row whose case we did not lock (it was not waiting a moment ago) is left to the
         # message that enqueued it again.
-        rows = [row for row in mine.select_for_update().order_by("pk") if row.case_id in cases]
+        rows = [
+            row
+            for row in mine.select_for_update().only(*DELIVERY_FIELDS).order_by("pk")
+            if row.case_id in cases
+        ]
         counts["skipped"] = len(reminder_ids) - len(rows)
         due = _still_due(program, rows, cases)
         due_ids = {row.pk for row in due}

@@ -1,0 +1,73 @@
+"""Fewer indexes on the notification and reminder tables, which workers write in bursts: no
+second index on the unique keys (for LIKE queries, which nothing runs), no index on the
+notification's digest or date alone; one index for the notification list instead."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notifications", "0003_notification_key_unique"),
+        ("organizations", "0004_program_job_sent_at"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="notification",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="digest",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="items",
+                to="notifications.digest",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="idempotency_key",
+            field=models.CharField(blank=True, max_length=200, null=True),
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="user",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="reminder",
+            name="idempotency_key",
+            field=models.CharField(max_length=160),
+        ),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                fields=["user", "program", "-created_at", "-id"], name="notification_list"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("idempotency_key",), name="notification_key_unique"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("idempotency_key",), name="reminder_key_unique"
+            ),
+        ),
+    ]
