@@ -90,6 +90,25 @@ def _still_due(program, rows, cases):
     return [row for row in rows if row.idempotency_key in wanted]
 
 
+def _record(notifications):
+    """Insert notifications ({field: value} each, every field given) in one statement.
+
+    Not bulk_create: it prepares each field of each object in turn, which took a quarter of a
+    worker's instructions for these plain values; the statement is the one it would send."""
+    if not notifications:
+        return
+    names = list(notifications[0])
+    fields = [Notification._meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})",  # noqa: S608
+            [[row[name] for row in notifications] for name in names],
+        )
+
+
 def _choice(people, user_id, kind):
     if kind in OVERDUE_KINDS:
         return DeliveryChoice.IMMEDIATELY  # overdue reminders cannot be muted or delayed
@@ -137,17 +156,18 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                 choice = _choice(people, user_id, reminder.kind)
                 key = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
-                    Notification(
-                        user_id=user_id,
-                        program=program,
-                        reminder=reminder,
-                        kind=reminder.kind,
-                        case_id=reminder.case_id,
-                        title=title,
-                        in_digest=choice == DeliveryChoice.DAILY_DIGEST,
-                        emailed=choice == DeliveryChoice.IMMEDIATELY,
-                        idempotency_key=key,
-                    )
+                    {
+                        "user_id": user_id,
+                        "program_id": program.pk,
+                        "reminder_id": reminder.pk,
+                        "kind": reminder.kind,
+                        "case_id": reminder.case_id,
+                        "title": title,
+                        "created_at": now,
+                        "in_digest": choice == DeliveryChoice.DAILY_DIGEST,
+                        "emailed": choice == DeliveryChoice.IMMEDIATELY,
+                        "idempotency_key": key,
+                    }
                 )
                 if choice == DeliveryChoice.IMMEDIATELY:
                     emails.append(
@@ -159,7 +179,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                         )
                     )
         # A duplicate key raises here and rolls everything back: never twice.
-        Notification.objects.bulk_create(notifications)
+        _record(notifications)
         Reminder.objects.filter(pk__in=due_ids).update(
             state=ReminderState.DELIVERED, delivered_at=now
         )
