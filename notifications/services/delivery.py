@@ -63,10 +63,6 @@ class _Titles:
         return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
 
 
-# What delivery reads of a reminder row (the rest are the dispatcher's times and counts).
-DELIVERY_FIELDS = ["program_id", "case_id", "kind", "ref_id", "target_at", "idempotency_key"]
-
-
 def _lock_cases(program, reminder_ids):
     """Share-lock and read the cases of those reminders still waiting for delivery, in one
     query: {case id: case}. A workflow step on one of them (which holds its row FOR UPDATE)
@@ -77,6 +73,22 @@ def _lock_cases(program, reminder_ids):
         [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
     )
     return {case.pk: case for case in cases}
+
+
+def _lock_reminders(program, reminder_ids, cases):
+    """Lock and read the rows still waiting whose case we locked. A row whose case we did not
+    lock (it was not waiting a moment ago) is left to the message that enqueued it again.
+    Raw SQL for what the ORM would send: building the query was a tenth of a worker's time."""
+    return list(
+        Reminder.objects.raw(
+            # Only what delivery reads (the rest are the dispatcher's times and counts).
+            "SELECT id, program_id, case_id, kind, ref_id, target_at, idempotency_key"
+            " FROM notifications_reminder"
+            " WHERE id = ANY(%s) AND program_id = %s AND state = %s AND case_id = ANY(%s)"
+            " ORDER BY id FOR UPDATE",
+            [list(reminder_ids), program.pk, ReminderState.ENQUEUED, list(cases)],
+        )
+    )
 
 
 def _still_due(program, rows, cases):
@@ -127,16 +139,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
         if not cases:
             counts["skipped"] = len(reminder_ids)
             return counts
-        mine = Reminder.objects.filter(
-            pk__in=reminder_ids, program_id=program.pk, state=ReminderState.ENQUEUED
-        )
-        # A row whose case we did not lock (it was not waiting a moment ago) is left to the
-        # message that enqueued it again.
-        rows = [
-            row
-            for row in mine.select_for_update().only(*DELIVERY_FIELDS).order_by("pk")
-            if row.case_id in cases
-        ]
+        rows = _lock_reminders(program, reminder_ids, cases)
         counts["skipped"] = len(reminder_ids) - len(rows)
         due = _still_due(program, rows, cases)
         due_ids = {row.pk for row in due}
