@@ -345,3 +345,81 @@ def test_reminders_of_a_program_being_retired_wait(overdue_case, program_a):
 
 def open_kinds_states(case):
     return set(Reminder.objects.filter(case_id=case.pk).values_list("state", flat=True))
+
+
+def _deliver_now(program, case, kinds):
+    """Bring the case's pending reminders of these kinds due, deliver them, and return who got
+    each kind: {kind: {user id}}."""
+    Reminder.objects.filter(case_id=case.pk, state="pending", kind__in=kinds).update(
+        due_at=timezone.now() - timedelta(minutes=1)
+    )
+    ids = claimed_for(program, case)
+    assert deliver_reminders(ids, program=program)["delivered"] == len(ids)
+    received = {}
+    for kind, user_id in Notification.objects.filter(reminder_id__in=ids).values_list(
+        "kind", "user_id"
+    ):
+        received.setdefault(kind, set()).add(user_id)
+    return received
+
+
+def test_each_reminder_reaches_its_audience(make_case, users, people, advance, program_a):
+    """Hearing: the staff who attend. Appeal decision: who may review it, not the decider.
+    Restorative action: its owner. Ban ending: the whole staff. The rest: the case owner."""
+    ids = {key: user.pk for key, user in users.items()}
+    heard = make_case()
+    services.schedule_hearing(
+        actor=users["a_staff"],
+        case=advance(heard, "investigating"),
+        scheduled_for=timezone.now() + timedelta(days=3),
+        facilitator=users["a_staff2"],
+    )
+    assert _deliver_now(program_a, heard, ["hearing_upcoming"]) == {
+        "hearing_upcoming": {ids["a_staff2"]}
+    }
+
+    decided = advance(make_case(), "hearing")
+    services.decide_case(
+        actor=users["a_lead"],
+        case=decided,
+        reasons="Repair the shared space.",
+        actions=[
+            {
+                "kind": "restorative_labor",
+                "owner": users["a_staff2"],
+                "due_date": timezone.localdate() + timedelta(days=5),
+                "description": "Help set up the supply table for a week.",
+            }
+        ],
+    )
+    owner = {decided.owner_id}
+    after_decision = ["appeal_window_closing", "restorative_action_due", "follow_up_due"]
+    assert _deliver_now(program_a, decided, [*after_decision, "community_check_in"]) == {
+        "appeal_window_closing": owner,
+        "restorative_action_due": {ids["a_staff2"]},
+        "follow_up_due": owner,
+        "community_check_in": owner,
+    }
+    services.file_appeal(
+        actor=users["a_staff"],
+        case=decided,
+        party=decided.parties.get(role="person_who_did_harm"),
+        grounds="The ban was too long.",
+    )
+    # Reviewers are admins and leads by default; the lead decided, so only the admin may.
+    assert _deliver_now(program_a, decided, ["appeal_decision_due"]) == {
+        "appeal_decision_due": {ids["a_admin"]}
+    }
+
+    banned = make_case()
+    services.impose_ban(
+        actor=users["a_staff"],
+        case=banned,
+        participant=people["sky"],
+        reason="Shoving",
+        days=3,
+        supply_access_plan="offsite_bags",
+        supply_access_details="Bags at the back door.",
+    )
+    staff = {ids[key] for key in ("a_admin", "a_lead", "a_staff", "a_staff2")}
+    assert _deliver_now(program_a, banned, ["ban_ending"]) == {"ban_ending": staff}
