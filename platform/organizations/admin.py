@@ -63,21 +63,11 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retire: export to an archive, then drop the program's data"))
     def retire(self, request, queryset):
-        for program in queryset:
-            try:
-                request_retirement(actor=request.user, program=program)
-            except OnboardingError as exc:
-                self.message_user(request, f"{program}: {exc.message}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _(
-                        "%(program)s is being retired: a worker exports it to an archive, then "
-                        "drops its data. Its status shows when it is done (or why it failed)."
-                    )
-                    % {"program": program},
-                    messages.SUCCESS,
-                )
+        done = _(
+            "%(program)s is being retired: a worker exports it to an archive, then drops its "
+            "data. Its status shows when it is done (or why it failed)."
+        )
+        self._switch(request, queryset, request_retirement, done)
 
     def get_readonly_fields(self, request, obj=None):
         # The address names the schema: it cannot change once the program exists.
