@@ -6,13 +6,12 @@ million machine instructions per email): the standard library builds a tree of o
 one-part text, and runs every header through folding and encoding machinery that a plain
 ASCII header does not need. So an email whose headers are all printable ASCII is written
 directly (`PlainTextMessage`); any other (a program name with accents, say) is built by Django
-as usual, with short ASCII headers written as they are. The body's template is rendered once
-per program, as only its first line, the title, differs between a program's reminders.
+as usual. The body's template is rendered once per program, as only its first line, the
+title, differs between a program's reminders.
 """
 
 import hashlib
 import re
-from email._policybase import Compat32
 from email.utils import formatdate
 
 from django.conf import settings
@@ -22,26 +21,6 @@ from django.template.loader import get_template
 
 LINE_LENGTH = 78  # RFC 5322 2.1.1: lines SHOULD be no longer than this
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the standard library counts as one
-
-
-class _ShortHeadersAsIs(Compat32):
-    """The standard (compat32) policy, except that a header that already fits on one line and
-    is printable ASCII is written as it is. For those headers this is what the standard folding
-    writes too (tests/notifications/test_emails.py compares them); any other header (long,
-    non-ASCII, already encoded) goes through the standard folding."""
-
-    def _fold(self, name, value, sanitize):
-        if (
-            isinstance(value, str)
-            and value.isascii()
-            and value.isprintable()  # no line breaks, tabs or other control characters
-            and len(name) + 2 + len(value) <= (self.max_line_length or 78)
-        ):
-            return f"{name}: {value}{self.linesep}"
-        return super()._fold(name, value, sanitize)
-
-
-SHORT_HEADERS_AS_IS = _ShortHeadersAsIs()
 
 
 def fold(name, value, linesep="\n"):
@@ -70,9 +49,6 @@ class PlainTextMessage:
     def get_charset(self):
         return utf8_charset
 
-    def __getitem__(self, name):
-        return next((v for n, v in self.headers if n.lower() == name.lower()), None)
-
     def as_bytes(self, unixfrom=False, linesep="\n"):
         encoding = "7bit" if self.body.isascii() else "8bit"
         head = [
@@ -83,9 +59,6 @@ class PlainTextMessage:
         text = "".join(line + linesep for line in head)
         text += "".join(fold(name, value, linesep) for name, value in self.headers)
         return (text + linesep + LINE_BREAK.sub(linesep, self.body)).encode()
-
-    def as_string(self, unixfrom=False, linesep="\n"):
-        return self.as_bytes(unixfrom, linesep).decode()
 
 
 def _printable_ascii(value):
@@ -113,9 +86,7 @@ class ReminderEmail(EmailMessage):
                 for line in self.body.splitlines()
             )
         ):
-            message = super().message()
-            message.policy = SHORT_HEADERS_AS_IS
-            return message
+            return super().message()
         return PlainTextMessage(headers, self.body)
 
 

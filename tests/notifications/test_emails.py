@@ -2,7 +2,6 @@
 
 import re
 from email import message_from_bytes
-from email._policybase import compat32
 from email.header import decode_header, make_header
 
 import pytest
@@ -11,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notifications.services.emails import (
-    SHORT_HEADERS_AS_IS,
     PlainTextMessage,
     ReminderEmails,
     fold,
@@ -19,14 +17,6 @@ from notifications.services.emails import (
 
 HEADER_NAMES = ["Subject", "To", "From", "Message-ID", "X-Reminder-Delivery", "Date"]
 printable_ascii = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=300)
-
-
-@given(name=st.sampled_from(HEADER_NAMES), value=printable_ascii | st.text(max_size=90))
-def test_short_headers_are_written_as_the_standard_policy_writes_them(name, value):
-    for linesep in ("\n", "\r\n"):
-        standard = compat32.clone(linesep=linesep).fold_binary(name, value)
-        quick = SHORT_HEADERS_AS_IS.clone(linesep=linesep).fold_binary(name, value)
-        assert quick == standard
 
 
 @given(name=st.sampled_from(HEADER_NAMES), value=printable_ascii)
