@@ -67,19 +67,8 @@ def assert_each_kind_alone_reads_the_same(case):
         assert reminder_points(alone, kinds={kind}) == [p for p in everything if p[0] == kind]
 
 
-def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
-    case = make_case()
-    hearing = services.schedule_hearing(
-        actor=users["a_staff"],
-        case=advance(case, "investigating"),
-        scheduled_for=timezone.now() + timedelta(days=3),
-        facilitator=users["a_staff2"],
-    )
-    assert "hearing_upcoming" in open_kinds(case)
-    services.record_hearing_outcome(
-        actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
-    )
-    assert "hearing_upcoming" not in open_kinds(case)
+def decide_with_an_action(case, users):
+    """The lead decides; the one restorative action is a_staff2's, due in five days."""
     services.decide_case(
         actor=users["a_lead"],
         case=case,
@@ -93,6 +82,22 @@ def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
             }
         ],
     )
+
+
+def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
+    case = make_case()
+    hearing = services.schedule_hearing(
+        actor=users["a_staff"],
+        case=advance(case, "investigating"),
+        scheduled_for=timezone.now() + timedelta(days=3),
+        facilitator=users["a_staff2"],
+    )
+    assert "hearing_upcoming" in open_kinds(case)
+    services.record_hearing_outcome(
+        actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+    )
+    assert "hearing_upcoming" not in open_kinds(case)
+    decide_with_an_action(case, users)
     kinds = open_kinds(case)
     for kind in ("appeal_window_closing", "restorative_action_due", "follow_up_due"):
         assert kind in kinds
@@ -379,19 +384,7 @@ def test_each_reminder_reaches_its_audience(make_case, users, people, advance, p
     }
 
     decided = advance(make_case(), "hearing")
-    services.decide_case(
-        actor=users["a_lead"],
-        case=decided,
-        reasons="Repair the shared space.",
-        actions=[
-            {
-                "kind": "restorative_labor",
-                "owner": users["a_staff2"],
-                "due_date": timezone.localdate() + timedelta(days=5),
-                "description": "Help set up the supply table for a week.",
-            }
-        ],
-    )
+    decide_with_an_action(decided, users)
     owner = {decided.owner_id}
     after_decision = ["appeal_window_closing", "restorative_action_due", "follow_up_due"]
     assert _deliver_now(program_a, decided, [*after_decision, "community_check_in"]) == {
@@ -423,3 +416,21 @@ def test_each_reminder_reaches_its_audience(make_case, users, people, advance, p
     )
     staff = {ids[key] for key in ("a_admin", "a_lead", "a_staff", "a_staff2")}
     assert _deliver_now(program_a, banned, ["ban_ending"]) == {"ban_ending": staff}
+
+
+def test_an_undelivered_reminder_is_sent_again_later_each_time(overdue_case, program_a, settings):
+    """A reminder sent to a worker and not delivered (the worker died, the message was lost)
+    is claimed again once the wait has passed; the wait doubles with each attempt."""
+    settings.REMINDER_REENQUEUE_AFTER_SECONDS = 60
+    (pk,) = claimed_for(program_a, overdue_case)
+    sent = Reminder.objects.get(pk=pk).enqueued_at
+
+    def claimed_at(when):
+        return pk in claim_due(now=when).get(program_a.schema_name, [])
+
+    assert not claimed_at(sent + timedelta(seconds=59))
+    assert claimed_at(sent + timedelta(seconds=61))
+    again = Reminder.objects.get(pk=pk)
+    assert again.attempts == 2
+    assert not claimed_at(again.enqueued_at + timedelta(seconds=119))  # twice the wait now
+    assert claimed_at(again.enqueued_at + timedelta(seconds=121))
