@@ -115,9 +115,8 @@ def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
     assert_each_kind_alone_reads_the_same(case)
 
 
-def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
-    case = make_case()
-    ban = services.impose_ban(
+def ban_for_three_days(case, users, people):
+    return services.impose_ban(
         actor=users["a_staff"],
         case=case,
         participant=people["sky"],
@@ -126,6 +125,11 @@ def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
         supply_access_plan="offsite_bags",
         supply_access_details="Bags at the back door.",
     )
+
+
+def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
+    case = make_case()
+    ban = ban_for_three_days(case, users, people)
     assert Reminder.objects.get(case_id=case.pk, kind="ban_ending").target_at == ban.ends_at
     services.end_ban_early(actor=users["a_lead"], ban=ban, reason="Talked it through.")
     assert "ban_ending" not in open_kinds(case)
@@ -405,15 +409,7 @@ def test_each_reminder_reaches_its_audience(make_case, users, people, advance, p
     }
 
     banned = make_case()
-    services.impose_ban(
-        actor=users["a_staff"],
-        case=banned,
-        participant=people["sky"],
-        reason="Shoving",
-        days=3,
-        supply_access_plan="offsite_bags",
-        supply_access_details="Bags at the back door.",
-    )
+    ban_for_three_days(banned, users, people)
     staff = {ids[key] for key in ("a_admin", "a_lead", "a_staff", "a_staff2")}
     assert _deliver_now(program_a, banned, ["ban_ending"]) == {"ban_ending": staff}
 
