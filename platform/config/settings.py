@@ -150,6 +150,8 @@ CACHES = {
 }
 
 DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
+# How long an idle worker may take to notice a new message (Dramatiq's default is a second).
+DRAMATIQ_IDLE_POLL_MS = env.int("DRAMATIQ_IDLE_POLL_MS", default=100)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

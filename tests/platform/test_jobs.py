@@ -148,3 +148,21 @@ def test_one_message_for_several_programs_runs_each_part_in_its_own_schema(
     assert letter["schema"] == ", ".join(
         sorted([program_b.schema_name, "no_such_program", "public"])
     )
+
+
+def test_an_idle_worker_looks_for_new_messages_at_the_configured_interval(settings):
+    """Dramatiq's own default lets an idle worker sleep up to a second before it notices new
+    messages; reminders falling due together would wait that long in every worker process."""
+    assert settings.DRAMATIQ_IDLE_POLL_MS < 1000
+    worker = dramatiq.Worker(broker, queues={QUEUE}, worker_threads=2)  # Dramatiq's default
+    worker.start()
+    try:
+        # The queue's consumer and its delayed messages' consumer.
+        assert {consumer.worker_timeout for consumer in worker.consumers.values()} == {
+            settings.DRAMATIQ_IDLE_POLL_MS
+        }
+        assert {thread.timeout for thread in worker.workers} == {
+            settings.DRAMATIQ_IDLE_POLL_MS / 1000
+        }
+    finally:
+        worker.stop()
