@@ -37,10 +37,12 @@ def sync_case_reminders(case, *, now=None):
     )
     stale = [key for key, state in existing.items() if key not in wanted and state in OPEN_STATES]
     if stale:
-        # Conditional update: a row the dispatcher just claimed is cancelled all the same.
-        Reminder.objects.filter(idempotency_key__in=stale, state__in=OPEN_STATES).update(
-            state=ReminderState.CANCELLED, cancelled_at=now
-        )
+        # Conditional update: a row the dispatcher just claimed is cancelled all the same. The
+        # program (the keys name it already) keeps the scan to its rows when statistics from
+        # before a burst lead the planner to the index of every program's open reminders.
+        Reminder.objects.filter(
+            program=program, idempotency_key__in=stale, state__in=OPEN_STATES
+        ).update(state=ReminderState.CANCELLED, cancelled_at=now)
     # A deadline that moves back to where it was brings its cancelled reminder back.
     revived = [
         key
@@ -48,9 +50,9 @@ def sync_case_reminders(case, *, now=None):
         if key in wanted and state == ReminderState.CANCELLED and worth_creating(wanted[key], now)
     ]
     if revived:
-        Reminder.objects.filter(idempotency_key__in=revived, state=ReminderState.CANCELLED).update(
-            state=ReminderState.PENDING, cancelled_at=None, enqueued_at=None, attempts=0
-        )
+        Reminder.objects.filter(
+            program=program, idempotency_key__in=revived, state=ReminderState.CANCELLED
+        ).update(state=ReminderState.PENDING, cancelled_at=None, enqueued_at=None, attempts=0)
     new = [
         Reminder(
             program=program,
