@@ -188,6 +188,26 @@ def test_preferences_digest_and_in_app_only(make_case, users, program_a):
     assert digest.to == [staff.email] and f"Case {case.pk}: respond" in digest.body
 
 
+def test_a_message_naming_a_delivered_reminder_sends_only_the_waiting_ones(
+    overdue_case, users, program_a
+):
+    """A message sent again after a crash may carry a reminder delivered meanwhile next to one
+    of the same case still waiting: the waiting one goes out, the other is not sent twice."""
+    delivered = claimed_for(program_a, overdue_case)
+    assert deliver_reminders(delivered, program=program_a)["delivered"] == 1
+    Reminder.objects.filter(case_id=overdue_case.pk, kind="response_due").update(
+        due_at=timezone.now() - timedelta(minutes=1)
+    )
+    waiting = claimed_for(program_a, overdue_case)
+    assert len(waiting) == 2
+    mail.outbox.clear()
+    result = deliver_reminders(delivered + waiting, program=program_a)
+    assert (result["delivered"], result["skipped"]) == (2, 1)
+    assert [m.subject for m in mail.outbox if "overdue" in m.subject] == []
+    assert len(mail.outbox) == 2  # the case owner, once for each response reminder
+    assert Reminder.objects.filter(pk__in=delivered + waiting, state="delivered").count() == 3
+
+
 def test_step_done_after_claim_is_not_delivered(overdue_case, users, program_a):
     ids = claimed_for(program_a, overdue_case)
     services.acknowledge_case(actor=users["a_staff"], case=overdue_case)
