@@ -58,7 +58,7 @@ def _backend_cpu(pid):
 def main(parts, callgrind):
     import reminders
 
-    reminders._setup()
+    reminders.setup_database()
     from django.db import connection, connections
     from django.utils import timezone
 
@@ -66,10 +66,10 @@ def main(parts, callgrind):
     from notifications.services.dispatch import pack
     from notifications.tasks import deliver_reminders_of_programs
 
-    programs, owner = reminders._programs()
+    programs, owner = reminders.bench_programs()
     programs = programs[: parts + 1]  # the first part warms up (imports, templates)
     due = timezone.now()
-    reminders._fresh_reminders(programs, owner, due)
+    reminders.fresh_reminders(programs, owner, due)
     rows = Reminder.objects.filter(program__in=programs)
     rows.update(state="enqueued", enqueued_at=due, attempts=1)
     by_schema = {}

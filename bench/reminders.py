@@ -80,10 +80,11 @@ def run():
         redis.wait(timeout=10)
 
 
-# ---- everything below runs in the child process ----
+# ---- everything below runs in the child process (bench/reminder_cost.py uses it too) ----
 
 
-def _setup():
+def setup_database():
+    """The bench's own database, with its public and template schemas migrated."""
     from config import services
 
     services.create_database_if_missing(os.environ["DATABASE_OWNER_URL"])
@@ -124,7 +125,7 @@ def _cheap_clone(cursor, schema, tables):
     cursor.execute("".join(statements))
 
 
-def _programs():
+def bench_programs():
     """The 1,000 bench programs (made once, rebuilt if the template changed), and the staff
     member who owns every case."""
     from django.db import connection, connections, transaction
@@ -182,7 +183,7 @@ def _programs():
     return programs, owner
 
 
-def _fresh_reminders(programs, owner, due_at):
+def fresh_reminders(programs, owner, due_at):
     """PER_PROGRAM open cases per program, each with one reminder due at `due_at`."""
     from datetime import timedelta
 
@@ -302,11 +303,11 @@ def pipeline():
     from notifications.services.dispatch import dispatch_due_reminders
     from notifications.tasks import QUEUE
 
-    programs, owner = _programs()
+    programs, owner = bench_programs()
     worker = _worker("config.worker", queues=[QUEUE])
     try:
         due_at = timezone.now() + timedelta(seconds=60)  # after set-up and worker start
-        total = _fresh_reminders(programs, owner, due_at)
+        total = fresh_reminders(programs, owner, due_at)
         # If setting up took longer, the reminders fell due only when they existed.
         start = max(due_at, timezone.now())
         rows = Reminder.objects.filter(program__in=programs)
@@ -335,7 +336,7 @@ def pipeline():
 
 
 def main():
-    _setup()
+    setup_database()
     from _django import median, percentile
 
     raw = raw_noop_throughput()
