@@ -4,8 +4,8 @@
   the dead-letter queue (Redis: ``<queue>.XQ``), kept for a week, visible to operators.
 - Time limits so a stuck job cannot hold a worker thread forever.
 - Every message carries the schema of the program it belongs to (ProgramSchemaMiddleware).
-- Idle workers look for new messages often (IdlePoll): reminders falling due together should
-  not wait up to a second for each worker process to wake.
+- Idle workers look for new messages more often than Dramatiq's default (IdlePoll): reminders
+  falling due together should not wait up to a second for each worker process to wake.
 """
 
 import dramatiq

@@ -151,7 +151,9 @@ CACHES = {
 
 DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
 # How long an idle worker may take to notice a new message (Dramatiq's default is a second).
-DRAMATIQ_IDLE_POLL_MS = env.int("DRAMATIQ_IDLE_POLL_MS", default=100)
+# Shorter costs CPU while idle: a worker of 2 processes x 8 threads used 0.8 % of a core at
+# 1,000 ms, 3 % at 250 ms and 5.4 % at 100 ms.
+DRAMATIQ_IDLE_POLL_MS = env.int("DRAMATIQ_IDLE_POLL_MS", default=250)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
