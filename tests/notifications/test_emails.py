@@ -1,6 +1,10 @@
-"""Reminder emails are built quickly, and read the same as the standard library writes them."""
+"""Reminder emails are built quickly, read the same as the standard library writes them, and
+go out through a real SMTP conversation as production sends them."""
 
+import contextlib
 import re
+import socketserver
+import threading
 from email import message_from_bytes
 from email.header import decode_header, make_header
 
@@ -9,11 +13,13 @@ from django.core.mail import EmailMessage
 from hypothesis import given
 from hypothesis import strategies as st
 
+from notifications.services.delivery import deliver_reminders
 from notifications.services.emails import (
     PlainTextMessage,
     ReminderEmails,
     fold,
 )
+from tests.notifications.conftest import claimed_for
 
 HEADER_NAMES = ["Subject", "To", "From", "Message-ID", "X-Reminder-Delivery", "Date"]
 printable_ascii = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=300)
@@ -45,6 +51,7 @@ class Program:
 
 def _read(raw):
     parsed = message_from_bytes(raw)
+    assert not parsed.defects, parsed.defects  # e.g. no blank line between headers and body
     headers = {
         name: str(make_header(decode_header(re.sub(r"\r?\n", "", value)))).strip()
         for name, value in parsed.items()
@@ -86,3 +93,65 @@ def test_reminder_email_reads_as_django_would_build_it(settings, name, quick):
             assert ("This is overdue." in body) == overdue
         lines = message.as_bytes(linesep="\r\n").split(b"\r\n")
         assert max(map(len, lines)) <= 998
+
+
+class _SmtpSink(socketserver.StreamRequestHandler):
+    """Just enough of an SMTP server (RFC 5321) to accept messages: envelope and data kept."""
+
+    def reply(self, text):
+        self.wfile.write(text.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 sink")
+        envelope, data = [], None
+        while line := self.rfile.readline():
+            if data is not None:
+                if line == b".\r\n":
+                    self.server.received.append((envelope, b"".join(data)))
+                    envelope, data = [], None
+                    self.reply("250 accepted")
+                else:
+                    data.append(line[1:] if line.startswith(b".") else line)  # dot-unstuffing
+                continue
+            command = line.decode().strip()
+            if command.upper().startswith("RCPT TO:"):
+                envelope.append(command[8:].strip(" <>"))
+            if command.upper() == "DATA":
+                data = []
+                self.reply("354 go on")
+            elif command.upper() == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+@contextlib.contextmanager
+def smtp_server():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpSink)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_reminder_emails_go_out_through_an_smtp_server(settings, overdue_case, users, program_a):
+    with smtp_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
+        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER = False, ""
+        result = deliver_reminders(claimed_for(program_a, overdue_case), program=program_a)
+    assert result["emails"] == 2
+    staff, lead = users["a_staff"].email, users["a_lead"].email
+    assert sorted(envelope for envelope, _data in server.received) == sorted([[staff], [lead]])
+    for envelope, data in server.received:
+        headers, body = _read(data)
+        assert headers["To"] == envelope[0]
+        assert headers["Subject"].startswith(f"[{program_a.name}] Case {overdue_case.pk}")
+        assert headers["X-Reminder-Delivery"].endswith("|email")
+        assert body.startswith(f"Case {overdue_case.pk}: acknowledgement overdue")
+        assert "/notifications/" in body and "This is overdue." in body

@@ -11,17 +11,8 @@ from notifications.models import Notification, Preference, Reminder
 from notifications.services.delivery import deliver_reminders
 from notifications.services.digest import send_daily_digests
 from notifications.services.dispatch import claim_due
+from tests.notifications.conftest import claimed_for
 from workflow import services
-
-
-def claimed_for(program, *cases):
-    """Claim due reminders, and return the ids among them that belong to these cases."""
-    claimed = claim_due().get(program.schema_name, [])
-    return list(
-        Reminder.objects.filter(
-            pk__in=claimed, program=program, case_id__in=[c.pk for c in cases]
-        ).values_list("pk", flat=True)
-    )
 
 
 def open_kinds(case):
@@ -133,13 +124,6 @@ def test_ban_ending_reminder_moves_with_the_ban(make_case, users, people):
     assert Reminder.objects.get(case_id=case.pk, kind="ban_ending").target_at == ban.ends_at
     services.end_ban_early(actor=users["a_lead"], ban=ban, reason="Talked it through.")
     assert "ban_ending" not in open_kinds(case)
-
-
-@pytest.fixture
-def overdue_case(make_case, users):
-    """A case reported three days ago: its acknowledgement is overdue now."""
-    reported = timezone.now() - timedelta(days=3)
-    return make_case(reported_at=reported, occurred_at=reported - timedelta(hours=1))
 
 
 def test_overdue_goes_to_owner_and_lead_once(overdue_case, users, program_a):
