@@ -164,6 +164,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
             title = titles(reminder)
             for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
                 choice = _choice(people, user_id, reminder.kind)
+                emailed = choice == DeliveryChoice.IMMEDIATELY
                 key = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
                     {
@@ -175,11 +176,11 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                         "title": title,
                         "created_at": now,
                         "in_digest": choice == DeliveryChoice.DAILY_DIGEST,
-                        "emailed": choice == DeliveryChoice.IMMEDIATELY,
+                        "emailed": emailed,
                         "idempotency_key": key,
                     }
                 )
-                if choice == DeliveryChoice.IMMEDIATELY:
+                if emailed:
                     emails.append(
                         build_email(
                             title=title,
