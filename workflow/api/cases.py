@@ -46,7 +46,9 @@ class CaseViewSet(
         return CaseSummarySerializer if self.action == "list" else CaseDetailSerializer
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        # A party to a case never finds it here, in the list or under any nested route
+        # (workflow.access): get_object answers 404 as for a number never used.
+        queryset = super().get_queryset().visible_to(self.request.user)
         state = self.request.query_params.get("state")
         return queryset.filter(state=state) if state else queryset
 

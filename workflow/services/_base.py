@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import program_role
 from notifications.services import sync_case_reminders
+from workflow.access import is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
-from workflow.models import Case, CaseEvent, CaseParty
+from workflow.models import Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
 from workflow.states import check_step
 
@@ -41,13 +42,15 @@ def require_member(user, *, field=None):
 
 def begin_step(step_name, *, actor, case):
     """Lock the case row (a second person acting at once waits, then sees the new state) and
-    check the step against the state machine under the case's own policy version."""
+    check the step against the state machine under the case's own policy version. A party to
+    the case takes no step on it: to them it does not exist (workflow.access)."""
     role = require_member(actor)
     locked = (
         Case.objects.select_for_update(of=("self",))
         .select_related("policy_version")
         .get(pk=case.pk)
     )
+    require_not_party(locked, actor)
     step = check_step(step_name, state=locked.state, role=role, policy=locked.policy_version)
     return locked, step
 
@@ -92,10 +95,6 @@ def validate(instance, *, exclude=None):
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise WorkflowError(messages[0], field=None if field == "__all__" else field) from exc
-
-
-def is_party(case, user):
-    return user is not None and CaseParty.objects.filter(case=case, staff_user=user).exists()
 
 
 def ensure_impartial(case, user, *, duty, field):
