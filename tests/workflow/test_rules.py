@@ -144,6 +144,24 @@ def test_a_party_is_never_the_owner_nor_the_one_naming_themselves(make_case, use
     assert err.value.field == "owner"
 
 
+def test_a_party_owns_no_restorative_action(make_case, users, advance):
+    case = make_case(parties=[{"role": "person_who_did_harm", "staff_user": users["a_admin"]}])
+    case = advance(case, "investigating")
+    due = timezone.localdate() + timedelta(days=5)
+    with pytest.raises(ConflictOfInterest) as err:
+        services.decide_case(
+            actor=users["a_lead"],
+            case=case,
+            reasons="r",
+            harmed_person_heard=True,
+            actions=[
+                {"kind": "storytelling_listening", "owner": users["a_admin"], "due_date": due}
+            ],
+        )
+    assert err.value.field == "actions[0].owner"
+    assert not Decision.objects.filter(case=case).exists()
+
+
 def test_party_cannot_decide(make_case, users, advance):
     # The admin may decide (program_admin is among the deciders) but is a party: to them the
     # case does not exist (workflow.access), before any impartiality check.
