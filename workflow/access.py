@@ -15,13 +15,40 @@ One rule, used by every read path and every step:
   step called from anywhere refuses a party as if the case did not exist.
 """
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import PROGRAM_ROLES
 from workflow.errors import CaseNotFound
 from workflow.models import Case, CaseParty
 from workflow.models.case import party_case_ids
 
-__all__ = ["hide_party_cases", "is_party", "require_not_party", "visible_cases"]
+__all__ = [
+    "NOT_A_MEMBER",
+    "hide_party_cases",
+    "is_party",
+    "members_of",
+    "require_not_party",
+    "visible_cases",
+]
+
+# The one answer about a person who is not a member of this program, whether their account
+# belongs to another program, to the platform, or does not exist: it names nobody, so no
+# message tells a member which accounts exist elsewhere.
+NOT_A_MEMBER = gettext_lazy("Choose a member of this program.")
+
+
+def members_of(program):
+    """The program's active members (staff, leads, admins): whom a person field may name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__program=program, memberships__role__in=PROGRAM_ROLES
+        )
+        .order_by("first_name", "email")
+        .distinct()
+    )
 
 
 def visible_cases(user):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import program_role
 from notifications.services import sync_case_reminders
-from workflow.access import is_party, require_not_party
+from workflow.access import NOT_A_MEMBER, is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
 from workflow.models import Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
@@ -32,10 +32,7 @@ def require_member(user, *, field=None):
     role = role_of(user)
     if role is None:
         if field is not None:
-            raise WorkflowError(
-                _("%(who)s is not a member of this program; choose a member.") % {"who": user},
-                field=field,
-            )
+            raise WorkflowError(str(NOT_A_MEMBER), field=field)
         raise NotPermitted(_("Only members of this program can do this."))
     return role
 

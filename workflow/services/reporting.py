@@ -178,6 +178,8 @@ def report_case(
     role = require_member(actor)
     policy = current_policy()
     check_step("report_case", state=None, role=role, policy=policy)
+    if owner is not None:
+        require_member(owner, field="owner")
     reported_at = not_in_future(reported_at or timezone.now(), field="reported_at")
     if occurred_at is not None and occurred_at > reported_at:
         raise WorkflowError(

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PROGRAM_ROLES
+from workflow.access import members_of  # noqa: F401  (the staff pickers' choices)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,18 +22,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def members_of(program):
-    """The program's members (staff, leads, admins), for owner/investigator/facilitator picks."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, memberships__program=program, memberships__role__in=PROGRAM_ROLES
-        )
-        .order_by("first_name", "email")
-        .distinct()
-    )
 
 
 class ObjectChoiceMixin:
