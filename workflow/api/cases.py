@@ -1,6 +1,5 @@
 """The case API: one endpoint per step, each a thin call into workflow.services."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +17,7 @@ from workflow.api.serializers import (
     EventSerializer,
 )
 from workflow.audit import record_case_read
+from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, ReadVia
 from workflow.selectors import export_case_record
 
@@ -176,12 +176,7 @@ class CaseViewSet(
         case = self.get_object()
         evidence = get_object_or_404(case.evidence, pk=evidence_id)
         record_case_read(case=case, user=request.user, via=ReadVia.API)
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return evidence_response(evidence)
 
     @step(inputs.FactorsInput, url_path="contributing-factors")
     def record_contributing_factors(self, request, pk=None):

@@ -5,7 +5,7 @@ to the field they concern with everything typed kept."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tenants.errors import DomainError
 from workflow.audit import record_case_read
 from workflow.errors import CaseNotFound
+from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile
 from workflow.models.audit import ReadVia
 from workflow.states import OPEN_STATES, State
@@ -149,9 +150,4 @@ def evidence_download(request, pk, evidence_id):
     case = visible_case_or_404(request, pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
     record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return evidence_response(evidence)
