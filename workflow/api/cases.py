@@ -16,7 +16,7 @@ from workflow.api.serializers import (
     CaseSummarySerializer,
     EventSerializer,
 )
-from workflow.audit import record_case_read
+from workflow.audit import record_case_read, record_case_reads
 from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, ReadVia
 from workflow.selectors import export_case_record
@@ -62,6 +62,7 @@ class CaseViewSet(
 
     def _case_response(self, case, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=case.pk)
+        record_case_read(case=fresh, user=self.request.user, via=ReadVia.API)  # the whole case
         return Response(
             CaseDetailSerializer(fresh, context={"request": self.request}).data, status=code
         )
@@ -75,6 +76,16 @@ class CaseViewSet(
         return self._case_response(case, code)
 
     # -- reading (each read of a case record is logged: workflow.audit) ----------------
+    def list(self, request):
+        """Cases of this program, newest first (?state= one state). Each case listed is a read
+        (its place, categories, severity), logged for the page in one insert."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        shown = list(queryset) if page is None else page
+        record_case_reads(case_ids=[case.pk for case in shown], user=request.user, via=ReadVia.API)
+        data = self.get_serializer(shown, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
     def retrieve(self, request, pk=None):
         case = self.get_object()
         record_case_read(case=case, user=request.user, via=ReadVia.API)

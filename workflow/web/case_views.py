@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tenants.errors import DomainError
-from workflow.audit import record_case_read
+from workflow.audit import record_case_read, record_case_reads
 from workflow.errors import CaseNotFound
 from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile
@@ -108,6 +108,8 @@ def case_list(request):
     if request.GET.get("mine"):
         cases = cases.filter(owner=request.user)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # Each row shows the case's narrative: a read of each case on the page, logged at once.
+    record_case_reads(case_ids=[case.pk for case in page], user=request.user)
     return render(
         request,
         "workflow/case_list.html",

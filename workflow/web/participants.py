@@ -11,6 +11,7 @@ from tenants.errors import DomainError
 from tenants.models import Participant
 from tenants.services import register_participant
 from workflow.access import hide_party_cases
+from workflow.audit import record_case_reads
 from workflow.models import Ban, CaseParty, LowLevelResponse
 from workflow.web.base import attach_error
 from workflow.web.participants_lookup import SUGGESTIONS, search_participants
@@ -80,6 +81,9 @@ def participant_detail(request, pk):
         .select_related("case")
         .order_by("-case__reported_at", "id")[:50]
     )
+    # The person's bans (with reasons) and cases are shown: a read of each of those cases.
+    shown = [ban.case_id for ban in bans] + [party.case_id for party in parties]
+    record_case_reads(case_ids=shown, user=request.user)
     return render(
         request,
         "workflow/participant_detail.html",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenants.models import Participant
 from workflow.access import hide_party_cases
+from workflow.audit import record_case_reads
 from workflow.models import (
     ActionStatus,
     Ban,
@@ -103,4 +104,10 @@ def today_context(request, now=None):
 
 
 def today(request):
-    return render(request, "tenants/home.html", today_context(request))
+    context = today_context(request)
+    # Today shows narrative excerpts, bans, follow-ups and actions: a read of each case shown.
+    shown = [case.pk for case in context["cases"] + context["mine"]]
+    shown += [item.case_id for item in context["bans"] + context["follow_ups"]]
+    shown += [action.plan.case_id for action in context["actions"]]
+    record_case_reads(case_ids=shown, user=request.user)
+    return render(request, "tenants/home.html", context)
