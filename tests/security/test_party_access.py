@@ -28,14 +28,19 @@ PROGRAM_URLS = "config.urls_program"
 
 
 @pytest.fixture
-def arena(db, world, program_a):
-    """Program A seeded; `party` is a program admin of A (the widest role) who is not yet a
-    party to anything."""
+def party(db, program_a):
+    """A program admin of A (the widest role), not yet a party to anything."""
+    user = User.objects.create_user(email="named-in-a-complaint@example.test")
+    Membership.objects.create(user=user, role=Role.PROGRAM_ADMIN, program=program_a)
+    return user
+
+
+@pytest.fixture
+def arena(party, world, program_a):
+    """Program A seeded with one of everything, and the party-to-be."""
     seed = seed_program(
         program_a, {"admin": world.users["a_admin"], "staff": world.users["a_staff"]}, tag="pp"
     )
-    party = User.objects.create_user(email="named-in-a-complaint@example.test")
-    Membership.objects.create(user=party, role=Role.PROGRAM_ADMIN, program=program_a)
     with tenant_context(program_a):
         case = Case.objects.filter(pk__in=seed.ids["workflow.case"]).order_by("pk").first()
     return seed, party, case
@@ -194,8 +199,7 @@ def _open_case_with_party(program, party, staff, role, *, narrative):
 
 
 @pytest.mark.parametrize("role", PartyRole.values)
-def test_a_partys_own_case_is_missing_from_every_list(arena, client_for, program_a, world, role):
-    seed, party, _seeded = arena
+def test_a_partys_own_case_is_missing_from_every_list(party, client_for, program_a, world, role):
     narrative = f"party-list-probe-{role}"
     case, person = _open_case_with_party(
         program_a, party, world.users["a_staff"], role, narrative=narrative
@@ -242,14 +246,28 @@ def _archive_names(response):
     return set(zipfile.ZipFile(io.BytesIO(content)).namelist())
 
 
+@pytest.mark.parametrize("role", PartyRole.values)
 def test_an_admins_export_leaves_out_the_case_they_are_party_to(
-    arena, client_for, program_a, world
+    party, client_for, program_a, world, role
 ):
-    seed, party, case = arena
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflow import services
+
+    case, _person = _open_case_with_party(
+        program_a, party, world.users["a_staff"], role, narrative="exported"
+    )
     with tenant_context(program_a):
-        _make_party(case, party, PartyRole.WITNESS)
-        evidence_ids = {str(pk) for pk in case.evidence.values_list("pk", flat=True)}
-    assert evidence_ids
+        services.acknowledge_case(actor=world.users["a_staff"], case=case)
+        services.start_investigation(
+            actor=world.users["a_lead"], case=case, investigator=world.users["a_staff2"]
+        )
+        evidence = services.attach_evidence(
+            actor=world.users["a_staff"],
+            case=case,
+            uploaded_file=SimpleUploadedFile("photo.txt", b"what was seen", "text/plain"),
+        )
+    evidence_ids = {str(evidence.pk)}
     for path in ("/api/program-export/", "/program-data/export.zip"):
         full = _archive_names(client_for(program_a, world.users["a_admin"]).get(path))
         assert f"cases/{case.pk}.json" in full
@@ -262,14 +280,14 @@ def test_an_admins_export_leaves_out_the_case_they_are_party_to(
         )
 
 
-def test_a_party_is_never_reminded_about_their_case(arena, program_a, world):
+@pytest.mark.parametrize("role", PartyRole.values)
+def test_a_party_is_never_reminded_about_their_case(party, program_a, world, role):
     """Ban-ending reminders go to every member of the program: not to a party of the case."""
     from notifications.models import Reminder
     from notifications.services.recipients import find_people, recipients
 
-    seed, party, _seeded = arena
     case, _person = _open_case_with_party(
-        program_a, party, world.users["a_staff"], PartyRole.COMPLAINANT, narrative="reminded"
+        program_a, party, world.users["a_staff"], role, narrative="reminded"
     )
 
     def who_is_reminded():
