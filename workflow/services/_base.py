@@ -95,7 +95,8 @@ def validate(instance, *, exclude=None):
 
 
 def ensure_impartial(case, user, *, duty, field):
-    """An investigator, decider or reviewer is never a party to the case."""
+    """Whoever runs part of the case (its owner, investigator, decider, appeal reviewer, hearing
+    facilitator, an action's owner) is never a party to it: a party does not even see it."""
     if is_party(case, user):
         raise ConflictOfInterest(
             _(
