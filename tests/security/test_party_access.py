@@ -306,3 +306,93 @@ def test_a_party_is_never_reminded_about_their_case(party, program_a, world, rol
         CaseParty.objects.filter(case=case, staff_user=party).delete()
     _reminders, sent = who_is_reminded()
     assert party.pk in sent[ban_ending]  # the control: not a party, reminded like everyone
+
+
+CASE_MARKS = (
+    "narrative",
+    "loc",
+    "agreement",
+    "ems",
+    "ban",
+    "early",
+    "statement",
+    "evidence",
+    "factor",
+    "context",
+    "room",
+    "withdrawn",
+    "outcome",
+    "reasons",
+    "summary",
+    "impact",
+    "goods",
+    "tracking",
+    "supplies",
+    "supplies2",
+    "grounds",
+    "appeal",
+    "note",
+    "waive",
+    "done",
+)
+
+
+def _readable(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.headers.get("Content-Type", "").startswith("application/zip"):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        names = archive.namelist()
+        content = "\n".join(names).encode() + b"".join(archive.read(n) for n in names)
+    return content.decode("utf-8", "replace")
+
+
+def test_nothing_of_the_case_shows_anywhere_on_the_site_to_a_party(
+    arena, client_for, program_a, world
+):
+    """Every page and API answer of the program site (walked), read by a party in each role:
+    not a byte of their case (its texts, file, tracking code, timeline hashes). The same
+    walk by a member who is not a party finds the case, so the walk does reach it."""
+    from workflow.models import CaseEvent
+
+    seed, party, case = arena
+    with tenant_context(program_a):
+        needles = {_marker(seed, what) for what in CASE_MARKS}
+        needles.add(seed.file_bytes.decode())
+        needles.add(case.tracking_code)
+        needles.update(CaseEvent.objects.filter(case=case).values_list("hash", flat=True))
+    filler = Filler({**seed.ids, "workflow.case": [str(case.pk)]}, seed.tokens)
+    endpoints, _unwalkable = walk_urls(PROGRAM_URLS, filler)
+    paths = sorted({ep.path for ep in endpoints if not ep.path.startswith("/accounts/logout")})
+    paths += [f"/cases/?state=all&page={n}" for n in (1, 2)] + ["/api/cases/?state=restoring"]
+    member = client_for(program_a, world.users["a_admin"])
+    seen_by_member = set()
+    logging.disable(logging.WARNING)
+    try:
+        with tenant_context(program_a):
+            for path in paths:
+                member.raise_request_exception = False
+                text = _readable(_get(member, path))
+                seen_by_member |= {n for n in needles if n in text}
+            assert len(seen_by_member) >= len(needles) // 2, "the walk does not reach the case"
+            leaks = []
+            for role in PartyRole.values:
+                party_row = _make_party(case, party, role)
+                as_party = client_for(program_a, party)
+                as_party.raise_request_exception = False
+                for path in paths:
+                    text = _readable(_get(as_party, path))
+                    found = {n for n in needles if n in text}
+                    if found:
+                        leaks.append(f"{role}: GET {path} shows {sorted(found)[:3]}")
+                party_row.delete()
+    finally:
+        logging.disable(logging.NOTSET)
+    assert not leaks, "\n".join(leaks[:40])
+
+
+def _get(client, path):
+    tenant = connection.tenant
+    try:
+        return client.get(path)
+    finally:
+        connection.set_tenant(tenant)
