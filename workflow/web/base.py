@@ -53,7 +53,13 @@ class ObjectMultipleChoiceField(ObjectChoiceMixin, forms.MultipleChoiceField):
 
 
 class MemberChoiceField(ObjectChoiceField):
-    """One of the program's members."""
+    """One of the program's members. On a case's forms, only members who are not parties to
+    the case are offered (a party cannot own, investigate, facilitate or follow up on it),
+    unless `any_member` (naming a staff member as a party)."""
+
+    def __init__(self, *, any_member=False, **kwargs):
+        self.any_member = any_member
+        super().__init__(**kwargs)
 
 
 def names_by_id(ids):
