@@ -57,9 +57,17 @@ class MemberChoiceField(ObjectChoiceField):
     the case are offered (a party cannot own, investigate, facilitate or follow up on it),
     unless `any_member` (naming a staff member as a party)."""
 
+    default_error_messages = {
+        # One answer for a party, a former member and an id nobody has (nothing confirms
+        # which accounts exist).
+        "invalid_choice": _("Choose a member of this program who is not a party to this case.")
+    }
+
     def __init__(self, *, any_member=False, **kwargs):
         self.any_member = any_member
         super().__init__(**kwargs)
+        if any_member:
+            self.error_messages["invalid_choice"] = _("Choose a member of this program.")
 
 
 def names_by_id(ids):

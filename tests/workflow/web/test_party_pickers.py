@@ -21,3 +21,15 @@ def test_a_party_is_not_offered_for_a_duty_on_their_case(site, make_case, users,
     for picker in ("assign_owner-owner", "start_investigation-investigator"):
         assert other in _options(page, picker) and party not in _options(page, picker), picker
     assert {party, other} <= _options(page, "add_party-staff_user")
+
+
+def test_a_party_posted_for_a_duty_gets_a_clear_message(site, make_case, users):
+    case = make_case(parties=[{"role": "witness", "staff_user": users["a_staff2"]}])
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    response = site("a_lead").post(
+        f"/cases/{case.pk}/steps/start_investigation/",
+        {"start_investigation-investigator": users["a_staff2"].pk},
+    )
+    assert response.status_code == 400
+    assert "not a party to this case" in response.text
+    assert users["a_staff2"].email not in response.text.split("<select")[0]
