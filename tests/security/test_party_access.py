@@ -396,3 +396,25 @@ def _get(client, path):
         return client.get(path)
     finally:
         connection.set_tenant(tenant)
+
+
+def test_notifications_about_a_case_leave_the_inbox_once_one_is_a_party(
+    party, client_for, program_a, world
+):
+    """Notified before they were named (a ban ending goes to all staff): once a party, the
+    notification is gone from their bell and list, and cannot be marked read by number."""
+    from notifications.models import Notification
+
+    case, _person = _open_case_with_party(
+        program_a, party, world.users["a_staff"], PartyRole.WITNESS, narrative="inbox"
+    )
+    note = Notification.objects.create(
+        user=party, program=program_a, kind="ban_ending", case_id=case.pk, title="probe-inbox-note"
+    )
+    as_party = client_for(program_a, party)
+    assert "probe-inbox-note" not in as_party.get("/notifications/").content.decode()
+    assert "probe-inbox-note" not in as_party.get("/cases/").content.decode()  # the bell
+    assert as_party.post(f"/notifications/{note.pk}/read/").status_code == 404
+    with tenant_context(program_a):
+        CaseParty.objects.filter(case=case, staff_user=party).delete()
+    assert "probe-inbox-note" in as_party.get("/notifications/").content.decode()
