@@ -151,6 +151,9 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     role = models.CharField(max_length=32)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Sent from the platform site by a health department (or an operator) for a program with no
+    # admin yet; usable only while the program still has none.
+    first_admin = models.BooleanField(default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -175,6 +178,10 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_admin=False) | models.Q(role="program_admin"),
+                name="invitation_first_admin_is_an_admin",
             ),
         ]
 

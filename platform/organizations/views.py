@@ -69,15 +69,21 @@ def add_program(request):
     return render(request, "organizations/add_program.html", {"form": form})
 
 
+def _detail(request, program, invite_form, status=200):
+    # The platform sees only the first-admin invitations it sent, never the program's staff.
+    invitations = Invitation.objects.filter(program=program, first_admin=True)[:20]
+    context = {
+        "program": program,
+        "invite_form": invite_form,
+        "invitations": invitations,
+        "has_admin": services.program_has_admin(program),
+    }
+    return render(request, "organizations/program_detail.html", context, status=status)
+
+
 @login_required
 def program_detail(request, program_id):
-    program = _program_for(request.user, program_id)
-    invitations = Invitation.objects.filter(program=program)[:20]
-    return render(
-        request,
-        "organizations/program_detail.html",
-        {"program": program, "invite_form": InviteForm(), "invitations": invitations},
-    )
+    return _detail(request, _program_for(request.user, program_id), InviteForm())
 
 
 @login_required
@@ -102,15 +108,13 @@ def retry_program(request, program_id):
 
 @login_required
 def invite_member(request, program_id):
+    """The first admin of a program that has none; nothing else (services.invite_first_admin)."""
     program = _program_for(request.user, program_id)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invite_program_member(
-                actor=request.user,
-                program=program,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
+            invitation = services.invite_first_admin(
+                actor=request.user, program=program, email=form.cleaned_data["email"]
             )
         except OnboardingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -121,13 +125,7 @@ def invite_member(request, program_id):
                 % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
             )
             return redirect("program_detail", program_id=program.pk)
-    invitations = Invitation.objects.filter(program=program)[:20]
-    return render(
-        request,
-        "organizations/program_detail.html",
-        {"program": program, "invite_form": form, "invitations": invitations},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _detail(request, program, form, status=400 if request.method == "POST" else 200)
 
 
 @program_public

@@ -251,7 +251,7 @@ def test_password_reset_sends_nothing_to_non_members(db, world, program_a, mailo
 def suspended_a(db, world):
     program = world.programs["a"]
     invitation = services.invite_program_member(
-        actor=world.users["hd1"], program=program, email="late@example.test"
+        actor=world.users["a_admin"], program=program, email="late@example.test"
     )
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUSPENDED)
     return program, urlsplit(invitation.link).path
