@@ -15,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.FileAwareEnv()
 env.smart_cast = False
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: `make run` (manage.py runall) turns it on for its development server.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost")
 PORT = env.int("PORT", default=8000)
@@ -27,8 +28,9 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, "." + BASE_DOMAIN, "127.0.0.1", "testserver"]
 )
 SITE_SCHEME = env.str("SITE_SCHEME", default="http")
-# The port appended to program addresses in links and emails (empty behind a proxy on 80/443).
-PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT) if DEBUG else "")
+# The port appended to program addresses in links and emails (empty behind a proxy on 80/443;
+# config.production empties it).
+PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT))
 
 SHARED_APPS = [
     "django_tenants",
@@ -213,6 +215,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Error reports (debug page, error emails) hide passwords inside URLs too (DATABASE_OWNER_URL).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretUrlsReporterFilter"
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
