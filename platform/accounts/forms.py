@@ -1,8 +1,15 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import program_role
+from accounts.lockout import (
+    SlowedDown,
+    check_sign_in_pace,
+    record_sign_in_failure,
+    record_sign_in_success,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -13,6 +20,25 @@ class SignInForm(AuthenticationForm):
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    slowed_down = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        try:
+            check_sign_in_pace(self.request, username)
+        except SlowedDown as exc:
+            self.slowed_down = True
+            raise ValidationError(exc.message, code="slowed_down") from exc
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                record_sign_in_failure(username)
+            raise
+        if self.user_cache is not None:
+            record_sign_in_success(self.request, username)
+        return cleaned
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -10,6 +10,12 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.slowed_down:
+            response.status_code = 429
+        return response
+
 
 @program_public
 class SignOutView(auth_views.LogoutView):

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 
 from config import services
+from config.proxies import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.FileAwareEnv()
@@ -28,6 +29,10 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, "." + BASE_DOMAIN, "127.0.0.1", "testserver"]
 )
 SITE_SCHEME = env.str("SITE_SCHEME", default="http")
+# Load balancers and proxies in front of the site (addresses or networks, comma-separated).
+# X-Forwarded-For is read only on requests that come from one of them (config.proxies).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+parse_trusted_proxies(TRUSTED_PROXIES)  # a wrong entry stops the start, saying which
 # The port appended to program addresses in links and emails (empty behind a proxy on 80/443;
 # config.production empties it).
 PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT))
@@ -148,7 +153,13 @@ CACHES = {
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="harmrepair"),
-    }
+    },
+    # Counters that hold across every site (sign-in flood control): keys without the schema.
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="harmrepair") + "-platform",
+    },
 }
 
 DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
@@ -162,16 +173,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection: lock an account, and separately an address, after repeated failures.
+# Brute-force protection (README, "Sign-in protection"): repeated failures lock a user name
+# from one address (the pair), so nobody elsewhere can lock an account's owner out. A flood of
+# failures on one user name from many addresses slows that name down (accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+# Failures on one user name, from any addresses, within AXES_COOLOFF_TIME, after which it is
+# allowed one attempt per SIGN_IN_FLOOD_INTERVAL seconds, except from addresses it signed in
+# from before (for SIGN_IN_KNOWN_ADDRESS_DAYS).
+SIGN_IN_FLOOD_FAILURES = env.int("SIGN_IN_FLOOD_FAILURES", default=20)
+SIGN_IN_FLOOD_INTERVAL = env.int("SIGN_IN_FLOOD_INTERVAL", default=10)
+SIGN_IN_KNOWN_ADDRESS_DAYS = env.int("SIGN_IN_KNOWN_ADDRESS_DAYS", default=30)
 # The sign-in form's field is "username" (holding the email); count failures per address typed.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.sign_in_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

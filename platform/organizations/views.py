@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import administered_department_ids, is_platform_operator
+from accounts.lockout import SlowedDown, check_sign_in_pace, record_sign_in_failure
 from accounts.models import User
 from organizations import services
 from organizations.errors import OnboardingError
@@ -140,6 +141,10 @@ def accept_invitation(request, token):
         )
     existing = User.objects.filter(email__iexact=invitation.email).exists()
     form = AcceptInvitationForm(request.POST or None, existing_account=existing)
+    status = 200
+    if request.method == "POST" and existing and form.is_valid():
+        # A password check of an existing account: throttled like a sign-in.
+        status = _check_account_password(request, invitation.email, form)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
@@ -158,4 +163,21 @@ def accept_invitation(request, token):
         request,
         "organizations/accept_invitation.html",
         {"form": form, "invitation": invitation, "existing_account": existing},
+        status=status,
     )
+
+
+def _check_account_password(request, email, form):
+    """An existing account's password, checked like a sign-in: the lock on the user name and
+    address pair (django-axes, through authenticate) and the flood slowdown. Returns the status
+    to answer with; a refused password becomes the form's error."""
+    try:
+        check_sign_in_pace(request, email)
+    except SlowedDown as exc:
+        form.add_error("password", exc.message)
+        return 429
+    if authenticate(request, username=email, password=form.cleaned_data["password"]) is None:
+        # A locked pair also lands here; AxesMiddleware then answers with its lockout page.
+        record_sign_in_failure(email)
+        form.add_error("password", _("You already have an account: enter its password to accept."))
+    return 200
