@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from tests.browser.conftest import sign_in as sign_in_with_code_if_required
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -75,10 +76,7 @@ def site_url(live_server_url, program):
 
 
 def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_code_if_required(page, base, user, PASSWORD)
     page.get_by_role("heading", name="Today").wait_for()
 
 
