@@ -7,8 +7,6 @@ with a password alone."""
 import secrets
 import time
 
-import time
-
 import pytest
 from django.conf import settings
 from django.test import Client
