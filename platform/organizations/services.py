@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -282,7 +283,12 @@ def _checked_email(program, email):
             _("The program is not ready yet; invite its admin once set-up has finished.")
         )
     email = (email or "").strip().lower()
-    if not email or "@" not in email:
+    try:
+        # A line break in the address would fail the email after the invitation is saved.
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if not email:
         raise OnboardingError(
             _("Enter the email address to send the invitation to."), field="email"
         )

@@ -67,7 +67,12 @@ def add_program(request):
         else:
             messages.success(request, _("%(name)s is being set up.") % {"name": program.name})
             return redirect("program_detail", program_id=program.pk)
-    return render(request, "organizations/add_program.html", {"form": form})
+    return render(
+        request,
+        "organizations/add_program.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _detail(request, program, invite_form, status=200):

@@ -190,7 +190,7 @@ def test_bad_slug_is_explained_on_the_form(db, world, client_for, slug, message)
     platform = client_for(None, world.users["hd1"])
     before = _counts()
     response = platform.post("/programs/add/", _add_form(world.departments["d1"], slug))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert _counts() == before
 
@@ -218,7 +218,7 @@ def test_department_admin_cannot_add_a_program_to_another_department(db, world, 
     # The form lists only hd1's department; forcing d2's id in the POST is refused.
     platform = client_for(None, world.users["hd1"])
     response = platform.post("/programs/add/", _add_form(world.departments["d2"], "not-mine"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.text
     assert _counts() == before
     assert not Program.objects.filter(slug="not-mine").exists()
