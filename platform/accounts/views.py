@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 
 from accounts.forms import ProgramPasswordResetForm, SignInForm
 from organizations.middleware import program_public
+from organizations.services import program_host
 
 
 @program_public
@@ -31,6 +33,23 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "program": getattr(self.request, "program", None)}
+
+    def form_valid(self, form):
+        # The link's address comes from settings, never from the request's Host header (which
+        # the client writes, port included).
+        program = getattr(self.request, "program", None)
+        self.extra_email_context = {
+            "domain": site_host(program),
+            "site_name": site_host(program),
+            "protocol": settings.SITE_SCHEME,
+        }
+        return super().form_valid(form)
+
+
+def site_host(program):
+    """host[:port] of a program's site, or of the platform site, as links in emails give it."""
+    host = program_host(program.slug) if program is not None else settings.BASE_DOMAIN
+    return f"{host}:{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else host
 
 
 @program_public
