@@ -77,6 +77,8 @@ ROOT_URLCONF = "config.urls_program"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it marks whatever answer the others give (redirects, lockouts too).
+    "config.no_store.NoStoreMiddleware",
     # Outside the host router, so the pages it answers itself (unknown host, program not ready)
     # carry the CSP and frame headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.session_timeout.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "organizations.middleware.ProgramAccessMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
@@ -214,6 +217,10 @@ SUMMARIES_SUPPRESSION_THRESHOLD = env.int("SUMMARIES_SUPPRESSION_THRESHOLD", def
 SUMMARIES_MIN_PROGRAMS = env.int("SUMMARIES_MIN_PROGRAMS", default=5)
 SUMMARIES_MONTHS = env.int("SUMMARIES_MONTHS", default=24)
 
+# A session ends after this long without a request, and this long after sign-in however active
+# (accounts.session_timeout).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
