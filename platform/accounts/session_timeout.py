@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 
 STARTED = "_session_started"
 SEEN = "_session_seen"
+ENDED = "_session_timed_out"
 WRITE_EVERY = 60
 
 
@@ -29,6 +30,7 @@ class SessionTimeoutMiddleware:
                 or now - started > settings.SESSION_COOKIE_AGE
             ):
                 logout(request)  # a fresh anonymous session: the page asks to sign in again
+                request.session[ENDED] = True  # the sign-in page says why
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)

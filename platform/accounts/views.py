@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 
 from accounts.forms import ProgramPasswordResetForm, SignInForm
+from accounts.session_timeout import ENDED
 from organizations.middleware import program_public
 from organizations.services import program_host
 
@@ -11,6 +12,10 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        timed_out = self.request.session.pop(ENDED, False)
+        return {**super().get_context_data(**kwargs), "timed_out": timed_out}
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

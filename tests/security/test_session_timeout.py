@@ -29,6 +29,8 @@ def test_a_session_ends_after_the_idle_period(db, world, program_a, client_for):
     page = client.get("/cases/")
     assert page.status_code == 302 and page.url.startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+    assert "You were signed out after a while" in client.get(page.url).text
+    assert "You were signed out" not in client.get(page.url).text  # said once
 
 
 def test_a_session_ends_after_the_absolute_period_however_active(db, world, program_a, client_for):
