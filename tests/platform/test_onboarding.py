@@ -16,6 +16,7 @@ from accounts.models import Membership, Role, User
 from organizations import services
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
+from tests.conftest import verify_second_factor
 from tests.platform.conftest import link_in
 
 NEW_PASSWORD = "a-long-new-passphrase-42"
@@ -111,10 +112,13 @@ def test_onboarding_through_the_platform_pages(
     )
     assert response.status_code == 302
     assert response.url == "/"
-    # A program admin signs in with a second factor: set up at once (issue 13).
+    # A program admin can export the whole program: two-factor sign-in comes first.
     home = invitee.get("/")
-    assert home.status_code == 302
-    assert home.url.startswith("/accounts/two-factor/setup/")
+    assert home.status_code == 302 and home.url.startswith("/accounts/two-factor/setup/")
+    verify_second_factor(invitee, User.objects.get(email="new.admin@example.test"))
+    home = invitee.get("/")
+    assert home.status_code == 200
+    assert "signed in to Eastside Drop-in" in home.text
 
     user = User.objects.get(email="new.admin@example.test")
     assert user.first_name == "Ana" and user.last_name == "Admin"
@@ -334,7 +338,8 @@ def test_password_mismatch_on_accept_keeps_the_invitation_open(db, world):
 
 
 def test_existing_account_accepts_with_its_own_password(db, world):
-    """Someone already on the platform (b_staff) joins program A too."""
+    """Someone already on the platform (b_staff) joins program A too. (A program admin would
+    be asked for their second factor next; staff go straight in.)"""
     program = world.programs["a"]
     b_staff = world.users["b_staff"]
     invitation, path = _invite(world, program, email=b_staff.email, role=Role.PROGRAM_STAFF)
