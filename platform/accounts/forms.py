@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,14 +13,9 @@ from accounts.lockout import (
 )
 
 
-class SignInForm(AuthenticationForm):
-    """On a program site, only that program's members may sign in; everyone else gets the same
-    message as a wrong password, so the form never confirms who has an account."""
-
-    username = forms.EmailField(
-        label=_("Email address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
+class PacedSignIn:
+    """For sign-in forms: a user name under a flood of failures is slowed down, and failures
+    and successes are counted (accounts.lockout). django-axes locks pairs on its own."""
 
     slowed_down = False
 
@@ -40,11 +36,25 @@ class SignInForm(AuthenticationForm):
             record_sign_in_success(self.request, username)
         return cleaned
 
+
+class SignInForm(PacedSignIn, AuthenticationForm):
+    """On a program site, only that program's members may sign in; everyone else gets the same
+    message as a wrong password, so the form never confirms who has an account."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         program = getattr(self.request, "program", None)
         if program is not None and program_role(user, program) is None:
             raise self.get_invalid_login_error()
+
+
+class AdminSignInForm(PacedSignIn, AdminAuthenticationForm):
+    """The operators' admin sign-in, under the same flood control as the site's."""
 
 
 class ProgramPasswordResetForm(PasswordResetForm):

@@ -76,6 +76,11 @@ def test_a_flood_from_many_addresses_slows_the_user_name_down(flooded, world, se
     answer = _try(owner_elsewhere, flooded, PASSWORD, "198.51.100.201")
     assert answer.status_code == 429 and not _signed_in(owner_elsewhere)
     assert "Wait" in answer.content.decode() and "seconds and try again" in answer.text
+    # The operators' admin sign-in is under the same control.
+    admin_page = Client().post(
+        "/admin/login/", {"username": flooded, "password": PASSWORD}, REMOTE_ADDR="198.51.100.202"
+    )
+    assert "seconds and try again" in admin_page.text
     # ...while another user name is not slowed at all.
     other = Client()
     assert _try(other, world.users["a_lead"].email, PASSWORD, "198.51.100.201").status_code == 302
