@@ -5,14 +5,16 @@ import time
 
 from django.conf import settings
 
-from accounts.session_timeout import SEEN, STARTED
+from accounts.session_timeout import session_times, stamp_session
 
 
-def _shift(client, **ago):
-    session = client.session
-    for key, seconds in ago.items():
-        session[{"seen": SEEN, "started": STARTED}[key]] = time.time() - seconds
-    session.save()
+def _shift(client, seen, started=None):
+    """Make the client's session look last seen `seen` seconds ago (started `started` ago)."""
+    key = client.session.session_key
+    now = time.time()
+    times = session_times(key)
+    assert times is not None, "the session was stamped at its first request"
+    stamp_session(key, started=now - started if started is not None else times[0], seen=now - seen)
 
 
 def test_the_defaults():
