@@ -170,6 +170,8 @@ DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
 # Shorter costs CPU while idle: a worker of 2 processes x 8 threads used 0.8 % of a core at
 # 1,000 ms, 3 % at 250 ms and 5.4 % at 100 ms.
 DRAMATIQ_IDLE_POLL_MS = env.int("DRAMATIQ_IDLE_POLL_MS", default=250)
+# The largest evidence file staff may attach (photos, recordings and short phone videos).
+EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=25)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -94,13 +94,13 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         {"content": "I saw sky at the lockers.", "party": party_id(case, "harmed_person")},
         expect=201,
     )
-    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8 not really a jpeg", "image/jpeg")
+    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 60, "image/jpeg")
     response = staff.post(f"{base}/evidence/", {"file": upload, "description": "Locker"})
     assert response.status_code == 201, response.json()
     evidence = response.json()["evidence"][0]
     download = staff.get(evidence["download_url"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"\xff\xd8 not really a jpeg"
+    assert b"".join(download.streaming_content) == b"\xff\xd8\xff\xe0" + b"\x00" * 60
     post(
         staff,
         f"{base}/contributing-factors/",
@@ -480,3 +480,17 @@ def test_the_program_api_answers_anonymous_clients_with_401_json(db, client_for,
         assert "Sign in first" in answer.json()["detail"]
     # Pages for people still lead to the sign-in page.
     assert anonymous.get("/cases/").status_code == 302
+
+
+def test_me_and_the_staff_list_give_the_ids_steps_take(api, world):
+    lead = world.users["a_lead"]
+    lead.first_name, lead.last_name = "Lee", "Park"
+    lead.save()
+    me = api("a_lead").get("/api/me/").json()
+    assert me["id"] == lead.pk and me["name"] == "Lee Park" and me["role"] == "program_lead"
+    staff = api("a_staff").get("/api/staff/").json()
+    assert {m["id"] for m in staff} == {
+        world.users[k].pk for k in ("a_admin", "a_lead", "a_staff", "a_staff2")
+    }
+    assert {"id": lead.pk, "name": "Lee Park", "role": "program_lead"} in staff
+    assert all("email" not in m for m in staff)  # names and roles, no addresses
