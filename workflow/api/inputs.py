@@ -228,6 +228,7 @@ class PolicyChangeInput(serializers.Serializer):
     decider_roles = serializers.ListField(child=serializers.CharField(), required=False)
     appeal_levels = serializers.IntegerField(required=False)
     pause_ban_during_appeal = serializers.BooleanField(required=False)
+    supply_contact_every_days = serializers.IntegerField(required=False)
     follow_up_days = serializers.ListField(child=serializers.IntegerField(), required=False)
     community_check_in_days = serializers.IntegerField(required=False)
     facilitator_required = serializers.BooleanField(required=False)
