@@ -206,7 +206,12 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     post(lead, f"{base}/follow-ups/{follow_ups[0]['id']}/waive/", {"reason": "Unreachable"})
     for follow_up in follow_ups[1:]:
         post(staff, f"{base}/follow-ups/{follow_up['id']}/complete/", {"notes": "Checked in"})
-    case = post(lead, f"{base}/close/")
+    # The appeal's 2-day ban replaced the decision's, which replaced the immediate one: one
+    # ban still runs, and closing says so before it goes ahead.
+    answer = lead.post(f"{base}/close/", content_type="application/json")
+    assert answer.status_code == 409 and "still running" in answer.json()["detail"]
+    assert [b["participant"] for b in answer.json()["running_bans"]] == ["P-sky"]
+    case = post(lead, f"{base}/close/", {"confirm_running_bans": True})
     assert case["state"] == "closed"
 
     record = staff.get(f"{base}/export/").json()

@@ -274,9 +274,9 @@ class CaseViewSet(
         follow_up = get_object_or_404(self.get_object().follow_ups, pk=follow_up_id)
         return self._run(services.waive_follow_up, inputs.ReasonInput, follow_up=follow_up)
 
-    @step(url_path="close")
+    @step(inputs.CloseInput, url_path="close")
     def close(self, request, pk=None):
-        return self._run(services.close_case)
+        return self._run(services.close_case, inputs.CloseInput)
 
     @step(inputs.ReasonInput, url_path="withdraw")
     def withdraw(self, request, pk=None):

@@ -93,11 +93,18 @@ class BanTermsInput(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False)
     supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices)
     supply_access_details = serializers.CharField()
+    # The person is already banned in another case: keep that end, or set this one.
+    other_bans = serializers.ChoiceField(choices=["keep", "set"], required=False)
 
 
 class ImposeBanInput(BanTermsInput):
     participant = ParticipantField()
     reason = serializers.CharField()
+
+
+class CloseInput(serializers.Serializer):
+    # A ban of the case still running: closing says so first and needs this to go ahead.
+    confirm_running_bans = serializers.BooleanField(required=False, default=False)
 
 
 class ReasonInput(serializers.Serializer):

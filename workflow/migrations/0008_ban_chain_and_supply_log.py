@@ -77,7 +77,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="ban",
             name="replaced_reason",
-            field=models.TextField(blank=True, verbose_name="why it was replaced"),
+            field=models.TextField(
+                blank=True, db_default="", verbose_name="why it was replaced"
+            ),
         ),
         # Bans recorded before they formed one chain: where a person has more than one
         # current ban in a case, each but the last is marked replaced by the next, so the

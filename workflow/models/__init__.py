@@ -36,7 +36,13 @@ from workflow.models.investigation import (
     Investigation,
     Statement,
 )
-from workflow.models.safety import Ban, LowLevelResponse, SupplyAccessPlan
+from workflow.models.safety import (
+    Ban,
+    LowLevelResponse,
+    SupplyAccessPlan,
+    SupplyContact,
+    SupplyMethod,
+)
 
 __all__ = [
     "COMMUNITY_ACTION_KINDS",
@@ -74,6 +80,8 @@ __all__ = [
     "RestorativeAction",
     "Statement",
     "SupplyAccessPlan",
+    "SupplyContact",
+    "SupplyMethod",
     "due_status",
     "next_due",
 ]

@@ -1,7 +1,7 @@
 """Immediate safety steps: temporary bans (never permanent, always with a supply access plan)
 and low-level responses recorded without opening the full process."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +18,10 @@ class SupplyAccessPlan(models.TextChoices):
     OFFSITE_BAGS = "offsite_bags", _("Bags of supplies offsite")
     OUTREACH = "outreach", _("Outreach brings supplies")
     ANOTHER_SITE = "another_site", _("Supplies at another site")
+
+
+# A supply gap is reminded in the morning, when staff can still get supplies out that day.
+SUPPLY_GAP_REMINDER_TIME = time(9, 0)
 
 
 class BanQuerySet(models.QuerySet):
@@ -62,7 +66,7 @@ class Ban(models.Model):
     # from its start. The replaced row stays on record, with who replaced it and why.
     replaced_at = models.DateTimeField(_("replaced from"), null=True, blank=True)
     replaced_by = user_field(_("replaced by"))
-    replaced_reason = models.TextField(_("why it was replaced"), blank=True)
+    replaced_reason = models.TextField(_("why it was replaced"), blank=True, db_default="")
     replaced_by_ban = models.ForeignKey(
         "self",
         null=True,
@@ -157,13 +161,29 @@ class Ban(models.Model):
 
     def is_running(self, now=None):
         now = now or timezone.now()
-        return self.ended_early_at is None and now < self.ends_at and (
-            self.replaced_at is None or now < self.replaced_at
+        return (
+            self.ended_early_at is None
+            and now < self.ends_at
+            and (self.replaced_at is None or now < self.replaced_at)
         )
 
     def in_effect(self, now=None):
         now = now or timezone.now()
         return self.is_running(now) and self.starts_at <= now and self.paused_since is None
+
+    def supplied_since(self):
+        """The last day supplies reached the person, or the ban's first day if none yet. Reads
+        supply_contacts.all(), so a prefetch serves it."""
+        days = [contact.reached_on for contact in self.supply_contacts.all()]
+        return max(days, default=timezone.localdate(self.starts_at))
+
+    def days_without_supplies(self, today=None):
+        return ((today or timezone.localdate()) - self.supplied_since()).days
+
+    def supply_gap_at(self, every_days):
+        """When the log falls behind: the morning after the last day supplies were due."""
+        late_day = self.supplied_since() + timedelta(days=every_days + 1)
+        return timezone.make_aware(datetime.combine(late_day, SUPPLY_GAP_REMINDER_TIME))
 
     @property
     def outcome(self):

@@ -16,7 +16,9 @@ from workflow.services.safety import build_ban
 
 
 def build_plan(*, case, actor, actions, summary="", community_impact="", appeal=None, now=None):
-    """Supersede the current plan (if any) and add the next version; both stay on record."""
+    """Supersede the current plan (if any) and add the next version; both stay on record. A ban
+    in the new plan replaces the person's current ban in the case (the immediate one, or the
+    previous plan's) from its start."""
     now = now or timezone.now()
     current = RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
     if current is not None:
@@ -82,6 +84,7 @@ def _build_action(
             actor=actor,
             participant=for_party.participant,
             reason=ban.get("reason") or plan_reason(plan),
+            replaces_reason=replaced_by_plan_reason(plan, actor),
             **_ban_terms(ban),
         )
     elif ban:
@@ -108,12 +111,28 @@ def _build_action(
 
 
 def _ban_terms(ban):
-    allowed = {"days", "ends_at", "starts_at", "supply_access_plan", "supply_access_details"}
+    allowed = {
+        "days",
+        "ends_at",
+        "starts_at",
+        "supply_access_plan",
+        "supply_access_details",
+        "other_bans",
+    }
     return {key: value for key, value in ban.items() if key in allowed}
 
 
 def plan_reason(plan):
     return str(_("Part of restoration plan version %(v)s.") % {"v": plan.version})
+
+
+def replaced_by_plan_reason(plan, actor):
+    if plan.appeal_id is not None:
+        return str(
+            _("Replaced on appeal: %(who)s modified the plan (version %(v)s).")
+            % {"who": actor, "v": plan.version}
+        )
+    return str(_("Replaced by the decision's ban (plan version %(v)s).") % {"v": plan.version})
 
 
 def plan_summary(plan):

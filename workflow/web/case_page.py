@@ -18,6 +18,7 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
 )
+from workflow.services.safety import running_elsewhere
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
 from workflow.states import STEPS as STATE_STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
@@ -53,6 +54,7 @@ SUBMIT = {
     "assess_severity": _("Save severity"),
     "impose_ban": _("Record ban"),
     "end_ban_early": _("End ban now"),
+    "log_supply_contact": _("Log supplies"),
     "acknowledge_case": _("Acknowledge and prepare notices"),
     "record_notice_delivery": _("Mark delivered"),
     "start_investigation": _("Start investigation"),
@@ -87,6 +89,7 @@ def load_case(pk):
             Prefetch("parties", queryset=parties),
             Prefetch("notices", queryset=parties_rel("party__participant")),
             "bans__participant",
+            "bans__supply_contacts",
             "statements__party__participant",
             "evidence",
             Prefetch(
@@ -169,6 +172,14 @@ class CasePage:
     def item_form(self, name, item, applies):
         return self.form(name, item) if applies else None
 
+    def _banned_elsewhere(self, parties):
+        people = [p.participant for p in parties if p.participant_id]
+        return [
+            ban
+            for person in people
+            for ban in running_elsewhere(participant=person, case=self.case)
+        ]
+
     def _factors_initial(self):
         investigation = getattr(self.case, "investigation", None)
         if investigation is None:
@@ -206,9 +217,15 @@ class CasePage:
             pending = follow_up.status == FollowUpStatus.PENDING
             follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
             follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
+        every = case.policy_version.supply_contact_every_days
         for ban in bans:
-            ban.running = ban.ended_early_at is None and ban.ends_at > now
+            ban.running = ban.is_running(now)
+            ban.contacts = list(ban.supply_contacts.all())
+            ban.supplied_on = ban.supplied_since()
+            ban.days_without = ban.days_without_supplies()
+            ban.supply_gap = ban.running and ban.days_without > every
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
+            ban.supply_form = self.form("log_supply_contact", ban) if ban.running else None
         for plan in plans:
             plan.all_actions = list(plan.actions.all())
             community = [a for a in plan.all_actions if a.kind in COMMUNITY_ACTION_KINDS]
@@ -224,6 +241,8 @@ class CasePage:
         user_ids |= {h.facilitator_id for h in hearings}
         user_ids |= {a.owner_id for plan in plans for a in plan.all_actions}
         user_ids |= {a.reviewer_id for a in appeals} | {f.done_by_id for f in follow_ups}
+        user_ids |= {b.replaced_by_id for b in bans}
+        user_ids |= {c.given_by_id for b in bans for c in b.contacts}
         investigation = getattr(case, "investigation", None)
         decision = getattr(case, "decision", None)
         if investigation:
@@ -272,6 +291,7 @@ class CasePage:
             "follow_ups": follow_ups,
             "appeals": appeals,
             "bans": bans,
+            "banned_elsewhere": self._banned_elsewhere(parties) if "impose_ban" in forms else [],
             "names": names_by_id(user_ids),
             "forms": forms,
             "waiting": waiting,

@@ -17,6 +17,7 @@ from workflow.models import (
     NotHeardReason,
     PartyRole,
     SupplyAccessPlan,
+    SupplyMethod,
 )
 from workflow.web.base import (
     DateInput,
@@ -87,6 +88,12 @@ def party_field(label, required=True, help_text=""):
     )
 
 
+OTHER_BAN_CHOICES = [
+    ("keep", _("Keep the existing welcome-back date")),
+    ("set", _("Set this ban's end as the one welcome-back date")),
+]
+
+
 class BanTermsMixin(forms.Form):
     days = forms.IntegerField(
         label=_("How many days"),
@@ -104,6 +111,22 @@ class BanTermsMixin(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Who brings what, where and when."),
     )
+    other_bans = forms.ChoiceField(
+        label=_("If already banned in another case"),
+        choices=OTHER_BAN_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A person has one welcome-back date: choose which end counts."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("days") and data.get("ends_on"):
+            self.add_error(
+                "days",
+                _("Give either the number of days or the welcome-back date, not both."),
+            )
+        return data
 
 
 # --- summary and parties ------------------------------------------------------------------
@@ -163,12 +186,38 @@ class ImposeBanForm(BanTermsMixin, CaseForm):
         )
 
 
+class SupplyContactForm(CaseForm):
+    reached_on = forms.DateField(label=_("Date"), widget=DateInput())
+    method = forms.ChoiceField(
+        label=_("How"), choices=blank(_("— choose —")) + list(SupplyMethod.choices)
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reached_on"].initial = timezone.localdate()
+
+
 class ReasonForm(CaseForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoFieldsForm(CaseForm):
     pass
+
+
+class CloseForm(CaseForm):
+    """Closing a case whose ban still runs asks for a confirmation first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.running_bans = list(
+            self.case.bans.running().select_related("participant").order_by("ends_at")
+        )
+        if self.running_bans:
+            self.fields["confirm_running_bans"] = forms.BooleanField(
+                label=_("Close anyway: the ban runs to its end"), required=False
+            )
 
 
 # --- notices and investigation --------------------------------------------------------------
@@ -322,12 +371,23 @@ class ActionForm(forms.Form):
         required=False,
     )
     supply_access_details = forms.CharField(label=_("Ban: supply plan details"), required=False)
+    other_bans = forms.ChoiceField(
+        label=_("Ban: if already banned in another case"),
+        choices=blank(_("— not banned elsewhere —")) + OTHER_BAN_CHOICES,
+        required=False,
+    )
     restitution_amount = forms.DecimalField(
         label=_("Restitution: amount"), required=False, min_value=0, decimal_places=2
     )
     restitution_goods = forms.CharField(label=_("Restitution: goods"), required=False)
 
-    BAN_FIELDS = ("ban_days", "ban_ends_on", "supply_access_plan", "supply_access_details")
+    BAN_FIELDS = (
+        "ban_days",
+        "ban_ends_on",
+        "supply_access_plan",
+        "supply_access_details",
+        "other_bans",
+    )
     RESTITUTION_FIELDS = ("restitution_amount", "restitution_goods")
 
     def __init__(self, *args, members, parties, label_party, **kwargs):
@@ -363,6 +423,7 @@ class ActionForm(forms.Form):
                 "ends_at": start_of_day(data.get("ban_ends_on")),
                 "supply_access_plan": data.get("supply_access_plan") or "",
                 "supply_access_details": data.get("supply_access_details") or "",
+                "other_bans": data.get("other_bans") or None,
             }
         return spec
 

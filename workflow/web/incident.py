@@ -176,6 +176,7 @@ def save_incident(*, actor, data):
             supply_access_details=data["supply_access_details"],
             days=data.get("days"),
             ends_at=start_of_day(data.get("ends_on")),
+            other_bans=data.get("other_bans") or None,
         )
         return case, _("Incident recorded with a temporary ban. Fill in the rest when you can.")
     return case, _("Incident recorded. Fill in the rest when you can.")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.errors import DomainError
 from tenants.models import Participant
 from tenants.services import register_participant
+from workflow.away import away_one
 from workflow.models import Ban, CaseParty, LowLevelResponse
 from workflow.web.base import attach_error
 from workflow.web.participants_lookup import SUGGESTIONS, search_participants
@@ -65,9 +66,7 @@ def participant_detail(request, pk):
     person = get_object_or_404(Participant, pk=pk)
     now = timezone.now()
     bans = list(Ban.objects.filter(participant=person).select_related("case")[:50])
-    for ban in bans:
-        ban.running = ban.ended_early_at is None and ban.ends_at > now
-    current = [b for b in bans if b.running]
+    here = away_one(person, now)
     parties = list(
         CaseParty.objects.filter(participant=person)
         .select_related("case")
@@ -78,8 +77,8 @@ def participant_detail(request, pk):
         "workflow/participant_detail.html",
         {
             "person": person,
-            "current_bans": current,
-            "past_bans": [b for b in bans if not b.running],
+            "away": here,
+            "past_bans": [b for b in bans if not b.is_running(now)],
             "parties": parties,
             "low_level": list(LowLevelResponse.objects.filter(participant=person)[:20]),
             "now": now,

@@ -44,6 +44,7 @@ def _ban(actor, case, item, data, files):
         supply_access_details=data["supply_access_details"],
         days=data.get("days"),
         ends_at=start_of_day(data.get("ends_on")),
+        other_bans=data.get("other_bans") or None,
     )
 
 
@@ -108,6 +109,16 @@ STEP_PAGES = [
         _ban,
         _("Temporary ban recorded."),
         field_map=BAN_FIELDS,
+        anchor="bans",
+    ),
+    StepPage(
+        "log_supply_contact",
+        f.SupplyContactForm,
+        lambda a, c, i, d, _f: services.log_supply_contact(
+            actor=a, ban=i, reached_on=d["reached_on"], method=d["method"], note=d.get("note")
+        ),
+        _("Supplies logged."),
+        item_model=Ban,
         anchor="bans",
     ),
     StepPage(
@@ -277,8 +288,10 @@ STEP_PAGES = [
     ),
     StepPage(
         "close_case",
-        f.NoFieldsForm,
-        lambda a, c, i, d, _f: services.close_case(actor=a, case=c),
+        f.CloseForm,
+        lambda a, c, i, d, _f: services.close_case(
+            actor=a, case=c, confirm_running_bans=d.get("confirm_running_bans", False)
+        ),
         _("Case closed."),
         anchor="closing",
     ),

@@ -12,6 +12,8 @@ ACTIONS = {
     "assess_severity": _("Severity assessed"),
     "impose_ban": _("Temporary ban imposed"),
     "end_ban_early": _("Ban ended early"),
+    "ban_replaced_elsewhere": _("Welcome-back date set by a ban in another case"),
+    "log_supply_contact": _("Supplies reached the banned person"),
     "acknowledge_case": _("Acknowledged; notices prepared"),
     "record_notice_delivery": _("Notice delivered"),
     "start_investigation": _("Investigation started"),

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tenants.models import Participant
+from workflow.away import away
 from workflow.models import (
     ActionStatus,
-    Ban,
     Case,
     FollowUp,
     FollowUpStatus,
@@ -22,7 +22,6 @@ from workflow.states import OPEN_STATES, State
 from workflow.web.base import names_by_id
 
 LIST_LIMIT = 25
-BANS_ENDING_WITHIN = timedelta(days=3)
 DUE_WITHIN = timedelta(days=7)
 
 
@@ -47,13 +46,8 @@ def today_context(request, now=None):
     for case in cases:
         case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
         case.due_what = "acknowledge" if case.acknowledged_at is None else "respond"
-    bans = list(
-        Ban.objects.filter(
-            ended_early_at__isnull=True, ends_at__gt=now, ends_at__lte=now + BANS_ENDING_WITHIN
-        )
-        .select_related("participant")
-        .order_by("ends_at")[:LIST_LIMIT]
-    )
+    # Everyone with a running ban, one welcome-back date each; supply gaps marked.
+    people_away = away(now=now)[:LIST_LIMIT]
     follow_ups = list(
         FollowUp.objects.filter(
             status=FollowUpStatus.PENDING,
@@ -84,7 +78,7 @@ def today_context(request, now=None):
         case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
     return {
         "cases": cases,
-        "bans": bans,
+        "away": people_away,
         "follow_ups": follow_ups,
         "actions": actions,
         "mine": mine,
