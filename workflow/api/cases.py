@@ -125,6 +125,21 @@ class CaseViewSet(
         ban = get_object_or_404(self.get_object().bans, pk=ban_id)
         return self._run(services.end_ban_early, inputs.ReasonInput, ban=ban)
 
+    @step(
+        inputs.SupplyContactInput,
+        url_path=r"bans/(?P<ban_id>[0-9]+)/supplies",
+        params=[item("ban_id")],
+        many_status=201,
+    )
+    def log_supply_contact(self, request, pk=None, ban_id=None):
+        ban = get_object_or_404(self.get_object().bans, pk=ban_id)
+        return self._run(
+            services.log_supply_contact,
+            inputs.SupplyContactInput,
+            status.HTTP_201_CREATED,
+            ban=ban,
+        )
+
     @step(url_path="acknowledge")
     def acknowledge(self, request, pk=None):
         return self._run(services.acknowledge_case)

@@ -19,6 +19,7 @@ from workflow.models import (
     NotHeardReason,
     PartyRole,
     SupplyAccessPlan,
+    SupplyMethod,
 )
 
 
@@ -100,6 +101,12 @@ class BanTermsInput(serializers.Serializer):
 class ImposeBanInput(BanTermsInput):
     participant = ParticipantField()
     reason = serializers.CharField()
+
+
+class SupplyContactInput(serializers.Serializer):
+    reached_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=SupplyMethod.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CloseInput(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from tenants.models import Participant, PolicyVersion
+from workflow.away import away_one
 from workflow.models import (
     Appeal,
     Ban,
@@ -21,14 +22,32 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
     Statement,
+    SupplyContact,
 )
 from workflow.states import allowed_steps
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
+    away = serializers.SerializerMethodField()
+
     class Meta:
         model = Participant
-        fields = ["id", "code", "alias", "advisory_board_member", "created_at"]
+        fields = ["id", "code", "alias", "advisory_board_member", "created_at", "away"]
+
+    def get_away(self, participant) -> dict | None:
+        """One welcome-back date (the latest end of the person's running bans), the cases
+        behind it, and the days since supplies last reached them; None when welcome now."""
+        people = self.context.get("away")
+        person = people.get(participant.pk) if people is not None else away_one(participant)
+        if person is None:
+            return None
+        return {
+            "welcome_back": person.welcome_back,
+            "cases": person.case_ids,
+            "in_effect": person.in_effect,
+            "days_without_supplies": person.days_without_supplies,
+            "supply_gap": person.supply_gap,
+        }
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -68,8 +87,16 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["id", "role", "participant", "staff_user", "represents", "added_at"]
 
 
+class SupplyContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplyContact
+        fields = ["id", "reached_on", "method", "given_by", "note", "recorded_at"]
+
+
 class BanSerializer(serializers.ModelSerializer):
     participant = serializers.CharField(source="participant.code", read_only=True)
+    effective_end = serializers.DateTimeField(read_only=True)
+    supply_contacts = SupplyContactSerializer(many=True, read_only=True)
 
     class Meta:
         model = Ban
@@ -87,6 +114,12 @@ class BanSerializer(serializers.ModelSerializer):
             "paused_since",
             "ended_early_at",
             "ended_early_reason",
+            "replaced_at",
+            "replaced_by",
+            "replaced_reason",
+            "replaced_by_ban",
+            "effective_end",
+            "supply_contacts",
         ]
 
 
