@@ -430,3 +430,43 @@ def test_evidence_is_stored_per_program_and_served_to_members_only(
     outsider = client_for(program_a, world.users["b_staff"])
     assert outsider.get(evidence["download_url"]).status_code == 404
     assert client_for(program_a, None).get(evidence["download_url"]).status_code == 302
+
+
+def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
+    staff = api("a_staff")
+    first, second = report(staff, participants), report(staff, participants)
+    terms = {"participant": participants["sky"], "reason": "x", **SUPPLIES}
+    post(staff, f"/api/cases/{first['id']}/bans/", {**terms, "days": 4}, expect=201)
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/", {**terms, "days": 9}, content_type="application/json"
+    )
+    body = answer.json()
+    assert answer.status_code == 409 and body["field"] == "other_bans"
+    assert [b["case"] for b in body["running_bans"]] == [first["id"]]
+    assert body["choices"] == ["keep", "set"]
+    both = {**terms, "days": 9, "ends_at": (timezone.now() + timedelta(days=9)).isoformat()}
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/",
+        {**both, "other_bans": "set"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "not both" in answer.json()["detail"]
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/",
+        {**terms, "days": 9, "other_bans": "set"},
+        expect=201,
+    )
+    ban = case["bans"][0]
+    person = staff.get(f"/api/participants/{participants['sky']}/").json()
+    assert person["away"]["welcome_back"] == ban["ends_at"]
+    assert person["away"]["cases"] == sorted([first["id"], second["id"]])
+    listed = {p["code"]: p["away"] for p in staff.get("/api/participants/").json()["results"]}
+    assert listed["P-sky"]["welcome_back"] == ban["ends_at"] and listed["P-river"] is None
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/{ban['id']}/supplies/",
+        {"reached_on": timezone.localdate().isoformat(), "method": "outreach"},
+        expect=201,
+    )
+    assert case["bans"][0]["supply_contacts"][0]["method"] == "outreach"
