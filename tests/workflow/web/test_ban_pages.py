@@ -22,9 +22,7 @@ def step_url(case, step, item=None):
 
 
 def welcome_back_dates(html):
-    return re.findall(
-        r"Welcome back\s*(?:<[^>]+>)?\s*([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2})", html
-    )
+    return re.findall(r"Welcome back\s*(?:<[^>]+>)?\s*([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2})", html)
 
 
 def ban(case, users, person, days, **kwargs):
