@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from workflow import services
@@ -259,3 +259,22 @@ def test_a_too_late_end_date_is_named_as_people_read_it(make_case, users, people
     message = err.value.message
     assert latest.strftime("%a ") + str(latest.day) + latest.strftime(" %b %Y") in message
     assert "+00:00" not in message and ":" not in message.split("before")[-1]
+
+
+def test_the_supply_log_is_append_only_for_the_program(make_case, users, people):
+    """The program's role may add to the log, never change or remove it (README: roles)."""
+    ban = immediate_ban(make_case(), users, people["sky"])
+    services.log_supply_contact(
+        actor=users["a_staff"], ban=ban, reached_on=timezone.localdate(), method="outreach"
+    )
+    for sql in (
+        "UPDATE workflow_supplycontact SET note = 'x'",
+        "DELETE FROM workflow_supplycontact",
+    ):
+        with (
+            pytest.raises(ProgrammingError, match="permission denied"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert ban.supply_contacts.count() == 1
