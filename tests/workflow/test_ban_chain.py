@@ -112,6 +112,9 @@ def test_the_issue_sequence_leaves_one_welcome_back_date_the_reviewers(
     assert closing.after["bans_still_running"] == [reviewers.pk]
     decision_event = CaseEvent.objects.get(case=case, action="decide_case")
     assert decision_event.after["plan"]["actions"][0]["ban"] == decided.pk
+    assert decision_event.after["replaced_bans"] == [immediate.pk]
+    appeal_event = CaseEvent.objects.get(case=case, action="decide_appeal")
+    assert appeal_event.after["replaced_bans"] == [decided.pk]
 
 
 def close(case, users, **kwargs):

@@ -25,7 +25,7 @@ from workflow.services._base import (
     required_text,
 )
 from workflow.services.notices import appeal_outcome_notice_text, issue_notices
-from workflow.services.plans import build_plan, plan_summary
+from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 from workflow.services.safety import end_bans
 
 
@@ -173,6 +173,7 @@ def decide_appeal(
             "reviewer": actor.pk,
             "reasons": reasons,
             "ended_bans": ended,
+            "replaced_bans": bans_replaced_by(plan) if plan else [],
             "resumed_bans": resumed,
             "notices": notices,
             "plan": plan_summary(plan) if plan else None,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from workflow.errors import WorkflowError
 from workflow.models import (
     ActionKind,
+    Ban,
     PlanOrigin,
     RestorationPlan,
     RestorativeAction,
@@ -133,6 +134,15 @@ def replaced_by_plan_reason(plan, actor):
             % {"who": actor, "v": plan.version}
         )
     return str(_("Replaced by the decision's ban (plan version %(v)s).") % {"v": plan.version})
+
+
+def bans_replaced_by(plan):
+    """Ids of the bans this plan's bans replaced (shown on the timeline with the step)."""
+    return list(
+        Ban.objects.filter(replaced_by_ban__in=plan.actions.exclude(ban=None).values("ban"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def plan_summary(plan):

@@ -12,6 +12,7 @@ from workflow.models import (
     ActionKind,
     ActionStatus,
     AppealOutcome,
+    Ban,
     ContributingFactor,
     DeliveryMethod,
     NotHeardReason,
@@ -181,9 +182,14 @@ class ImposeBanForm(BanTermsMixin, CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].set_objects(
-            self.parties(participants_only=True), self.label_party
+        people = self.parties(participants_only=True)
+        self.fields["participant"].set_objects(people, self.label_party)
+        # The choice is asked only where someone here is already banned in another case.
+        elsewhere = Ban.objects.running().filter(
+            participant__in=[p.participant_id for p in people]
         )
+        if not elsewhere.exclude(case=self.case).exists():
+            del self.fields["other_bans"]
 
 
 class SupplyContactForm(CaseForm):

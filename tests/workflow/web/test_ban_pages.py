@@ -187,3 +187,33 @@ def test_the_letter_says_nothing_about_anyone_else(site, make_case, users, peopl
     end = timezone.localtime(sky_ban.ends_at)
     assert f"{end:%A} {end.day} {end:%B %Y}" in letter
     assert "appeal" in letter
+
+
+def test_an_incident_ban_on_someone_already_banned_asks_first(site, make_case, users, people):
+    first = ban(make_case(), users, people["sky"], 10)
+    staff = site("a_staff")
+    data = {
+        "narrative": "Threw a chair near the kitchen.",
+        "who": "T-sky",
+        "categories": ["threat"],
+        "severity": "high",
+        "immediate": "ban",
+        "supply_access_plan": "outreach",
+        "supply_access_details": "Outreach at the park, 4 pm",
+    }
+    answer = staff.post("/incidents/new/", data)
+    assert answer.status_code == 409
+    assert "already banned until" in answer.text and 'name="other_bans"' in answer.text
+    assert Ban.objects.count() == 1  # nothing saved: not the case, not the ban
+    answer = staff.post("/incidents/new/", {**data, "other_bans": "keep"})
+    assert answer.status_code == 302
+    new = Ban.objects.exclude(pk=first.pk).get()
+    assert new.ends_at == first.ends_at  # one welcome-back date, the existing one
+
+
+def test_the_choice_is_asked_only_when_someone_is_banned_elsewhere(site, make_case, users, people):
+    case = make_case()
+    staff = site("a_staff")
+    assert 'name="impose_ban-other_bans"' not in staff.get(f"/cases/{case.pk}/").text
+    ban(make_case(), users, people["sky"], 3)
+    assert 'name="impose_ban-other_bans"' in staff.get(f"/cases/{case.pk}/").text
