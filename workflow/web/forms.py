@@ -185,9 +185,7 @@ class ImposeBanForm(BanTermsMixin, CaseForm):
         people = self.parties(participants_only=True)
         self.fields["participant"].set_objects(people, self.label_party)
         # The choice is asked only where someone here is already banned in another case.
-        elsewhere = Ban.objects.running().filter(
-            participant__in=[p.participant_id for p in people]
-        )
+        elsewhere = Ban.objects.running().filter(participant__in=[p.participant_id for p in people])
         if not elsewhere.exclude(case=self.case).exists():
             del self.fields["other_bans"]
 
