@@ -180,6 +180,10 @@ class Ban(models.Model):
     def days_without_supplies(self, today=None):
         return ((today or timezone.localdate()) - self.supplied_since()).days
 
+    def next_supply_due(self, every_days):
+        """The day supplies should next reach the person (proposed as soon as it is imposed)."""
+        return self.supplied_since() + timedelta(days=every_days)
+
     def supply_gap_at(self, every_days):
         """When the log falls behind: the morning after the last day supplies were due."""
         late_day = self.supplied_since() + timedelta(days=every_days + 1)

@@ -172,6 +172,16 @@ class CasePage:
     def item_form(self, name, item, applies):
         return self.form(name, item) if applies else None
 
+    def _next_hint(self, bans):
+        if not self.case.is_open and any(ban.running for ban in bans):
+            # Not "nothing more can be done": the ban still runs, and ends early or gets
+            # supplies logged below.
+            return _(
+                "This case is closed. Its ban still runs to its end: log supplies below, or "
+                "end it early if it should stop."
+            )
+        return NEXT_STEP_HINT[State(self.case.state)]
+
     def _banned_elsewhere(self, parties):
         people = [p.participant for p in parties if p.participant_id]
         return [
@@ -224,6 +234,7 @@ class CasePage:
             ban.supplied_on = ban.supplied_since()
             ban.days_without = ban.days_without_supplies()
             ban.supply_gap = ban.running and ban.days_without > every
+            ban.next_supply_due = ban.next_supply_due(every)
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
             ban.supply_form = self.form("log_supply_contact", ban) if ban.running else None
         for plan in plans:
@@ -296,7 +307,7 @@ class CasePage:
             "forms": forms,
             "waiting": waiting,
             "policy": case.policy_version,
-            "next_hint": NEXT_STEP_HINT[State(case.state)],
+            "next_hint": self._next_hint(bans),
             "categories": [Category(c).label for c in case.categories],
             "factors": [
                 ContributingFactor(x).label

@@ -86,6 +86,8 @@ def test_after_decision_appeal_and_close_the_person_has_the_reviewers_date_only(
     today = lead.get("/").text
     assert welcome_back_dates(today) == [expected]
     case_page = lead.get(f"/cases/{case.pk}/").text
+    assert "This case is closed. Its ban still runs to its end" in case_page
+    assert "nothing more can be done" not in case_page
     assert case_page.count(">replaced<") == 2 and case_page.count(">in effect<") == 1
     assert "Replaced on appeal" in case_page and "Replaced by the decision" in case_page
 
@@ -151,6 +153,8 @@ def test_the_supply_log_and_its_gap_on_the_case_today_and_participant_pages(
     assert answer.status_code == 302
     page = staff.get(f"/cases/{case.pk}/").text
     assert "Mail or delivery" in page and "Posted to the shelter" in page
+    due = timezone.localdate() + timedelta(days=3)  # the policy's default: every 3 days
+    assert f"Next supplies due by {due:%a} {due.day} {due:%b}" in page
     assert "No supplies recorded" not in staff.get("/").text
 
 
