@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from workflow.models import Case, CaseEvent, FollowUpStatus
+from workflow.models import Case, CaseEvent, FollowUpStatus, SupplyContact
 
 
 def _rows(queryset, *fields):
@@ -70,6 +70,20 @@ def export_case_record(case):
             "paused_since",
             "ended_early_at",
             "ended_early_reason",
+            "replaced_at",
+            "replaced_by_id",
+            "replaced_reason",
+            "replaced_by_ban_id",
+        ),
+        "supply_contacts": _rows(
+            SupplyContact.objects.filter(ban__case=case).order_by("reached_on", "id"),
+            "id",
+            "ban_id",
+            "reached_on",
+            "method",
+            "given_by_id",
+            "note",
+            "recorded_at",
         ),
         "notices": _rows(
             case.notices.order_by("id"),

@@ -470,3 +470,6 @@ def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
         expect=201,
     )
     assert case["bans"][0]["supply_contacts"][0]["method"] == "outreach"
+    record = staff.get(f"/api/cases/{second['id']}/export/").json()
+    assert record["supply_contacts"][0]["method"] == "outreach"
+    assert record["bans"][0]["replaced_at"] is None
