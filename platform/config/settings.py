@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
             "PartyRole",
             "PlanOrigin",
             "SupplyAccessPlan",
+            "SupplyMethod",
         )
     }
     | {"SeverityEnum": "tenants.models.Severity"},

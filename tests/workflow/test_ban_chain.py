@@ -281,3 +281,40 @@ def test_the_supply_log_is_append_only_for_the_program(make_case, users, people)
         ):
             cursor.execute(sql)
     assert ban.supply_contacts.count() == 1
+
+
+def test_a_modified_plan_can_keep_the_decisions_ban_as_it_is(make_case, users, people, advance):
+    """Journey 1: the reviewer replaces the labor with an accountability buddy and shortens
+    nothing: the person is away until the decision's end date only."""
+    case = make_case()
+    immediate_ban(case, users, people["sky"], days=7)
+    case = decide_with_ban(case, users, advance, days=3)
+    decided = Ban.objects.running().get(case=case)
+    buddy = {
+        "kind": "accountability_buddy",
+        "owner": users["a_staff2"],
+        "due_date": timezone.localdate() + timedelta(days=10),
+        "for_party": party(case, PartyRole.PERSON_WHO_DID_HARM),
+    }
+    keep = {**ban_action(case, users, None), "ban": {"keep_current": True}}
+    with pytest.raises(WorkflowError, match="not both"):
+        services.decide_appeal(
+            actor=users["a_admin"],
+            appeal=appeal(case, users),
+            outcome="modified",
+            reasons="A buddy instead of labor.",
+            actions=[{**keep, "ban": {"keep_current": True, "days": 2}}, buddy],
+        )
+    services.decide_appeal(
+        actor=users["a_admin"],
+        appeal=case.appeals.get(),
+        outcome="modified",
+        reasons="A buddy instead of labor.",
+        actions=[keep, buddy],
+    )
+    decided.refresh_from_db()
+    assert decided.is_running() and decided.replaced_at is None
+    assert list(Ban.objects.running().filter(participant=people["sky"])) == [decided]
+    assert away_one(people["sky"]).welcome_back == decided.ends_at
+    current = case.plans.get(superseded_at=None)
+    assert current.actions.get(kind="temporary_ban").ban == decided

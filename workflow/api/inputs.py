@@ -98,6 +98,22 @@ class BanTermsInput(serializers.Serializer):
     other_bans = serializers.ChoiceField(choices=["keep", "set"], required=False)
 
 
+class PlanBanInput(BanTermsInput):
+    """A plan's ban: new terms, or `keep_current` to keep the person's running ban in this case
+    as it is (a reviewer who changes other actions need not restart the ban)."""
+
+    supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices, required=False)
+    supply_access_details = serializers.CharField(required=False)
+    keep_current = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if not data.get("keep_current"):
+            for name in ("supply_access_plan", "supply_access_details"):
+                if not data.get(name):
+                    raise serializers.ValidationError({name: [_("This field is required.")]})
+        return data
+
+
 class ImposeBanInput(BanTermsInput):
     participant = ParticipantField()
     reason = serializers.CharField()
@@ -183,7 +199,7 @@ class ActionInput(serializers.Serializer):
     )
     restitution_goods = serializers.CharField(required=False, allow_blank=True)
     restitution_tracking = serializers.CharField(required=False, allow_blank=True)
-    ban = BanTermsInput(required=False, allow_null=True)
+    ban = PlanBanInput(required=False, allow_null=True)
 
 
 class PlanInput(serializers.Serializer):

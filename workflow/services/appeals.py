@@ -148,8 +148,12 @@ def decide_appeal(
             summary=summary,
             community_impact=community_impact,
         )
+        kept = plan.actions.exclude(ban=None).values("ban")
         ended = end_bans(
-            case=case, bans=old_bans, now=now, reason=str(_("Plan replaced on appeal."))
+            case=case,
+            bans=old_bans.exclude(pk__in=kept),
+            now=now,
+            reason=str(_("Plan replaced on appeal.")),
         )
     resumed = list(
         case.bans.running(now).filter(paused_since__isnull=False).values_list("pk", flat=True)

@@ -80,14 +80,17 @@ def _build_action(
                 ),
                 field="ban",
             )
-        ban_row = build_ban(
-            case=case,
-            actor=actor,
-            participant=for_party.participant,
-            reason=ban.get("reason") or plan_reason(plan),
-            replaces_reason=replaced_by_plan_reason(plan, actor),
-            **_ban_terms(ban),
-        )
+        if ban.get("keep_current"):
+            ban_row = _current_ban(case, for_party.participant, ban)
+        else:
+            ban_row = build_ban(
+                case=case,
+                actor=actor,
+                participant=for_party.participant,
+                reason=ban.get("reason") or plan_reason(plan),
+                replaces_reason=replaced_by_plan_reason(plan, actor),
+                **_ban_terms(ban),
+            )
     elif ban:
         raise WorkflowError(_("Only a temporary ban action has ban terms."), field="ban")
     if kind == ActionKind.RESTITUTION and restitution_amount is None and not restitution_goods:
@@ -109,6 +112,25 @@ def _build_action(
     validate(action, exclude=["plan", "owner", "for_party", "ban"])
     action.save()
     return action
+
+
+def _current_ban(case, participant, terms):
+    """The person's running ban in this case, kept as it is by the new plan."""
+    if any(terms.get(name) for name in ("days", "ends_at", "starts_at")):
+        raise WorkflowError(
+            _("Either keep the current ban as it is, or give new terms: not both."), field="ban"
+        )
+    current = (
+        Ban.objects.running()
+        .filter(case=case, participant=participant, replaced_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise WorkflowError(
+            _("This person has no running ban in this case to keep; give the ban's length."),
+            field="ban",
+        )
+    return current
 
 
 def _ban_terms(ban):

@@ -375,6 +375,9 @@ class ActionForm(forms.Form):
         required=False,
     )
     supply_access_details = forms.CharField(label=_("Ban: supply plan details"), required=False)
+    ban_keep_current = forms.BooleanField(
+        label=_("Ban: keep the person's current ban as it is"), required=False
+    )
     other_bans = forms.ChoiceField(
         label=_("Ban: if already banned in another case"),
         choices=blank(_("— not banned elsewhere —")) + OTHER_BAN_CHOICES,
@@ -386,6 +389,7 @@ class ActionForm(forms.Form):
     restitution_goods = forms.CharField(label=_("Restitution: goods"), required=False)
 
     BAN_FIELDS = (
+        "ban_keep_current",
         "ban_days",
         "ban_ends_on",
         "supply_access_plan",
@@ -421,7 +425,9 @@ class ActionForm(forms.Form):
             "restitution_amount": data.get("restitution_amount"),
             "restitution_goods": data.get("restitution_goods") or "",
         }
-        if data["kind"] == ActionKind.TEMPORARY_BAN:
+        if data["kind"] == ActionKind.TEMPORARY_BAN and data.get("ban_keep_current"):
+            spec["ban"] = {"keep_current": True}
+        elif data["kind"] == ActionKind.TEMPORARY_BAN:
             spec["ban"] = {
                 "days": data.get("ban_days"),
                 "ends_at": start_of_day(data.get("ban_ends_on")),
