@@ -38,7 +38,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         """One welcome-back date (the latest end of the person's running bans), the cases
         behind it, and the days since supplies last reached them; None when welcome now."""
         people = self.context.get("away")
-        person = people.get(participant.pk) if people is not None else away_one(participant)
+        person = people().get(participant.pk) if people is not None else away_one(participant)
         if person is None:
             return None
         return {
