@@ -29,6 +29,10 @@ class Away:
         return any(ban.in_effect() for ban in self.bans)
 
     @property
+    def starts(self):
+        return min(ban.starts_at for ban in self.bans)
+
+    @property
     def paused(self):
         return all(ban.paused_since is not None for ban in self.bans)
 

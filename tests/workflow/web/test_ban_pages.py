@@ -168,6 +168,9 @@ def test_the_door_list_names_everyone_away_today_by_code_with_supplies(
     page = site("a_staff").get("/door/").text
     assert "T-sky (Sky)" in page and SUPPLIES["supply_access_details"] in page
     assert "T-river" not in page  # not away today
+    starts = timezone.localtime(timezone.now() + timedelta(days=2))
+    today = site("a_staff").get("/").text  # Today lists both, the later one with its start
+    assert "T-river" in today and f"Starts {starts:%a} {starts.day} {starts:%b}" in today
     assert "NARRATIVE-MARKER" not in page
     assert len(welcome_back_dates(page)) == 1
 
