@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
             "FollowUpStatus",
             "NotHeardReason",
             "NoticeKind",
+            "OtherBans",
             "PartyRole",
             "PlanOrigin",
             "SupplyAccessPlan",

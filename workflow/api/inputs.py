@@ -17,6 +17,7 @@ from workflow.models import (
     ContributingFactor,
     DeliveryMethod,
     NotHeardReason,
+    OtherBans,
     PartyRole,
     SupplyAccessPlan,
     SupplyMethod,
@@ -95,7 +96,7 @@ class BanTermsInput(serializers.Serializer):
     supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices)
     supply_access_details = serializers.CharField()
     # The person is already banned in another case: keep that end, or set this one.
-    other_bans = serializers.ChoiceField(choices=["keep", "set"], required=False)
+    other_bans = serializers.ChoiceField(choices=OtherBans.choices, required=False)
 
 
 class PlanBanInput(BanTermsInput):

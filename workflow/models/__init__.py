@@ -39,6 +39,7 @@ from workflow.models.investigation import (
 from workflow.models.safety import (
     Ban,
     LowLevelResponse,
+    OtherBans,
     SupplyAccessPlan,
     SupplyContact,
     SupplyMethod,
@@ -71,6 +72,7 @@ __all__ = [
     "LowLevelResponse",
     "NotHeardReason",
     "Notice",
+    "OtherBans",
     "NoticeKind",
     "PartyRole",
     "PlanOrigin",

@@ -20,6 +20,13 @@ class SupplyAccessPlan(models.TextChoices):
     ANOTHER_SITE = "another_site", _("Supplies at another site")
 
 
+class OtherBans(models.TextChoices):
+    """When the person is already banned in another case: which end is the welcome-back date."""
+
+    KEEP = "keep", _("Keep the existing welcome-back date")
+    SET = "set", _("Set this ban's end as the one welcome-back date")
+
+
 # A supply gap is reminded in the morning, when staff can still get supplies out that day.
 SUPPLY_GAP_REMINDER_TIME = time(9, 0)
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
-from workflow.models import Ban, Case, CaseParty, SupplyContact, SupplyMethod
+from workflow.models import Ban, Case, CaseParty, OtherBans, SupplyContact, SupplyMethod
 from workflow.services._base import begin_step, record_event, required_text, validate
 
-KEEP_EXISTING_END = "keep"  # the new ban ends when the running one does
-SET_THIS_END = "set"  # the new ban's end is the one welcome-back date
-OTHER_BAN_CHOICES = (KEEP_EXISTING_END, SET_THIS_END)
+KEEP_EXISTING_END = OtherBans.KEEP  # the new ban ends when the running one does
+SET_THIS_END = OtherBans.SET  # the new ban's end is the one welcome-back date
+OTHER_BAN_CHOICES = tuple(OtherBans.values)
 
 
 def _ban_length(case, *, days, ends_at, starts_at):
@@ -186,10 +186,12 @@ def build_ban(
     if replaced is not None:
         replaced.replaced_by_ban = ban
         replaced.save(update_fields=["replaced_by_ban"])
-    shortened = _set_welcome_back(ban=ban, others=others, actor=actor) if choice == "set" else []
+    shortened = []
+    if choice == SET_THIS_END:
+        shortened = _set_welcome_back(ban=ban, others=others, actor=actor)
     ban.changes = {
         "replaced": replaced.pk if replaced else None,
-        "other_bans": choice,
+        "other_bans": str(choice) if choice else None,
         "shortened_elsewhere": shortened,
     }
     return ban

@@ -16,6 +16,7 @@ from workflow.models import (
     ContributingFactor,
     DeliveryMethod,
     NotHeardReason,
+    OtherBans,
     PartyRole,
     SupplyAccessPlan,
     SupplyMethod,
@@ -89,10 +90,7 @@ def party_field(label, required=True, help_text=""):
     )
 
 
-OTHER_BAN_CHOICES = [
-    ("keep", _("Keep the existing welcome-back date")),
-    ("set", _("Set this ban's end as the one welcome-back date")),
-]
+OTHER_BAN_CHOICES = list(OtherBans.choices)
 
 
 class BanTermsMixin(forms.Form):

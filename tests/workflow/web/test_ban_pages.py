@@ -90,6 +90,9 @@ def test_after_decision_appeal_and_close_the_person_has_the_reviewers_date_only(
     assert "nothing more can be done" not in case_page
     assert case_page.count(">replaced<") == 2 and case_page.count(">in effect<") == 1
     assert "Replaced on appeal" in case_page and "Replaced by the decision" in case_page
+    timeline = lead.get(f"/cases/{case.pk}/timeline/").text
+    assert "Bans replaced" in timeline and "Bans still running" in timeline
+    assert f"until {expected}" in timeline  # the running ban named by its end
 
 
 def test_a_ban_on_someone_banned_elsewhere_shows_that_ban_and_asks(site, make_case, users, people):
