@@ -227,3 +227,31 @@ def test_the_choice_is_asked_only_when_someone_is_banned_elsewhere(site, make_ca
     assert 'name="impose_ban-other_bans"' not in staff.get(f"/cases/{case.pk}/").text
     ban(make_case(), users, people["sky"], 3)
     assert 'name="impose_ban-other_bans"' in staff.get(f"/cases/{case.pk}/").text
+
+
+def test_today_and_the_door_list_cost_the_same_queries_for_one_or_many_away(site, make_case, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = site("a_staff")
+
+    def away_people(n, start):
+        for i in range(start, start + n):
+            person = Participant.objects.create(code=f"Q-{i}", alias=f"Q{i}")
+            case = make_case(
+                parties=[{"role": PartyRole.PERSON_WHO_DID_HARM, "participant": person}]
+            )
+            running = ban(case, users, person, 3)
+            services.log_supply_contact(
+                actor=users["a_staff"], ban=running, reached_on=timezone.localdate(), method="other"
+            )
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    away_people(1, 0)
+    few = {url: count(url) for url in ("/", "/door/")}
+    away_people(8, 1)
+    assert {url: count(url) for url in ("/", "/door/")} == few
