@@ -7,10 +7,11 @@ elsewhere needs the staff member's choice, keep the existing end or set this one
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.models import Participant
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
 from workflow.models import Ban, Case, CaseParty, OtherBans, SupplyContact, SupplyMethod
@@ -116,7 +117,13 @@ def _set_welcome_back(*, ban, others, actor):
         other.save(
             update_fields=["replaced_at", "replaced_by", "replaced_reason", "replaced_by_ban"]
         )
-        other_case = Case.objects.select_for_update(of=("self",)).get(pk=other.case_id)
+        try:
+            other_case = Case.objects.select_for_update(of=("self",)).get(pk=other.case_id)
+        except OperationalError as exc:  # a deadlock with a step on that case, at that moment
+            raise NeedsChoice(
+                _("Someone is changing case %(case)s right now; try again in a moment.")
+                % {"case": other.case_id}
+            ) from exc
         record_event(
             case=other_case,
             actor=actor,
@@ -152,6 +159,9 @@ def build_ban(
         raise WorkflowError(
             _("Add this person to the case as a party before banning them."), field="participant"
         )
+    # One person's bans change one step at a time, whatever the case: two cases banning the
+    # same person at once would each miss the other's ban (a silent second date).
+    Participant.objects.select_for_update().get(pk=participant.pk)
     starts_at = starts_at or timezone.now()
     ends_at = _ban_length(case, days=days, ends_at=ends_at, starts_at=starts_at)
     others = running_elsewhere(participant=participant, case=case)
