@@ -4,6 +4,7 @@ the participant page, the door list and the API; a fixed number of queries for a
 people."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -42,13 +43,27 @@ class Away:
         return self.bans[0]
 
     @property
+    def supplied_days(self):
+        return [c.reached_on for ban in self.bans for c in ban.supply_contacts.all()]
+
+    @property
     def days_without_supplies(self):
-        """Since supplies last reached the person under any of their running bans."""
-        return min(ban.days_without_supplies() for ban in self.bans)
+        """Since supplies last reached the person under any of their running bans (or since
+        they were first kept away)."""
+        return (timezone.localdate() - self.last_supplied).days
 
     @property
     def last_supplied(self):
-        return max(ban.supplied_since() for ban in self.bans)
+        first = timezone.localdate(self.starts)
+        return max((d for d in self.supplied_days if d >= first), default=first)
+
+    @property
+    def recorded(self):
+        return self.last_supplied in self.supplied_days
+
+    @property
+    def next_supply_due(self):
+        return self.last_supplied + timedelta(days=self.supply_every_days)
 
     @property
     def supply_every_days(self):
@@ -89,6 +104,15 @@ def away(*, participants=None, now=None, in_effect_only=False):
             continue
         result.append(person)
     return sorted(result, key=lambda p: (p.welcome_back, p.participant.code))
+
+
+def supplied_days(participant_ids):
+    """{participant id: [days supplies reached them]} under any of their bans, in one query."""
+    days = {}
+    contacts = SupplyContact.objects.filter(ban__participant__in=participant_ids)
+    for participant_id, day in contacts.values_list("ban__participant_id", "reached_on"):
+        days.setdefault(participant_id, []).append(day)
+    return days
 
 
 def away_one(participant, now=None):

@@ -240,7 +240,8 @@ POINT_RELATIONS = {
     "appeal_window_closing": ("policy_version", "decision", "appeals"),
     "appeal_decision_due": ("policy_version", "appeals"),
     "ban_ending": ("bans",),
-    "supply_gap": ("policy_version", "bans__supply_contacts"),
+    # Supplies logged under any of the person's bans (another case's included) count.
+    "supply_gap": ("policy_version", "bans__participant__bans__supply_contacts"),
     "restorative_action_due": ("plans__actions",),
     "follow_up_due": ("follow_ups",),
     "community_check_in": ("follow_ups",),
@@ -333,7 +334,12 @@ def _ban_points(case, kinds):
             # A ban replaced later is not lifted then: the ban replacing it takes over.
             points.append(("ban_ending", ban.ends_at, ban.pk))
         if "supply_gap" in kinds and ban.paused_since is None:
-            late = ban.supply_gap_at(case.policy_version.supply_contact_every_days)
+            days = [
+                contact.reached_on
+                for other in ban.participant.bans.all()
+                for contact in other.supply_contacts.all()
+            ]
+            late = ban.supply_gap_at(case.policy_version.supply_contact_every_days, days)
             if late < ban.effective_end:
                 points.append(("supply_gap", late, ban.pk))
     return points

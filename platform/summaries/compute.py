@@ -171,12 +171,14 @@ def compute_program_months(now=None):
     appeal_times = set(
         Appeal.objects.filter(decided_at__isnull=False).values_list("case_id", "decided_at")
     )
+    # By person: supplies logged under another case's ban reached them all the same.
     supplied = defaultdict(list)
-    for ban_id, day in SupplyContact.objects.values_list("ban_id", "reached_on"):
-        supplied[ban_id].append(day)
+    for person, day in SupplyContact.objects.values_list("ban__participant_id", "reached_on"):
+        supplied[person].append(day)
     for b in Ban.objects.values(
         "id",
         "case_id",
+        "participant_id",
         "starts_at",
         "ends_at",
         "ended_early_at",
@@ -202,7 +204,9 @@ def compute_program_months(now=None):
             change = "not_changed_on_appeal"
         _bump(counts, "bans", "appeal_change", change)
         every = b["case__policy_version__supply_contact_every_days"]
-        for within in _ban_days_supplied(b["starts_at"], end, supplied[b["id"]], every, now):
+        for within in _ban_days_supplied(
+            b["starts_at"], end, supplied[b["participant_id"]], every, now
+        ):
             counts["ban_days"]["total"][0] += 1
             _bump(counts, "ban_days", "supplies", "within_interval" if within else "gap")
 

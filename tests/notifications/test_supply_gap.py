@@ -105,3 +105,31 @@ def test_the_supply_log_refuses_what_cannot_be_true(make_case, users, people):
             )
         assert err.value.field == field
     assert not ban.supply_contacts.exists()
+
+
+def test_supplies_logged_in_one_case_count_for_the_persons_ban_in_another(
+    make_case, users, people, program_a
+):
+    """Journey 4: banned in two cases, supplies logged on the newer case's ban; the older
+    case's ban is not reminded of a gap that did not happen."""
+    older, newer = make_case(), make_case()
+    first = ban_started_days_ago(older, users, people, 5)
+    assert gap_reminders(older).filter(state="pending", due_at__lte=timezone.now()).exists()
+    second = services.impose_ban(
+        actor=users["a_staff"],
+        case=newer,
+        participant=people["sky"],
+        reason="Again",
+        days=6,
+        other_bans="set",
+        supply_access_plan="outreach",
+        supply_access_details="Van at the park",
+    )
+    services.log_supply_contact(
+        actor=users["a_staff"], ban=second, reached_on=timezone.localdate(), method="outreach"
+    )
+    # The older case's late reminder was re-planned with the newer log: nothing is due.
+    due = Reminder.objects.filter(kind="supply_gap", state="pending", due_at__lte=timezone.now())
+    assert not due.filter(case_id__in=[older.pk, newer.pk]).exists()
+    assert gap_reminders(older).filter(ref_id=first.pk, state="cancelled").exists()
+    assert away_one(people["sky"]).supply_gap == 0

@@ -178,22 +178,26 @@ class Ban(models.Model):
         now = now or timezone.now()
         return self.is_running(now) and self.starts_at <= now and self.paused_since is None
 
-    def supplied_since(self):
-        """The last day supplies reached the person, or the ban's first day if none yet. Reads
-        supply_contacts.all(), so a prefetch serves it."""
-        days = [contact.reached_on for contact in self.supply_contacts.all()]
-        return max(days, default=timezone.localdate(self.starts_at))
+    def supplied_since(self, supplied_days=None):
+        """The last day supplies reached the person since this ban began, or its first day if
+        none yet. `supplied_days`: the days supplies reached the person under any of their bans
+        (logged on another case's ban, they count here too); by default this ban's own log,
+        read with supply_contacts.all() so a prefetch serves it."""
+        first = timezone.localdate(self.starts_at)
+        if supplied_days is None:
+            supplied_days = [contact.reached_on for contact in self.supply_contacts.all()]
+        return max((d for d in supplied_days if d >= first), default=first)
 
-    def days_without_supplies(self, today=None):
-        return ((today or timezone.localdate()) - self.supplied_since()).days
+    def days_without_supplies(self, today=None, supplied_days=None):
+        return ((today or timezone.localdate()) - self.supplied_since(supplied_days)).days
 
-    def next_supply_due(self, every_days):
+    def next_supply_due(self, every_days, supplied_days=None):
         """The day supplies should next reach the person (proposed as soon as it is imposed)."""
-        return self.supplied_since() + timedelta(days=every_days)
+        return self.supplied_since(supplied_days) + timedelta(days=every_days)
 
-    def supply_gap_at(self, every_days):
+    def supply_gap_at(self, every_days, supplied_days=None):
         """When the log falls behind: the morning after the last day supplies were due."""
-        late_day = self.supplied_since() + timedelta(days=every_days + 1)
+        late_day = self.supplied_since(supplied_days) + timedelta(days=every_days + 1)
         return timezone.make_aware(datetime.combine(late_day, SUPPLY_GAP_REMINDER_TIME))
 
     @property

@@ -11,6 +11,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import sync_case_reminders
 from tenants.models import Participant
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
@@ -314,4 +315,9 @@ def log_supply_contact(*, actor, ban, reached_on, method, note=""):
         action=step.name,
         after={"ban": ban.pk, "contact": contact.pk, "reached_on": reached_on, "method": method},
     )
+    # The person's bans in other cases count these supplies too: their supply-gap reminders
+    # move with this one (each case locked, as a step on it would).
+    others = Ban.objects.running().filter(participant=ban.participant_id).exclude(case=case)
+    for other_case in Case.objects.filter(pk__in=others.values("case")).order_by("pk"):
+        sync_case_reminders(Case.objects.select_for_update(of=("self",)).get(pk=other_case.pk))
     return contact

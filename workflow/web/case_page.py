@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow.away import supplied_days
 from workflow.models import (
     COMMUNITY_ACTION_KINDS,
     Case,
@@ -233,13 +234,17 @@ class CasePage:
             follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
             follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
         every = case.policy_version.supply_contact_every_days
+        # Supplies logged under the person's bans in other cases count here too.
+        days = supplied_days({ban.participant_id for ban in bans}) if bans else {}
         for ban in bans:
+            person_days = days.get(ban.participant_id, [])
             ban.running = ban.is_running(now)
             ban.contacts = list(ban.supply_contacts.all())
-            ban.supplied_on = ban.supplied_since()
-            ban.days_without = ban.days_without_supplies()
+            ban.supplied_on = ban.supplied_since(person_days)
+            ban.recorded = ban.supplied_on in person_days
+            ban.days_without = ban.days_without_supplies(supplied_days=person_days)
             ban.supply_gap = ban.running and ban.days_without > every
-            ban.next_supply_due = ban.next_supply_due(every)
+            ban.next_supply_due = ban.next_supply_due(every, person_days)
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
             ban.supply_form = self.form("log_supply_contact", ban) if ban.running else None
         for plan in plans:
