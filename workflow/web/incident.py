@@ -17,8 +17,9 @@ from tenants.policy import current_policy
 from tenants.services import register_participant
 from workflow import services
 from workflow.models import CaseKind, Category, PartyRole
+from workflow.web.ban_forms import BanTermsMixin
 from workflow.web.base import DateTimeLocalInput, attach_error
-from workflow.web.forms import BanTermsMixin, start_of_day
+from workflow.web.forms import start_of_day
 from workflow.web.participants_lookup import ParticipantLookupField, find_participant
 
 BAN, LEAVE, NOTHING = "ban", "leave", "nothing"

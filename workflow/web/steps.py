@@ -16,6 +16,7 @@ from workflow.models import (
     Notice,
     RestorativeAction,
 )
+from workflow.web import ban_forms
 from workflow.web import forms as f
 from workflow.web.forms import start_of_day
 
@@ -105,7 +106,7 @@ STEP_PAGES = [
     ),
     StepPage(
         "impose_ban",
-        f.ImposeBanForm,
+        ban_forms.ImposeBanForm,
         _ban,
         _("Temporary ban recorded."),
         field_map=BAN_FIELDS,
@@ -113,7 +114,7 @@ STEP_PAGES = [
     ),
     StepPage(
         "log_supply_contact",
-        f.SupplyContactForm,
+        ban_forms.SupplyContactForm,
         lambda a, c, i, d, _f: services.log_supply_contact(
             actor=a, ban=i, reached_on=d["reached_on"], method=d["method"], note=d.get("note")
         ),
@@ -310,7 +311,7 @@ STEP_PAGES = [
     ),
     StepPage(
         "close_case",
-        f.CloseForm,
+        ban_forms.CloseForm,
         lambda a, c, i, d, _f: services.close_case(
             actor=a, case=c, confirm_running_bans=d.get("confirm_running_bans", False)
         ),
