@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from workflow.access import hide_party_cases
 from workflow.models import Ban, SupplyContact
 
 
@@ -87,11 +88,14 @@ def running_bans(now=None):
     )
 
 
-def away(*, participants=None, now=None, in_effect_only=False):
+def away(*, participants=None, now=None, in_effect_only=False, user=None):
     """[Away] for everyone with a running ban (or only these participants), soonest welcome
-    back first. `in_effect_only`: only people kept away right now (the door list)."""
+    back first. `in_effect_only`: only people kept away right now (the door list). `user`:
+    leave out the bans of cases this person is a party to (they do not exist for them)."""
     now = now or timezone.now()
     bans = running_bans(now)
+    if user is not None:
+        bans = hide_party_cases(bans, user)
     if participants is not None:
         bans = bans.filter(participant__in=participants)
     people = {}
@@ -115,6 +119,6 @@ def supplied_days(participant_ids):
     return days
 
 
-def away_one(participant, now=None):
-    found = away(participants=[participant], now=now)
+def away_one(participant, now=None, user=None):
+    found = away(participants=[participant], now=now, user=user)
     return found[0] if found else None

@@ -39,7 +39,8 @@ class ParticipantViewSet(
     def get_serializer_context(self):
         # Everyone away, read once when the first row needs it (a fixed number of queries for
         # a page of any size; nothing is read when only the schema is generated).
-        people = functools.cache(lambda: {p.participant.pk: p for p in away()})
+        user = self.request.user
+        people = functools.cache(lambda: {p.participant.pk: p for p in away(user=user)})
         return {**super().get_serializer_context(), "away": people}
 
     @extend_schema(request=inputs.ParticipantInput, responses={201: ParticipantSerializer})

@@ -38,7 +38,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
         """One welcome-back date (the latest end of the person's running bans), the cases
         behind it, and the days since supplies last reached them; None when welcome now."""
         people = self.context.get("away")
-        person = people().get(participant.pk) if people is not None else away_one(participant)
+        if people is not None:
+            person = people().get(participant.pk)
+        else:
+            # Bans of a case the reader is a party to are left out, as everywhere.
+            user = getattr(self.context.get("request"), "user", None)
+            person = away_one(participant, user=user) if user is not None else None
         if person is None:
             return None
         return {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import sync_case_reminders
 from tenants.models import Participant
+from workflow.access import is_party
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
 from workflow.models import Ban, Case, CaseParty, OtherBans, SupplyContact, SupplyMethod
@@ -64,11 +65,16 @@ def running_elsewhere(*, participant, case, now=None):
     return sorted(bans.select_related("case"), key=lambda b: b.effective_end, reverse=True)
 
 
-def _other_bans_choice(participant, others, choice):
+def _other_bans_choice(participant, others, choice, actor):
     if choice in OTHER_BAN_CHOICES:
         return choice
+    # A case the actor is a party to is not named to them (it does not exist for them); its
+    # ban still counts, so the welcome-back date stays one.
+    hidden = {b.case_id for b in others if is_party(b.case, actor)}
     listed = "; ".join(
         _("until %(end)s (case %(case)s)") % {"end": day(b.effective_end), "case": b.case_id}
+        if b.case_id not in hidden
+        else _("until %(end)s (another case)") % {"end": day(b.effective_end)}
         for b in others
     )
     raise NeedsChoice(
@@ -80,7 +86,12 @@ def _other_bans_choice(participant, others, choice):
         field="other_bans",
         details={
             "running_bans": [
-                {"ban": b.pk, "case": b.case_id, "ends_at": b.effective_end} for b in others
+                {
+                    "ban": None if b.case_id in hidden else b.pk,
+                    "case": None if b.case_id in hidden else b.case_id,
+                    "ends_at": b.effective_end,
+                }
+                for b in others
             ],
             "choices": list(OTHER_BAN_CHOICES),
         },
@@ -166,7 +177,7 @@ def build_ban(
     starts_at = starts_at or timezone.now()
     ends_at = _ban_length(case, days=days, ends_at=ends_at, starts_at=starts_at)
     others = running_elsewhere(participant=participant, case=case)
-    choice = _other_bans_choice(participant, others, other_bans) if others else None
+    choice = _other_bans_choice(participant, others, other_bans, actor) if others else None
     if choice == KEEP_EXISTING_END:
         # No second date: this ban ends with the running one (within this policy's maximum).
         ends_at = min(others[0].effective_end, starts_at + timedelta(days=policy.max_ban_days))

@@ -6,17 +6,20 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from workflow.access import hide_party_cases
+from workflow.audit import record_case_read, record_case_reads
 from workflow.away import away, away_one
 from workflow.models import Ban, Decision
 
 
 def door_list(request):
     now = timezone.now()
-    return render(
-        request,
-        "workflow/door_list.html",
-        {"people": away(now=now, in_effect_only=True), "now": now},
+    # A case the person looking is a party to does not exist for them, its ban included.
+    people = away(now=now, in_effect_only=True, user=request.user)
+    record_case_reads(
+        case_ids=[ban.case_id for person in people for ban in person.bans], user=request.user
     )
+    return render(request, "workflow/door_list.html", {"people": people, "now": now})
 
 
 def _appeal_until(ban):
@@ -38,8 +41,12 @@ def ban_letter(request, pk):
     """Only this ban's person, dates, supply plan and rights: no narrative, no other party, no
     staff name, no other case's detail (the welcome-back date covers every running ban)."""
     ban = get_object_or_404(
-        Ban.objects.select_related("participant", "case__policy_version"), pk=pk
+        hide_party_cases(Ban.objects, request.user).select_related(
+            "participant", "case__policy_version"
+        ),
+        pk=pk,
     )
+    record_case_read(case=ban.case, user=request.user)
     now = timezone.now()
     here = away_one(ban.participant, now)
     appeal_until = _appeal_until(ban)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow.access import is_party
 from workflow.away import supplied_days
 from workflow.models import (
     COMMUNITY_ACTION_KINDS,
@@ -81,13 +82,15 @@ SUBMIT = {
 }
 
 
-def load_case(pk):
+def load_case(pk, user):
     """The case and everything on its page, prefetched: the query count does not grow with the
-    number of parties, notices, actions or follow-ups beyond one query per kind."""
+    number of parties, notices, actions or follow-ups beyond one query per kind. Only a case
+    `user` may see (workflow.access); Case.DoesNotExist otherwise."""
     parties = CaseParty.objects.select_related("participant", "represents__participant")
     actions = RestorativeAction.objects.select_related("ban", "for_party__participant")
     return (
-        Case.objects.select_related("policy_version", "investigation", "decision")
+        Case.objects.visible_to(user)
+        .select_related("policy_version", "investigation", "decision")
         .prefetch_related(
             Prefetch("parties", queryset=parties),
             Prefetch("notices", queryset=parties_rel("party__participant")),
@@ -191,6 +194,7 @@ class CasePage:
             ban
             for person in people
             for ban in running_elsewhere(participant=person, case=self.case)
+            if not is_party(ban.case, self.request.user)
         ]
 
     def _factors_initial(self):
