@@ -5,10 +5,12 @@ letter for the banned person (issue 14)."""
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from tenants.models import Participant
 from workflow import services
+from workflow.errors import NeedsChoice
 from workflow.models import Ban, PartyRole
 
 SUPPLIES = {
@@ -255,3 +257,36 @@ def test_today_and_the_door_list_cost_the_same_queries_for_one_or_many_away(site
     few = {url: count(url) for url in ("/", "/door/")}
     away_people(8, 1)
     assert {url: count(url) for url in ("/", "/door/")} == few
+
+
+def test_a_staff_party_sees_neither_the_letter_nor_the_ban_of_their_case(
+    site, make_case, users, people
+):
+    """Journey 3: Sam (a_staff2) is a party to the case; its ban does not exist for Sam."""
+    case = make_case()
+    services.add_party(
+        actor=users["a_lead"], case=case, role=PartyRole.WITNESS, staff_user=users["a_staff2"]
+    )
+    sky_ban = ban(case, users, people["sky"], 3)
+    sam, staff = site("a_staff2"), site("a_staff")
+    assert sam.get(f"/bans/{sky_ban.pk}/letter/").status_code == 404
+    assert staff.get(f"/bans/{sky_ban.pk}/letter/").status_code == 200
+    for url in ("/", "/door/", f"/participants/{people['sky'].pk}/"):
+        assert "Welcome back" not in sam.get(url).text, url
+        assert "Welcome back" in staff.get(url).text, url
+    api = sam.get(f"/api/participants/{people['sky'].pk}/").json()
+    assert api["away"] is None
+    # Banning the same person in another case: Sam is told a ban runs, not which case.
+    other = make_case()
+    with pytest.raises(NeedsChoice) as asked:
+        services.impose_ban(
+            actor=users["a_staff2"],
+            case=other,
+            participant=people["sky"],
+            reason="Again",
+            days=2,
+            **SUPPLIES,
+        )
+    assert "another case" in asked.value.message
+    assert f"case {case.pk}" not in asked.value.message
+    assert asked.value.details["running_bans"][0]["case"] is None
