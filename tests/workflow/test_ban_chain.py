@@ -318,3 +318,30 @@ def test_a_modified_plan_can_keep_the_decisions_ban_as_it_is(make_case, users, p
     assert away_one(people["sky"]).welcome_back == decided.ends_at
     current = case.plans.get(superseded_at=None)
     assert current.actions.get(kind="temporary_ban").ban == decided
+
+
+def test_the_supply_interval_is_a_policy_setting_kept_by_each_case(make_case, users, people):
+    from tenants.errors import DomainError
+    from tenants.policy import change_policy
+
+    older = make_case()
+    with pytest.raises(DomainError) as err:
+        change_policy(actor=users["a_admin"], supply_contact_every_days=0)
+    assert err.value.field == "supply_contact_every_days"
+    policy = change_policy(actor=users["a_admin"], supply_contact_every_days=1)
+    assert policy.supply_contact_every_days == 1
+    newer = make_case()
+    start = timezone.now() - timedelta(days=1)
+    old_ban = immediate_ban(older, users, people["sky"], starts_at=start)
+    new_ban = immediate_ban(newer, users, people["river"], starts_at=start)
+    first_day = timezone.localdate(start)
+
+    def gap_day(case, ban):
+        from notifications.models import Reminder
+
+        reminder = Reminder.objects.get(case_id=case.pk, kind="supply_gap", ref_id=ban.pk)
+        return timezone.localdate(reminder.target_at)
+
+    # The older case keeps the version it was reported under (3 days); the newer follows 1.
+    assert gap_day(older, old_ban) == first_day + timedelta(days=4)
+    assert gap_day(newer, new_ban) == first_day + timedelta(days=2)
