@@ -120,7 +120,9 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         post(staff, f"{base}/consents/", {"party": party_id(case, role)}, expect=201)
     hearing = f"{base}/hearings/{case['hearings'][0]['id']}"
     # Not yet held: its outcome cannot be recorded before its time.
-    early = staff.post(f"{hearing}/outcome/", {"harmed_person_heard": True}, format="json")
+    early = staff.post(
+        f"{hearing}/outcome/", {"harmed_person_heard": True}, content_type="application/json"
+    )
     assert early.status_code == 400 and "once it has taken place" in str(early.json())
     # It took place earlier than planned: moved, with the reason, then recorded.
     case = post(
@@ -446,7 +448,43 @@ def test_evidence_is_stored_per_program_and_served_to_members_only(
         assert stored.file.name == f"programs/{program_a.schema_name}/evidence/{stored.pk}"
     outsider = client_for(program_a, world.users["b_staff"])
     assert outsider.get(evidence["download_url"]).status_code == 404
-    assert client_for(program_a, None).get(evidence["download_url"]).status_code == 302
+    assert (
+        client_for(program_a, None).get(evidence["download_url"]).status_code == 401
+    )  # an API client is told, not redirected
+
+
+def test_fields_a_request_does_not_take_are_named_and_nothing_is_saved(api, participants):
+
+    staff = api("a_staff")
+    before = staff.get("/api/cases/").json()["count"]
+    body = {
+        "kind": "incident",
+        "occurred_at": timezone.now().isoformat(),
+        "narrative": "Shouting at the door.",
+        "categories": ["threat"],
+        "severity": "low",
+        "severty": "high",
+        "parties": [{"role": "harmed_person", "participant": participants["river"], "nick": "R"}],
+    }
+    answer = staff.post("/api/cases/", body, content_type="application/json")
+    assert answer.status_code == 400
+    errors = answer.json()
+    assert set(errors) == {"severty", "parties[0].nick"}
+    assert "check its spelling" in errors["severty"][0]
+    assert staff.get("/api/cases/").json()["count"] == before
+    del body["severty"], body["parties"][0]["nick"]
+    assert staff.post("/api/cases/", body, content_type="application/json").status_code == 201
+
+
+def test_the_program_api_answers_anonymous_clients_with_401_json(db, client_for, program_a):
+    anonymous = client_for(program_a)
+    for path in ("/api/cases/", "/api/participants/", "/api/policy/"):
+        answer = anonymous.get(path)
+        assert answer.status_code == 401, path
+        assert answer["Content-Type"] == "application/json"
+        assert "Sign in first" in answer.json()["detail"]
+    # Pages for people still lead to the sign-in page.
+    assert anonymous.get("/cases/").status_code == 302
 
 
 def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
