@@ -38,6 +38,10 @@ TITLES = {
     ReminderKind.BAN_ENDING: _(
         "Case %(case)s: a ban ends %(when)s; restore access and welcome the person back"
     ),
+    ReminderKind.SUPPLY_GAP: _(
+        "Case %(case)s: no supplies recorded for a banned person since before %(when)s; get "
+        "supplies to them and log it"
+    ),
     ReminderKind.RESTORATIVE_ACTION_DUE: _("Case %(case)s: restorative action due %(when)s"),
     ReminderKind.FOLLOW_UP_DUE: _("Case %(case)s: follow-up due %(when)s"),
     ReminderKind.COMMUNITY_CHECK_IN: _(

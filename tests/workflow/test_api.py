@@ -222,7 +222,12 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     post(lead, f"{base}/follow-ups/{follow_ups[0]['id']}/waive/", {"reason": "Unreachable"})
     for follow_up in follow_ups[1:]:
         post(staff, f"{base}/follow-ups/{follow_up['id']}/complete/", {"notes": "Checked in"})
-    case = post(lead, f"{base}/close/")
+    # The appeal's 2-day ban replaced the decision's, which replaced the immediate one: one
+    # ban still runs, and closing says so before it goes ahead.
+    answer = lead.post(f"{base}/close/", content_type="application/json")
+    assert answer.status_code == 409 and "still running" in answer.json()["detail"]
+    assert [b["participant"] for b in answer.json()["running_bans"]] == ["P-sky"]
+    case = post(lead, f"{base}/close/", {"confirm_running_bans": True})
     assert case["state"] == "closed"
 
     record = staff.get(f"{base}/export/").json()
@@ -494,3 +499,46 @@ def test_me_and_the_staff_list_give_the_ids_steps_take(api, world):
     }
     assert {"id": lead.pk, "name": "Lee Park", "role": "program_lead"} in staff
     assert all("email" not in m for m in staff)  # names and roles, no addresses
+
+
+def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
+    staff = api("a_staff")
+    first, second = report(staff, participants), report(staff, participants)
+    terms = {"participant": participants["sky"], "reason": "x", **SUPPLIES}
+    post(staff, f"/api/cases/{first['id']}/bans/", {**terms, "days": 4}, expect=201)
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/", {**terms, "days": 9}, content_type="application/json"
+    )
+    body = answer.json()
+    assert answer.status_code == 409 and body["field"] == "other_bans"
+    assert [b["case"] for b in body["running_bans"]] == [first["id"]]
+    assert body["choices"] == ["keep", "set"]
+    both = {**terms, "days": 9, "ends_at": (timezone.now() + timedelta(days=9)).isoformat()}
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/",
+        {**both, "other_bans": "set"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "not both" in answer.json()["detail"]
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/",
+        {**terms, "days": 9, "other_bans": "set"},
+        expect=201,
+    )
+    ban = case["bans"][0]
+    person = staff.get(f"/api/participants/{participants['sky']}/").json()
+    assert person["away"]["welcome_back"] == ban["ends_at"]
+    assert person["away"]["cases"] == sorted([first["id"], second["id"]])
+    listed = {p["code"]: p["away"] for p in staff.get("/api/participants/").json()["results"]}
+    assert listed["P-sky"]["welcome_back"] == ban["ends_at"] and listed["P-river"] is None
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/{ban['id']}/supplies/",
+        {"reached_on": timezone.localdate().isoformat(), "method": "outreach"},
+        expect=201,
+    )
+    assert case["bans"][0]["supply_contacts"][0]["method"] == "outreach"
+    record = staff.get(f"/api/cases/{second['id']}/export/").json()
+    assert record["supply_contacts"][0]["method"] == "outreach"
+    assert record["bans"][0]["replaced_at"] is None

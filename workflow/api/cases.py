@@ -134,6 +134,21 @@ class CaseViewSet(
         ban = get_object_or_404(self.get_object().bans, pk=ban_id)
         return self._run(services.end_ban_early, inputs.ReasonInput, ban=ban)
 
+    @step(
+        inputs.SupplyContactInput,
+        url_path=r"bans/(?P<ban_id>[0-9]+)/supplies",
+        params=[item("ban_id")],
+        many_status=201,
+    )
+    def log_supply_contact(self, request, pk=None, ban_id=None):
+        ban = get_object_or_404(self.get_object().bans, pk=ban_id)
+        return self._run(
+            services.log_supply_contact,
+            inputs.SupplyContactInput,
+            status.HTTP_201_CREATED,
+            ban=ban,
+        )
+
     @step(url_path="acknowledge")
     def acknowledge(self, request, pk=None):
         return self._run(services.acknowledge_case)
@@ -298,9 +313,9 @@ class CaseViewSet(
         follow_up = get_object_or_404(self.get_object().follow_ups, pk=follow_up_id)
         return self._run(services.waive_follow_up, inputs.ReasonInput, follow_up=follow_up)
 
-    @step(url_path="close")
+    @step(inputs.CloseInput, url_path="close")
     def close(self, request, pk=None):
-        return self._run(services.close_case)
+        return self._run(services.close_case, inputs.CloseInput)
 
     @step(inputs.ReasonInput, url_path="withdraw")
     def withdraw(self, request, pk=None):

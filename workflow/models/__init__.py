@@ -36,7 +36,14 @@ from workflow.models.investigation import (
     Investigation,
     Statement,
 )
-from workflow.models.safety import Ban, LowLevelResponse, SupplyAccessPlan
+from workflow.models.safety import (
+    Ban,
+    LowLevelResponse,
+    OtherBans,
+    SupplyAccessPlan,
+    SupplyContact,
+    SupplyMethod,
+)
 
 __all__ = [
     "COMMUNITY_ACTION_KINDS",
@@ -65,6 +72,7 @@ __all__ = [
     "LowLevelResponse",
     "NotHeardReason",
     "Notice",
+    "OtherBans",
     "NoticeKind",
     "PartyRole",
     "PlanOrigin",
@@ -74,6 +82,8 @@ __all__ = [
     "RestorativeAction",
     "Statement",
     "SupplyAccessPlan",
+    "SupplyContact",
+    "SupplyMethod",
     "due_status",
     "next_due",
 ]

@@ -38,7 +38,7 @@ from workflow.services.reporting import (
     record_low_level_response,
     report_case,
 )
-from workflow.services.safety import end_ban_early, impose_ban
+from workflow.services.safety import end_ban_early, impose_ban, log_supply_contact
 
 __all__ = [
     "acknowledge_case",
@@ -58,6 +58,7 @@ __all__ = [
     "file_complaint",
     "follow_up_schedule",
     "impose_ban",
+    "log_supply_contact",
     "record_consent",
     "record_contributing_factors",
     "record_hearing_outcome",

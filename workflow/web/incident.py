@@ -17,8 +17,9 @@ from tenants.policy import current_policy
 from tenants.services import register_participant
 from workflow import services
 from workflow.models import CaseKind, Category, PartyRole
+from workflow.web.ban_forms import BanTermsMixin
 from workflow.web.base import DateTimeLocalInput, attach_error
-from workflow.web.forms import BanTermsMixin, start_of_day
+from workflow.web.forms import start_of_day
 from workflow.web.participants_lookup import ParticipantLookupField, find_participant
 
 BAN, LEAVE, NOTHING = "ban", "leave", "nothing"
@@ -176,6 +177,7 @@ def save_incident(*, actor, data):
             supply_access_details=data["supply_access_details"],
             days=data.get("days"),
             ends_at=start_of_day(data.get("ends_on")),
+            other_bans=data.get("other_bans") or None,
         )
         return case, _("Incident recorded with a temporary ban. Fill in the rest when you can.")
     return case, _("Incident recorded. Fill in the rest when you can.")
