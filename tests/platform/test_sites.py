@@ -154,10 +154,12 @@ def test_login_form_refuses_non_members_like_a_wrong_password(db, world, program
 
 def test_anonymous_visitor_is_sent_to_sign_in(db, world, program_a):
     site = Client(HTTP_HOST="prog-a.localhost")
-    for path in ("/", "/api/schema/", "/api/docs/"):
+    for path in ("/", "/api/docs/"):
         response = site.get(path)
         assert response.status_code == 302, path
         assert response.url == f"/accounts/login/?next={path}"
+    # What a program client reads is answered in its own terms, not with a redirect.
+    assert site.get("/api/schema/").status_code == 401
     assert site.get("/no/such/page/").status_code == 404
     login = site.get("/accounts/login/")
     assert login.status_code == 200
