@@ -542,3 +542,23 @@ def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
     record = staff.get(f"/api/cases/{second['id']}/export/").json()
     assert record["supply_contacts"][0]["method"] == "outreach"
     assert record["bans"][0]["replaced_at"] is None
+
+
+def test_an_incident_and_its_immediate_ban_in_one_request_all_or_nothing(api, participants):
+    staff = api("a_staff")
+    before = staff.get("/api/cases/").json()["count"]
+    body = {
+        "kind": "incident",
+        "occurred_at": timezone.now().isoformat(),
+        "narrative": "Threw a chair near the kitchen.",
+        "categories": ["threat"],
+        "severity": "high",
+        "parties": [{"role": "person_who_did_harm", "participant": participants["sky"]}],
+        "ban": {"participant": participants["sky"], "days": 999, **SUPPLIES},
+    }
+    refused = staff.post("/api/cases/", body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"].startswith("ban.")
+    assert staff.get("/api/cases/").json()["count"] == before  # no case without its ban
+    body["ban"]["days"] = 3
+    case = post(staff, "/api/cases/", body, expect=201)
+    assert len(case["bans"]) == 1 and case["bans"][0]["reason"] == body["narrative"]

@@ -87,11 +87,14 @@ class CaseViewSet(
         record_case_read(case=case, user=request.user, via=ReadVia.API)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
-    @extend_schema(request=inputs.ReportCaseInput, responses={201: CaseDetailSerializer})
+    @extend_schema(request=inputs.ReportCaseWithBanInput, responses={201: CaseDetailSerializer})
     def create(self, request):
-        data = self._input(inputs.ReportCaseInput)
+        data = self._input(inputs.ReportCaseWithBanInput)
         data["parties"] = [dict(p) for p in data.get("parties", [])]
-        case = services.report_case(actor=request.user, **data)
+        ban = data.pop("ban", None)
+        case = services.report_case_with_ban(
+            actor=request.user, ban=dict(ban) if ban else None, **data
+        )
         return self._case_response(case, status.HTTP_201_CREATED)
 
     @extend_schema(responses=EventSerializer(many=True))

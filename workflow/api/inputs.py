@@ -129,6 +129,16 @@ class ImposeBanInput(BanTermsInput):
     reason = serializers.CharField()
 
 
+class ReportBanInput(ImposeBanInput):
+    """The immediate ban sent with a report; its reason defaults to what happened."""
+
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReportCaseWithBanInput(ReportCaseInput):
+    ban = ReportBanInput(required=False)
+
+
 class SupplyContactInput(serializers.Serializer):
     reached_on = serializers.DateField()
     method = serializers.ChoiceField(choices=SupplyMethod.choices)

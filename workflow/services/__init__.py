@@ -23,6 +23,7 @@ from workflow.services.hearing import (
     schedule_hearing,
     withdraw_consent,
 )
+from workflow.services.intake import report_case_with_ban
 from workflow.services.investigation import (
     add_statement,
     attach_evidence,
@@ -67,6 +68,7 @@ __all__ = [
     "record_low_level_response",
     "record_notice_delivery",
     "report_case",
+    "report_case_with_ban",
     "resolve_early",
     "schedule_hearing",
     "start_investigation",

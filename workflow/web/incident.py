@@ -157,7 +157,18 @@ def save_incident(*, actor, data):
     harmed = data.get("harmed_participant")
     if harmed is not None and harmed != who:
         parties.append({"role": PartyRole.HARMED_PERSON, "participant": harmed})
-    case = services.report_case(
+    ban = None
+    if data["immediate"] == BAN:
+        ban = {
+            "participant": who,
+            "reason": data["narrative"],
+            "supply_access_plan": data["supply_access_plan"],
+            "supply_access_details": data["supply_access_details"],
+            "days": data.get("days"),
+            "ends_at": start_of_day(data.get("ends_on")),
+            "other_bans": data.get("other_bans") or None,
+        }
+    case = services.report_case_with_ban(
         actor=actor,
         kind=CaseKind.INCIDENT,
         occurred_at=data.get("occurred_at") or timezone.now(),
@@ -166,19 +177,9 @@ def save_incident(*, actor, data):
         severity=data["severity"],
         location=data.get("location") or "",
         parties=parties,
+        ban=ban,
     )
-    if data["immediate"] == BAN:
-        services.impose_ban(
-            actor=actor,
-            case=case,
-            participant=who,
-            reason=data["narrative"],
-            supply_access_plan=data["supply_access_plan"],
-            supply_access_details=data["supply_access_details"],
-            days=data.get("days"),
-            ends_at=start_of_day(data.get("ends_on")),
-            other_bans=data.get("other_bans") or None,
-        )
+    if ban:
         return case, _("Incident recorded with a temporary ban. Fill in the rest when you can.")
     return case, _("Incident recorded. Fill in the rest when you can.")
 
@@ -193,6 +194,8 @@ def record_incident(request):
                 with transaction.atomic():
                     case, message = save_incident(actor=request.user, data=form.cleaned_data)
             except DomainError as exc:
+                if exc.field:  # the form shows the ban's fields beside the case's
+                    exc.field = exc.field.removeprefix("ban.")
                 attach_error(form, exc, FIELD_MAP)
                 status = exc.status_code
             else:
