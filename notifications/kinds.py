@@ -126,3 +126,27 @@ def worth_creating(item, now):
     for a deadline 3 hours away goes out at once). One sent at the deadline itself (overdue,
     action due today) goes out even if that moment has passed: the thing is still not done."""
     return item.target_at > now or item.due_at == item.target_at
+
+
+# Where on the case page each kind of reminder leads (the section that needs the work).
+CASE_SECTIONS = {
+    ReminderKind.ACKNOWLEDGEMENT_DUE: "notices",
+    ReminderKind.ACKNOWLEDGEMENT_OVERDUE: "notices",
+    ReminderKind.HEARING_UPCOMING: "hearing",
+    ReminderKind.APPEAL_WINDOW_CLOSING: "appeal",
+    ReminderKind.APPEAL_DECISION_DUE: "appeal",
+    ReminderKind.BAN_ENDING: "bans",
+    ReminderKind.SUPPLY_GAP: "bans",
+    ReminderKind.RESTORATIVE_ACTION_DUE: "decision",
+    ReminderKind.FOLLOW_UP_DUE: "follow-ups",
+    ReminderKind.COMMUNITY_CHECK_IN: "decision",
+}
+
+
+def case_path(kind, case_id):
+    """The page a reminder or notification is about: its case, at the part that needs doing;
+    the notifications page when it names no case."""
+    if case_id is None:
+        return "/notifications/"
+    section = CASE_SECTIONS.get(kind, "summary")
+    return f"/cases/{case_id}/#{section}"

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind
+from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind, case_path
 from notifications.models import DeliveryChoice, Notification, Reminder, ReminderState
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
@@ -191,6 +191,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                             address=people.addresses[user_id],
                             key=f"{key}|email",
                             overdue=reminder.kind in OVERDUE_KINDS,
+                            path=case_path(reminder.kind, reminder.case_id),
                         )
                     )
         # A duplicate key raises here and rolls everything back: never twice.
