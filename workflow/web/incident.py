@@ -61,6 +61,14 @@ class IncidentForm(BanTermsMixin, forms.Form):
         help_text=_("Leave empty for just now."),
     )
     location = forms.CharField(label=_("Where"), required=False, max_length=200)
+    police_called = forms.BooleanField(label=_("Police were called"), required=False)
+    ems_called = forms.BooleanField(label=_("An ambulance (EMS) was called"), required=False)
+    emergency_services_reason = forms.CharField(
+        label=_("Who called them, and why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only if police or an ambulance came. Nobody is asked for a legal name."),
+    )
 
     field_order = ["narrative", "who", "add_new", "new_alias", "harmed", "categories"]
 
@@ -176,6 +184,9 @@ def save_incident(*, actor, data):
         categories=data["categories"],
         severity=data["severity"],
         location=data.get("location") or "",
+        police_called=bool(data.get("police_called")),
+        ems_called=bool(data.get("ems_called")),
+        emergency_services_reason=data.get("emergency_services_reason") or "",
         parties=parties,
         ban=ban,
     )
