@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor.setup_two_factor, name="otp_setup"),
     path("accounts/two-factor/verify/", two_factor.verify_two_factor, name="otp_verify"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/name/", views.your_name, name="your_name"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,7 +1,13 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.forms import ProgramPasswordResetForm, SignInForm
+from accounts.models import User
 from accounts.session_timeout import ENDED
 from organizations.middleware import program_public
 from organizations.services import program_host
@@ -70,3 +76,43 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @program_public
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class NameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name"]
+        labels = {"first_name": _("Name you go by"), "last_name": _("Family name (optional)")}
+        help_texts = {"first_name": _("Colleagues see your name on cases instead of your email.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+
+    def clean(self):
+        data = super().clean()
+        for name in ("first_name", "last_name"):
+            value = (data.get(name) or "").strip()
+            if any(ch in value for ch in "\r\n\t"):
+                self.add_error(name, _("Write the name on one line."))
+            data[name] = value
+        return data
+
+
+@program_public
+@login_required
+def your_name(request):
+    """Each person sets the name colleagues see in pick-lists, on the timeline and in notices;
+    works on the platform site and on every program site."""
+    form = NameForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request,
+                _("Saved. Colleagues now see you as %(name)s.")
+                % {"name": request.user.get_full_name()},
+            )
+            return redirect("your_name")
+        return render(request, "accounts/your_name.html", {"form": form}, status=400)
+    return render(request, "accounts/your_name.html", {"form": form})

@@ -33,7 +33,11 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("Your name (optional)"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("As colleagues know you: it is shown on cases instead of your email."),
+    )
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )

@@ -83,7 +83,7 @@ def test_health_department_admin_onboards_a_program_and_its_admin_signs_in(
 
     invited = new_page()
     invited.goto(link)
-    invited.get_by_label("Your name (optional)").fill("Robin Example")
+    invited.get_by_label("Your name").fill("Robin Example")
     invited.get_by_label("Password", exact=True).fill("a-long-new-password-9")
     invited.get_by_label("Password again").fill("a-long-new-password-9")
     screenshot(invited, "program-accept-invitation")

@@ -78,7 +78,7 @@ def test_a_first_admin_invitation_is_dead_once_the_program_has_an_admin(
             actor=world.users["hd1"], program=new_program, email="ana@example.tst"
         )
     first, second = (link_in(m) for m in mailoutbox)
-    form = {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    form = {"full_name": "Pat Example", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
     _site, response = _accept(first, form)
     assert response.status_code == 302
     _site, response = _accept(second, form)
@@ -138,7 +138,8 @@ def test_first_admin_invitation_works_and_its_admins_see_who_sent_every_invitati
     invitation = Invitation.objects.get(program=new_program)
     assert invitation.role == Role.PROGRAM_ADMIN and invitation.first_admin
     _site, response = _accept(
-        link_in(mailoutbox[0]), {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+        link_in(mailoutbox[0]),
+        {"full_name": "Pat Example", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
     )
     assert response.status_code == 302
     robin = Membership.objects.get(program=new_program, role=Role.PROGRAM_ADMIN).user

@@ -280,7 +280,9 @@ def test_expired_invitation_is_refused(db, world):
     response = site.get(path)
     assert response.status_code == 410
     assert "This invitation has expired" in response.text
-    response = site.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    response = site.post(
+        path, {"full_name": "Pat Example", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
     assert response.status_code == 410
     assert not User.objects.filter(email="first.admin@example.test").exists()
     token = path.rstrip("/").rsplit("/", 1)[1]
@@ -301,7 +303,9 @@ def test_invitation_works_once(db, world):
     response = site.get(path)
     assert response.status_code == 410
     assert "already been used" in response.text
-    response = site.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    response = site.post(
+        path, {"full_name": "Pat Example", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
     assert response.status_code == 410
     assert "_auth_user_id" not in site.session
     assert Membership.objects.filter(user=user).count() == 1
@@ -321,10 +325,19 @@ def test_password_mismatch_on_accept_keeps_the_invitation_open(db, world):
     program = world.programs["a"]
     invitation, path = _invite(world, program)
     site = Client(HTTP_HOST="prog-a.localhost")
-    response = site.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD + "x"})
+    response = site.post(
+        path,
+        {
+            "full_name": "Pat Example",
+            "password": NEW_PASSWORD,
+            "password_again": NEW_PASSWORD + "x",
+        },
+    )
     assert response.status_code == 200
     assert "The two passwords differ" in response.text
-    response = site.post(path, {"password": "short", "password_again": "short"})
+    response = site.post(
+        path, {"full_name": "Pat Example", "password": "short", "password_again": "short"}
+    )
     assert response.status_code == 200
     assert "too short" in response.text
     assert not User.objects.filter(email=invitation.email).exists()
@@ -332,7 +345,9 @@ def test_password_mismatch_on_accept_keeps_the_invitation_open(db, world):
     assert invitation.accepted_at is None
     assert "_auth_user_id" not in site.session
 
-    response = site.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    response = site.post(
+        path, {"full_name": "Pat Example", "password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(user__email=invitation.email).program == program
 

@@ -301,7 +301,12 @@ def test_suspended_program_refuses_changes(suspended_a, world, client_for, mailo
     visitor = Client(HTTP_HOST="prog-a.localhost")
     assert visitor.get(path).status_code == 200  # reading is fine
     response = visitor.post(
-        path, {"password": "x-long-passphrase-1", "password_again": "x-long-passphrase-1"}
+        path,
+        {
+            "full_name": "Pat Example",
+            "password": "x-long-passphrase-1",
+            "password_again": "x-long-passphrase-1",
+        },
     )
     assert response.status_code == 403
     assert not User.objects.filter(email="late@example.test").exists()

@@ -323,3 +323,16 @@ def test_nav_and_pages_for_every_role(site, make_case):
                 assert f">{link}</a>" in response.text
     assert "Withdraw the case" not in site("a_staff").get(f"/cases/{case.pk}/").text
     assert "Withdraw the case" in site("a_admin").get(f"/cases/{case.pk}/").text
+
+
+def test_staff_set_the_name_colleagues_see_in_pick_lists(site, make_case, users):
+    case = make_case()
+    staff2 = site("a_staff2")
+    page = staff2.get("/accounts/name/")
+    assert page.status_code == 200 and "Name you go by" in page.text
+    refused = staff2.post("/accounts/name/", {"first_name": " ", "last_name": "Rivera"})
+    assert refused.status_code == 400 and 'value="Rivera"' in refused.text
+    assert staff2.post("/accounts/name/", {"first_name": "Sam", "last_name": "Rivera"}).status_code
+    lead_view = site("a_lead").get(f"/cases/{case.pk}/").text
+    assert ">Sam Rivera</option>" in lead_view  # the pick-lists name people, not addresses
+    assert f">{users['a_staff2'].email}</option>" not in lead_view
