@@ -196,6 +196,7 @@ def export_case_record(case):
             "decided_at",
             "outcome",
             "outcome_reasons",
+            "reasons_for_parties",
         ),
         "timeline": _rows(
             CaseEvent.objects.filter(case=case).order_by("seq"),

@@ -121,15 +121,17 @@ class ComplaintForm(forms.Form):
 def normalize_tracking_code(value):
     """Accept the code however it was written down: any case, spaces, with or without the dash."""
     letters = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
-    if len(letters) != 8:
+    if len(letters) not in (8, 12):  # codes given before 12 letters were 8
         return None
-    return f"{letters[:4]}-{letters[4:]}"
+    return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
 class StatusForm(forms.Form):
     code = forms.CharField(
         label=_("Your tracking code"),
-        help_text=_("It looks like ABCD-2345. Capital letters or not, with or without the dash."),
+        help_text=_(
+            "It looks like ABCD-2345-EFGH. Capital letters or not, with or without the dashes."
+        ),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}

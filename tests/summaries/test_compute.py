@@ -78,7 +78,11 @@ def run_cases_in_a(users, in_program, program_a):
             actor=users["a_staff"], case=c1, party=sky_party, grounds="Too long."
         )
         services.decide_appeal(
-            actor=users["a_admin"], appeal=appeal, outcome="upheld", reasons="Fair as decided."
+            actor=users["a_admin"],
+            appeal=appeal,
+            outcome="upheld",
+            reasons="Fair as decided.",
+            reasons_for_parties="The decision was looked at again.",
         )
         services.report_case(
             actor=users["a_staff"],

@@ -160,7 +160,7 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     assert case["state"] == "appealed"
     answer = lead.post(
         f"{base}/appeals/{case['appeals'][0]['id']}/decision/",
-        {"outcome": "upheld", "reasons": "x"},
+        {"outcome": "upheld", "reasons": "x", "reasons_for_parties": "y"},
         content_type="application/json",
     )
     assert answer.status_code == 403 and "decided this case" in answer.json()["detail"]
@@ -170,6 +170,7 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         {
             "outcome": "modified",
             "reasons": "Two days is enough with the bag returned.",
+            "reasons_for_parties": "Two days is enough once the bag is returned.",
             "actions": [
                 {
                     "kind": "restitution",

@@ -199,7 +199,10 @@ class AppealInput(serializers.Serializer):
 
 class AppealDecisionInput(PlanInput):
     outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
-    reasons = serializers.CharField()
+    reasons = serializers.CharField(help_text="Internal notes, for staff only.")
+    reasons_for_parties = serializers.CharField(
+        help_text="What every party's appeal-outcome notice says."
+    )
 
 
 class ActionStatusInput(serializers.Serializer):

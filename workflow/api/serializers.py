@@ -244,6 +244,7 @@ class AppealSerializer(serializers.ModelSerializer):
             "decided_at",
             "outcome",
             "outcome_reasons",
+            "reasons_for_parties",
         ]
 
 

@@ -81,6 +81,7 @@ def _decide_appeal(actor, case, item, data, files, form):
         appeal=item,
         outcome=data["outcome"],
         reasons=data["reasons"],
+        reasons_for_parties=data["reasons_for_parties"],
         actions=actions or None,
         summary=data.get("summary") or "",
     )
