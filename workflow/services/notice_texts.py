@@ -160,8 +160,14 @@ def _running_ban(case, party, plan):
     now = timezone.now()
     if plan is not None:
         for action in plan.actions.select_related("ban"):
-            if action.ban is not None and action.ban.participant_id == party.participant_id:
-                return action.ban
+            ban = action.ban
+            if (
+                ban is not None
+                and ban.participant_id == party.participant_id
+                and ban.ended_early_at is None
+                and ban.ends_at > now
+            ):
+                return ban
     return (
         Ban.objects.filter(
             case=case,

@@ -1,0 +1,268 @@
+"""Each notice is one party's: it prints alone, and it says what the process, the decision and
+the appeal mean for that party and nobody else (issue 15)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tenants.models import Participant
+from workflow import services
+from workflow.errors import WorkflowError
+from workflow.models import ActionKind, CaseEvent, CaseParty, Notice, NoticeKind, PartyRole
+
+MARK = "MK"  # every field that is not the harmed person's own carries a marker starting MK
+
+
+@pytest.fixture
+def marked_case(in_a, users):
+    """A case run to an appeal outcome, with a marker in every field that is not the harmed
+    person's: the narrative, the other parties' codes and aliases, the ban and its supplies,
+    statements, context, the hearing, the decision, the plan, the appeal and its notes."""
+    staff, lead, admin = users["a_staff"], users["a_lead"], users["a_admin"]
+    river = Participant.objects.create(code="R-1", alias="River")
+    sky = Participant.objects.create(code="MK-SKYCODE", alias="MK-SKYALIAS")
+    stone = Participant.objects.create(code="MK-WITNESSCODE", alias="MK-WITNESSALIAS")
+    case = services.report_case(
+        actor=staff,
+        kind="incident",
+        occurred_at=timezone.now() - timedelta(hours=3),
+        narrative="MK-NARRATIVE shoving at the table",
+        categories=["violence"],
+        severity="high",
+        location="MK-LOCATION",
+        community_agreement="MK-AGREEMENT",
+        parties=[
+            {"role": PartyRole.HARMED_PERSON, "participant": river},
+            {"role": PartyRole.PERSON_WHO_DID_HARM, "participant": sky},
+            {"role": PartyRole.WITNESS, "participant": stone},
+        ],
+    )
+    services.impose_ban(
+        actor=staff,
+        case=case,
+        participant=sky,
+        reason="MK-BANREASON",
+        days=7,
+        supply_access_plan="offsite_bags",
+        supply_access_details="MK-SKYMEALS with the case manager",
+    )
+    services.acknowledge_case(actor=staff, case=case)
+    services.start_investigation(actor=lead, case=case, investigator=users["a_staff2"])
+    parties = {p.role: p for p in CaseParty.objects.filter(case=case)}
+    services.add_statement(
+        actor=staff,
+        case=case,
+        content="MK-STATEMENT of the person who did harm",
+        party=parties[PartyRole.PERSON_WHO_DID_HARM],
+    )
+    services.record_contributing_factors(
+        actor=staff, case=case, factors=["crowding"], context_notes="MK-CONTEXT"
+    )
+    hearing = services.schedule_hearing(
+        actor=staff,
+        case=case,
+        scheduled_for=timezone.now() + timedelta(hours=1),
+        location="MK-HEARINGPLACE",
+        facilitator=users["a_staff2"],
+    )
+    services.record_hearing_outcome(
+        actor=staff, hearing=hearing, harmed_person_heard=True, outcome_notes="MK-HEARINGNOTES"
+    )
+    due = timezone.localdate() + timedelta(days=10)
+    services.decide_case(
+        actor=lead,
+        case=case,
+        reasons="MK-DECISIONREASONS",
+        summary="MK-PLANSUMMARY",
+        community_impact="MK-COMMUNITY",
+        actions=[
+            {
+                "kind": ActionKind.TEMPORARY_BAN,
+                "owner": staff,
+                "due_date": due,
+                "for_party": parties[PartyRole.PERSON_WHO_DID_HARM],
+                "ban": {
+                    "days": 3,
+                    "supply_access_plan": "outreach",
+                    "supply_access_details": "MK-OUTREACH van on Tuesdays",
+                },
+            },
+            {
+                "kind": ActionKind.RESTORATIVE_LABOR,
+                "owner": staff,
+                "due_date": due,
+                "description": "MK-SKYLABOR",
+                "for_party": parties[PartyRole.PERSON_WHO_DID_HARM],
+            },
+            {
+                "kind": ActionKind.SUPPORT_FOR_HARMED_PERSON,
+                "owner": staff,
+                "due_date": due,
+                "description": "A weekly check-in with a peer worker",
+                "for_party": parties[PartyRole.HARMED_PERSON],
+            },
+        ],
+    )
+    appeal = services.file_appeal(
+        actor=staff,
+        case=case,
+        party=parties[PartyRole.PERSON_WHO_DID_HARM],
+        grounds="MK-GROUNDS",
+    )
+    services.decide_appeal(
+        actor=admin,
+        appeal=appeal,
+        outcome="upheld",
+        reasons="MK-INTERNALNOTES about meals and the case manager",
+        reasons_for_parties="The decision was fair to everyone and stays.",
+    )
+    return case, parties
+
+
+def test_a_printed_notice_carries_only_its_own_party(site, marked_case):
+    case, parties = marked_case
+    harmed = parties[PartyRole.HARMED_PERSON]
+    # The case page itself is full of markers: the test would catch a leak.
+    assert MARK in site("a_staff").get(f"/cases/{case.pk}/").text
+    assert CaseEvent.objects.filter(case=case).count() > 10
+    notices = Notice.objects.filter(party=harmed).order_by("id")
+    assert [n.kind for n in notices] == [
+        NoticeKind.PROCESS,
+        NoticeKind.DECISION,
+        NoticeKind.APPEAL_OUTCOME,
+    ]
+    staff = site("a_staff")
+    for notice in notices:
+        page = staff.get(f"/cases/{case.pk}/notices/{notice.pk}/print/")
+        assert page.status_code == 200
+        assert notice.text in page.content.decode() or notice.text.split("\n")[0] in page.text
+        assert MARK not in page.text, re.findall(r"MK-\w+", page.text)
+        assert "R-1 (River)" in page.text
+
+
+def test_the_case_page_links_each_notice_to_its_own_print_page(site, marked_case):
+    case, parties = marked_case
+    notice = Notice.objects.filter(party=parties[PartyRole.WITNESS]).first()
+    page = site("a_staff").get(f"/cases/{case.pk}/")
+    assert f"/cases/{case.pk}/notices/{notice.pk}/print/" in page.text
+    assert "?notice=" not in page.text
+
+
+def test_a_notice_of_another_case_is_not_found(site, marked_case, make_case):
+    case, parties = marked_case
+    other = make_case()
+    notice = Notice.objects.filter(party=parties[PartyRole.HARMED_PERSON]).first()
+    assert site("a_staff").get(f"/cases/{other.pk}/notices/{notice.pk}/print/").status_code == 404
+
+
+def _text(parties, role, kind):
+    return Notice.objects.get(party=parties[role], kind=kind).text
+
+
+def test_no_notice_carries_another_persons_details(marked_case):
+    case, parties = marked_case
+    for notice in Notice.objects.filter(case=case).exclude(
+        party=parties[PartyRole.PERSON_WHO_DID_HARM]
+    ):
+        assert MARK not in notice.text, (notice.party.role, notice.kind, notice.text)
+    # The person who did harm reads their own ban and supplies, never the internal notes.
+    for notice in Notice.objects.filter(party=parties[PartyRole.PERSON_WHO_DID_HARM]):
+        for secret in ("MK-INTERNAL", "MK-DECISIONREASONS", "MK-NARRATIVE", "MK-WITNESS"):
+            assert secret not in notice.text
+
+
+def test_the_decision_notice_says_what_was_decided_for_each_party(marked_case):
+    case, parties = marked_case
+    decision = case.decision
+    deadline = timezone.localtime(decision.appeal_deadline)
+    did_harm = _text(parties, PartyRole.PERSON_WHO_DID_HARM, NoticeKind.DECISION)
+    ban = case.bans.get(ended_early_at__isnull=True, imposed_at__gte=decision.decided_at)
+    assert f"until {timezone.localtime(ban.ends_at):%-d %B %Y, %H:%M}" in did_harm
+    assert "Outreach brings supplies: MK-OUTREACH van on Tuesdays" in did_harm
+    assert "Restorative labor: MK-SKYLABOR (by" in did_harm
+    assert f"appeal until {deadline:%-d %B %Y, %H:%M}" in did_harm
+    assert "in person" in did_harm and "your own page" in did_harm
+
+    harmed = _text(parties, PartyRole.HARMED_PERSON, NoticeKind.DECISION)
+    assert "Support for the harmed person: A weekly check-in with a peer worker (by" in harmed
+    assert "appeal until" in harmed
+
+    witness = _text(parties, PartyRole.WITNESS, NoticeKind.DECISION)
+    assert "appeal" not in witness.lower()
+    assert "Nothing is asked of you" in witness
+
+
+def test_the_process_notice_gives_rights_outcomes_and_dates(marked_case):
+    case, parties = marked_case
+    harmed = _text(parties, PartyRole.HARMED_PERSON, NoticeKind.PROCESS)
+    for words in (
+        "What happens next",
+        "Possible outcomes",
+        "representative or a support person",
+        "voluntary",
+        "withdraw your consent",
+        "Your responsibilities",
+        f"by {timezone.localtime(case.response_due_at):%-d %B %Y}",
+        "appeal the decision within 14 days",
+    ):
+        assert words in harmed, words
+    witness = _text(parties, PartyRole.WITNESS, NoticeKind.PROCESS)
+    assert "witness" in witness and "appeal" not in witness.lower()
+    assert "Possible outcomes" not in witness
+
+
+def test_the_appeal_outcome_gives_the_parties_reasons_and_never_the_notes(marked_case):
+    case, parties = marked_case
+    did_harm = _text(parties, PartyRole.PERSON_WHO_DID_HARM, NoticeKind.APPEAL_OUTCOME)
+    assert "upheld" in did_harm and "The decision stays as it was." in did_harm
+    assert "The decision was fair to everyone and stays." in did_harm
+    witness = _text(parties, PartyRole.WITNESS, NoticeKind.APPEAL_OUTCOME)
+    assert "meals" not in witness and "fair to everyone" not in witness
+    assert "Nothing changes for you." in witness
+
+
+def test_no_notice_has_doubled_full_stops(marked_case):
+    case, _parties = marked_case
+    for notice in Notice.objects.filter(case=case):
+        assert ".." not in notice.text and "p.m." not in notice.text, notice.text
+
+
+def test_a_witness_cannot_appeal(make_case, users, advance):
+    case = make_case()
+    witness_person = Participant.objects.create(code="W-1")
+    witness = services.add_party(
+        actor=users["a_staff"], case=case, role=PartyRole.WITNESS, participant=witness_person
+    )
+    case = advance(case, "decided")
+    with pytest.raises(WorkflowError) as err:
+        services.file_appeal(actor=users["a_staff"], case=case, party=witness, grounds="No")
+    assert err.value.field == "party" and "witness cannot appeal" in err.value.message
+
+
+def test_the_appeal_form_offers_only_who_may_appeal(site, make_case, users, advance):
+    case = make_case()
+    services.add_party(
+        actor=users["a_staff"],
+        case=case,
+        role=PartyRole.WITNESS,
+        participant=Participant.objects.create(code="W-2", alias="Wit"),
+    )
+    advance(case, "decided")
+    page = site("a_staff").get(f"/cases/{case.pk}/").text
+    appeal_form = page[page.index('id="form-file_appeal"') :][:3000]
+    assert "Person who did harm" in appeal_form and "W-2" not in appeal_form
+
+
+def test_who_may_appeal_follows_the_policy(make_case, users, advance, people):
+    from tenants.policy import change_policy
+
+    change_policy(actor=users["a_admin"], appellant_roles=["person_who_did_harm"])
+    case = advance(make_case(), "decided")
+    harmed = case.parties.get(role=PartyRole.HARMED_PERSON)
+    with pytest.raises(WorkflowError):
+        services.file_appeal(actor=users["a_staff"], case=case, party=harmed, grounds="No")
+    text = Notice.objects.get(party=harmed, kind=NoticeKind.DECISION).text
+    assert "appeal" not in text.lower()
+
