@@ -17,11 +17,13 @@ from accounts.models import Role
 from organizations.middleware import program_public
 from tenants.policy import current_policy
 from tenants.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
+from tenants.web.public_own_page import open_own_page
 from tenants.web.public_status import public_status
 from tenants.web.ratelimit import Limited, count_attempt
 from workflow.errors import WorkflowError
 from workflow.models import Case
 from workflow.services import file_complaint
+from workflow.services.own_page import find_party
 
 # How long the "write this down" page keeps showing a code in this browser (a shared computer
 # at the site should not show one person's code to the next for long).
@@ -78,11 +80,19 @@ def complaint_status(request):
             return _too_many(request, limited)
         if form.is_valid():
             code = normalize_tracking_code(form.cleaned_data["code"])
+            passphrase = form.cleaned_data["passphrase"]
+            party = find_party(code=code, passphrase=passphrase)
+            if party is not None:
+                open_own_page(request, party)
+                return redirect("public_own_page")
+            # A complaint staff recorded with a tracking code and no party page: its stage only.
+            # A code that opens a party's page never shows anything without its passphrase.
             case = (
                 Case.objects.filter(tracking_code=code)
+                .exclude(parties__access_code=code)
                 .only("state", "reported_at", "response_due_at", "responded_at")
                 .first()
-                if code
+                if code and not passphrase
                 else None
             )
             context.update(looked_up=True, code=code or form.cleaned_data["code"])

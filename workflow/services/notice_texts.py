@@ -42,8 +42,8 @@ def _own_page_line(party):
     return _(
         "You can read your notices and act for yourself (add your statement, name a support "
         "person, give or withdraw consent, appeal) on your own page: on the program's "
-        "complaint page choose “Check on a complaint” and type your code, %(code)s."
-    ) % {"code": party.access_code}
+        "complaint page choose “Check a complaint” and type your code."
+    )
 
 
 def _role_line(case, party):

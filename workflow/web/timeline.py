@@ -32,10 +32,16 @@ ACTIONS = {
     "close_case": _("Case closed"),
     "withdraw_case": _("Case withdrawn"),
     "resolve_early": _("Case resolved early"),
+    "give_party_code": _("Code for their own page given"),
+    "read_own_notices": _("Notices read on their own page"),
+    "add_own_statement": _("Statement added on their own page"),
+    "name_own_supporter": _("Representative or support person named on their own page"),
+    "give_own_consent": _("Consent given on their own page"),
+    "withdraw_own_consent": _("Consent withdrawn on their own page"),
 }
 
 # Keys of an event's before/after that are bookkeeping, not something a reader needs.
-HIDDEN = {"plan", "follow_ups"}
+HIDDEN = {"plan", "follow_ups", "by_party", "by"}
 
 
 def _value(value):
@@ -48,6 +54,16 @@ def _value(value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value
+
+
+def _who(event, names):
+    """Staff by name; a party acting on their own page as that party ("anonymous ·
+    Complainant"); a complaint filed on the public page by its filer."""
+    if event.actor_id is None and event.after.get("by"):
+        return _("%(party)s (on their own page)") % {"party": event.after["by"]}
+    if event.actor_id is None and event.action in ("file_complaint", "add_party"):
+        return _("the person who filed")
+    return names.get(event.actor_id, _("unknown"))
 
 
 def describe_events(events):
@@ -68,7 +84,7 @@ def describe_events(events):
             {
                 "seq": event.seq,
                 "at": event.at,
-                "who": names.get(event.actor_id, _("unknown")),
+                "who": _who(event, names),
                 "what": ACTIONS.get(event.action, event.action.replace("_", " ")),
                 "action": event.action,
                 "changes": changes,

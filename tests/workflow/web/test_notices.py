@@ -265,4 +265,3 @@ def test_who_may_appeal_follows_the_policy(make_case, users, advance, people):
         services.file_appeal(actor=users["a_staff"], case=case, party=harmed, grounds="No")
     text = Notice.objects.get(party=harmed, kind=NoticeKind.DECISION).text
     assert "appeal" not in text.lower()
-
