@@ -137,7 +137,12 @@ def notice_print(request, pk, notice_id):
     return render(
         request,
         "workflow/notice_print.html",
-        {"notice": notice, "party": notice.party, "case_id": notice.case_id},
+        {
+            "notice": notice,
+            "party": notice.party,
+            "case_id": notice.case_id,
+            "own_page_url": request.program.site_url(reverse("public_complaint_status")),
+        },
     )
 
 

@@ -242,6 +242,15 @@ STEP_PAGES = [
         anchor="decision",
     ),
     StepPage(
+        "give_party_code",
+        f.GivePartyCodeForm,
+        lambda a, c, i, d, _f: services.give_party_code(
+            actor=a, party=d["party"], passphrase=d.get("passphrase") or ""
+        ),
+        _("Code given. Print their notice: the code and the address are on it."),
+        anchor="parties",
+    ),
+    StepPage(
         "file_appeal",
         f.FileAppealForm,
         lambda a, c, i, d, _f: services.file_appeal(

@@ -265,3 +265,21 @@ def test_who_may_appeal_follows_the_policy(make_case, users, advance, people):
         services.file_appeal(actor=users["a_staff"], case=case, party=harmed, grounds="No")
     text = Notice.objects.get(party=harmed, kind=NoticeKind.DECISION).text
     assert "appeal" not in text.lower()
+
+
+def test_staff_give_a_party_a_code_and_the_printed_notice_carries_the_card(site, marked_case):
+    case, parties = marked_case
+    staff = site("a_staff")
+    harmed = parties[PartyRole.HARMED_PERSON]
+    response = staff.post(
+        f"/cases/{case.pk}/steps/give_party_code/", {"give_party_code-party": harmed.pk}
+    )
+    assert response.status_code == 302, response.text
+    harmed.refresh_from_db()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", harmed.access_code)
+    event = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    assert event.action == "give_party_code" and harmed.access_code not in str(event.after)
+    notice = Notice.objects.filter(party=harmed).first()
+    page = staff.get(f"/cases/{case.pk}/notices/{notice.pk}/print/").text
+    assert harmed.access_code in page and "/complaints/status/" in page
+    assert MARK not in page
