@@ -122,6 +122,12 @@ def how_it_works_context(policy):
     }
 
 
+def front_door(request):
+    """What a visitor who is not signed in sees at the program's address: the ways to complain
+    and follow a complaint first, how it works here, and the staff sign-in below."""
+    return render(request, "public/front_door.html", how_it_works_context(current_policy()))
+
+
 @program_public
 def how_it_works(request):
     return render(request, "public/how_it_works.html", how_it_works_context(current_policy()))
