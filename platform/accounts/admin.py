@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
 
@@ -23,6 +24,22 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        """The only way back in without a code from the old device: an operator's deliberate,
+        logged act. The person sets up a new app at their next sign-in."""
+        for user in queryset:
+            removed, _ = TOTPDevice.objects.filter(user=user).delete()
+            self.log_change(
+                request, user, f"Reset two-factor sign-in ({removed} device(s) removed)."
+            )
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {queryset.count()} account(s). "
+            "Each sets up a new app at their next sign-in.",
+        )
 
 
 @admin.register(Membership)

@@ -123,3 +123,26 @@ def running_worker(live_db):
     worker.start()
     yield worker
     worker.stop()
+
+
+def sign_in(page, base, user, password):
+    """Sign in on the site at `base`; for an account that must use two-factor sign-in, enter
+    the code its authenticator would show (a confirmed device is made for it beforehand)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import requires_two_factor
+
+    device = None
+    if requires_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.get_by_role("heading", name="Enter your code").wait_for()
+        code = f"{TOTP(device.bin_key).token():06d}"
+        page.get_by_label("6-digit code from your authenticator app").fill(code)
+        page.get_by_role("button", name="Continue").click()

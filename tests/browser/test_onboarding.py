@@ -88,6 +88,11 @@ def test_health_department_admin_onboards_a_program_and_its_admin_signs_in(
     invited.get_by_label("Password again").fill("a-long-new-password-9")
     screenshot(invited, "program-accept-invitation")
     invited.get_by_role("button", name="Accept and sign in").click()
+    # A program admin can export the whole program: two-factor sign-in comes first.
+    invited.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    secret = invited.locator("code.secret").inner_text()
+    invited.get_by_label("6-digit code from your authenticator app").fill(totp_now(secret))
+    invited.get_by_role("button", name="Turn on").click()
     invited.get_by_role("heading", name="Today").wait_for()
     assert invited.url == site_url
     assert "Riverside Syringe Services" in invited.content()

@@ -141,12 +141,29 @@
       b.hidden = false;
       b.addEventListener("click", function () { window.print(); });
     });
-    // After a failed step, bring the form with the problem into view.
-    var failed = document.querySelector("form.step.has-errors");
+    // After a failed submission, take the person to the first field in error (on a phone it
+    // can be far below the fold), opening any folded section that holds it.
+    var failed = document.querySelector("form.step.has-errors, form .has-error");
     if (failed) {
-      failed.scrollIntoView({ block: "start" });
-      var first = failed.querySelector("[aria-invalid=true], input, select, textarea");
+      var field = failed.closest(".has-error") || failed.querySelector(".has-error") || failed;
+      var folded = field.closest("details");
+      if (folded) folded.open = true;
+      var first = field.querySelector("[aria-invalid=true], input:not([type=hidden]), select, textarea");
+      field.scrollIntoView({ block: "center" });
       if (first) first.focus({ preventScroll: true });
     }
+    // A link in the error summary moves focus to its field, not only the view.
+    document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) return;
+        event.preventDefault();
+        var folded = target.closest("details");
+        if (folded) folded.open = true;
+        target.scrollIntoView({ block: "center" });
+        var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+        if (input) input.focus({ preventScroll: true });
+      });
+    });
   });
 })();
