@@ -9,13 +9,13 @@ from rest_framework import serializers
 
 from tenants.models import Participant, Severity
 from workflow.models import (
+    STAFF_DELIVERY_METHODS,
     ActionKind,
     ActionStatus,
     AppealOutcome,
     CaseKind,
     Category,
     ContributingFactor,
-    DeliveryMethod,
     NotHeardReason,
     PartyRole,
     SupplyAccessPlan,
@@ -105,7 +105,7 @@ class ReasonInput(serializers.Serializer):
 
 
 class NoticeDeliveryInput(serializers.Serializer):
-    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    method = serializers.ChoiceField(choices=[(m.value, m.label) for m in STAFF_DELIVERY_METHODS])
     delivered_at = serializers.DateTimeField(required=False)
 
 

@@ -64,7 +64,16 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseParty
-        fields = ["id", "role", "participant", "staff_user", "represents", "added_at"]
+        fields = [
+            "id",
+            "role",
+            "kind",
+            "participant",
+            "staff_user",
+            "name",
+            "represents",
+            "added_at",
+        ]
 
 
 class BanSerializer(serializers.ModelSerializer):

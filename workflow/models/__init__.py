@@ -2,6 +2,7 @@
 
 from workflow.models.audit import CaseRead, PurgeRecord, ReadVia
 from workflow.models.case import (
+    STAFF_DELIVERY_METHODS,
     Case,
     CaseKind,
     CaseParty,
@@ -40,6 +41,7 @@ from workflow.models.investigation import (
 from workflow.models.safety import Ban, LowLevelResponse, SupplyAccessPlan
 
 __all__ = [
+    "STAFF_DELIVERY_METHODS",
     "COMMUNITY_ACTION_KINDS",
     "ActionKind",
     "ActionStatus",

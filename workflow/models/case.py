@@ -310,6 +310,10 @@ class DeliveryMethod(models.TextChoices):
     OWN_PAGE = "own_page", _("Read on their own page")
 
 
+# What staff may record; "read on their own page" is recorded only when the party opens it.
+STAFF_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.OWN_PAGE]
+
+
 class Notice(models.Model):
     """What a party was told, generated from the policy, and how it reached them."""
 

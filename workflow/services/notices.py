@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
-from workflow.models import DeliveryMethod, Notice, NoticeKind
+from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
 from workflow.services._base import begin_step, not_in_future, record_event
 from workflow.services.notice_texts import (
     appeal_outcome_notice_text,
@@ -56,7 +56,7 @@ def record_notice_delivery(*, actor, notice, method, delivered_at=None):
     notice = Notice.objects.select_for_update().get(pk=notice.pk, case=case)
     if notice.delivered_at is not None:
         raise WorkflowError(_("This notice was already delivered; its delivery is on record."))
-    if method not in DeliveryMethod.values:
+    if method not in STAFF_DELIVERY_METHODS:
         raise WorkflowError(_("Choose how the notice was delivered."), field="method")
     notice.delivery_method = method
     notice.delivered_at = not_in_future(delivered_at or timezone.now(), field="delivered_at")

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
+    STAFF_DELIVERY_METHODS,
     ActionKind,
     ActionStatus,
     AppealOutcome,
     ContributingFactor,
-    DeliveryMethod,
     NotHeardReason,
     PartyRole,
     SupplyAccessPlan,
@@ -176,7 +176,7 @@ class NoFieldsForm(CaseForm):
 class NoticeDeliveryForm(CaseForm):
     method = forms.ChoiceField(
         label=_("How it was delivered"),
-        choices=blank(_("— choose —")) + list(DeliveryMethod.choices),
+        choices=blank(_("— choose —")) + [(m.value, m.label) for m in STAFF_DELIVERY_METHODS],
     )
 
 

@@ -283,3 +283,15 @@ def test_staff_give_a_party_a_code_and_the_printed_notice_carries_the_card(site,
     page = staff.get(f"/cases/{case.pk}/notices/{notice.pk}/print/").text
     assert harmed.access_code in page and "/complaints/status/" in page
     assert MARK not in page
+
+
+def test_staff_cannot_record_a_notice_as_read_on_the_partys_own_page(make_case, users, site):
+    from workflow.errors import WorkflowError as Refused
+
+    case = make_case()
+    services.acknowledge_case(actor=users["a_staff"], case=case)
+    notice = Notice.objects.filter(case=case).first()
+    with pytest.raises(Refused):
+        services.record_notice_delivery(actor=users["a_staff"], notice=notice, method="own_page")
+    page = site("a_staff").get(f"/cases/{case.pk}/").text
+    assert 'value="own_page"' not in page
