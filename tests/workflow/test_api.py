@@ -426,3 +426,52 @@ def test_evidence_is_stored_per_program_and_served_to_members_only(
     outsider = client_for(program_a, world.users["b_staff"])
     assert outsider.get(evidence["download_url"]).status_code == 404
     assert client_for(program_a, None).get(evidence["download_url"]).status_code == 302
+
+
+def test_appeal_rules_through_the_api(api, participants, world):
+    """Issue 15: a witness cannot appeal (400 on the party field); the reviewer writes the
+    reasons for the parties apart from internal notes, and only the former reach a notice."""
+    staff, lead, admin = api("a_staff"), api("a_lead"), api("a_admin")
+    case = report(staff, participants)
+    base = f"/api/cases/{case['id']}"
+    case = post(
+        staff, f"{base}/parties/", {"role": "witness", "participant": participants["wren"]}, 201
+    )
+    post(staff, f"{base}/acknowledge/")
+    post(lead, f"{base}/investigation/", {"investigator": world.users["a_staff2"].pk})
+    post(
+        lead,
+        f"{base}/decision/",
+        {"reasons": "Internal reasons.", "harmed_person_heard": True},
+        expect=201,
+    )
+    answer = staff.post(
+        f"{base}/appeals/",
+        {"party": party_id(case, "witness"), "grounds": "I saw it differently"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "witness cannot appeal" in str(answer.json())
+    case = post(
+        staff,
+        f"{base}/appeals/",
+        {"party": party_id(case, "person_who_did_harm"), "grounds": "Too much"},
+        expect=201,
+    )
+    decision_url = f"{base}/appeals/{case['appeals'][0]['id']}/decision/"
+    answer = admin.post(
+        decision_url, {"outcome": "upheld", "reasons": "Notes"}, content_type="application/json"
+    )
+    assert answer.status_code == 400 and "reasons_for_parties" in answer.json()
+    case = post(
+        admin,
+        decision_url,
+        {
+            "outcome": "upheld",
+            "reasons": "Notes: sky's case manager says meals at 5.",
+            "reasons_for_parties": "The decision stands as it was.",
+        },
+    )
+    outcome = [n for n in case["notices"] if n["kind"] == "appeal_outcome"]
+    assert outcome and all("meals" not in n["text"] for n in outcome)
+    assert any("The decision stands as it was." in n["text"] for n in outcome)

@@ -295,3 +295,93 @@ def test_staff_cannot_record_a_notice_as_read_on_the_partys_own_page(make_case, 
         services.record_notice_delivery(actor=users["a_staff"], notice=notice, method="own_page")
     page = site("a_staff").get(f"/cases/{case.pk}/").text
     assert 'value="own_page"' not in page
+
+
+def _appealed_with_ban(make_case, users, people, advance):
+    case = advance(make_case(), "investigating")
+    sky = case.parties.get(role=PartyRole.PERSON_WHO_DID_HARM)
+    due = timezone.localdate() + timedelta(days=5)
+    services.decide_case(
+        actor=users["a_lead"],
+        case=case,
+        reasons="r",
+        harmed_person_heard=True,
+        actions=[
+            {
+                "kind": ActionKind.TEMPORARY_BAN,
+                "owner": users["a_staff"],
+                "due_date": due,
+                "for_party": sky,
+                "ban": {
+                    "days": 5,
+                    "supply_access_plan": "offsite_bags",
+                    "supply_access_details": "Bags at the side door",
+                },
+            },
+            {
+                "kind": ActionKind.RESTORATIVE_LABOR,
+                "owner": users["a_staff"],
+                "due_date": due,
+                "for_party": sky,
+            },
+        ],
+    )
+    appeal = services.file_appeal(actor=users["a_staff"], case=case, party=sky, grounds="Long")
+    return case, sky, appeal
+
+
+def test_an_overturned_appeal_tells_the_person_their_break_has_ended(
+    make_case, users, people, advance
+):
+    case, sky, appeal = _appealed_with_ban(make_case, users, people, advance)
+    services.decide_appeal(
+        actor=users["a_admin"],
+        appeal=appeal,
+        outcome="overturned",
+        reasons="notes",
+        reasons_for_parties="The facts were not clear enough.",
+    )
+    text = Notice.objects.get(party=sky, kind=NoticeKind.APPEAL_OUTCOME).text
+    assert "overturned" in text and "any break from the space it set has ended" in text
+    assert "take a break" not in text and "Restorative labor" not in text
+
+
+def test_a_modified_appeal_tells_the_person_what_is_asked_now(make_case, users, people, advance):
+    case, sky, appeal = _appealed_with_ban(make_case, users, people, advance)
+    due = timezone.localdate() + timedelta(days=3)
+    services.decide_appeal(
+        actor=users["a_admin"],
+        appeal=appeal,
+        outcome="modified",
+        reasons="notes",
+        reasons_for_parties="A shorter break is enough.",
+        actions=[
+            {
+                "kind": ActionKind.TEMPORARY_BAN,
+                "owner": users["a_staff"],
+                "due_date": due,
+                "for_party": sky,
+                "ban": {
+                    "days": 1,
+                    "supply_access_plan": "outreach",
+                    "supply_access_details": "The van on Tuesday",
+                },
+            },
+            {
+                "kind": ActionKind.ACCOUNTABILITY_BUDDY,
+                "owner": users["a_staff"],
+                "due_date": due,
+                "for_party": sky,
+            },
+        ],
+    )
+    text = Notice.objects.get(party=sky, kind=NoticeKind.APPEAL_OUTCOME).text
+    new_ban = case.bans.filter(ended_early_at__isnull=True).order_by("-imposed_at").first()
+    assert "modified" in text and "A shorter break is enough." in text
+    assert f"until {timezone.localtime(new_ban.ends_at):%-d %B %Y, %H:%M}" in text
+    assert "Outreach brings supplies: The van on Tuesday" in text
+    assert "Accountability buddy" in text and "Restorative labor" not in text
+    harmed = Notice.objects.get(
+        party__role=PartyRole.HARMED_PERSON, case=case, kind=NoticeKind.APPEAL_OUTCOME
+    ).text
+    assert "The van" not in harmed and "Accountability buddy" not in harmed
