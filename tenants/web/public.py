@@ -11,6 +11,7 @@ import qrcode.image.svg
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -108,6 +109,13 @@ def _joined(items, last_word):
     return f"{', '.join(items[:-1])} {last_word} {items[-1]}"
 
 
+APPELLANT_WORDS = {
+    "harmed_person": gettext_lazy("harmed person"),
+    "person_who_did_harm": gettext_lazy("person who did harm"),
+    "complainant": gettext_lazy("person who complained"),
+}
+
+
 def _roles_text(roles):
     labels = [str(Role(role).label).lower() for role in roles if role in Role.values]
     return _joined(labels, _("or"))
@@ -119,6 +127,10 @@ def how_it_works_context(policy):
         "deciders": _roles_text(policy.decider_roles),
         "reviewers": _roles_text(policy.appeal_reviewer_roles),
         "follow_ups": _joined(policy.follow_up_days, _("and")),
+        "appellants": _joined(
+            [APPELLANT_WORDS[role] for role in policy.appellant_roles if role in APPELLANT_WORDS],
+            _("and"),
+        ),
     }
 
 

@@ -232,7 +232,10 @@ def test_how_it_works_follows_the_current_policy(program_a, public_client, in_pr
     assert "We acknowledge it within 2 days." in page
     assert "A decision within 7 days of the complaint." in page
     assert "No one is ever banned for good." in page
-    assert "within 14 days of the decision" in page
+    assert "within 14 days of it" in page
+    assert (
+        "Who can appeal: the harmed person, person who did harm and person who complained." in page
+    )
     assert "7, 30 and 90 days after the decision" in page
     assert "program admin or program lead" in page
     with in_program(program_a):
