@@ -2,6 +2,7 @@
 notices, where the case stands, and what they can do for themselves (issue 15)."""
 
 import re
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -228,3 +229,18 @@ def test_a_witness_given_a_code_reads_their_notice_but_cannot_appeal(
     assert response.status_code == 400 and "witness cannot appeal" in response.text
     with in_program(program_a):
         assert not Appeal.objects.filter(case=case).exists()
+
+
+def test_the_page_shows_dates_in_the_programs_time_zone(
+    program_a, public_client, in_program, world
+):
+    from tenants.policy import change_policy
+
+    filer = public_client(program_a)
+    code = file_anonymously(filer)
+    case = case_of(code, program_a, in_program)
+    with in_program(program_a):
+        change_policy(actor=world.users["a_admin"], time_zone="Pacific/Auckland")
+    page = filer.post(STATUS, {"code": code}, follow=True).text
+    due = timezone.localtime(case.response_due_at, zoneinfo.ZoneInfo("Pacific/Auckland"))
+    assert f"{due:%-d %B %Y, %H:%M}" in page
