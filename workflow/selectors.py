@@ -127,6 +127,8 @@ def export_case_record(case):
                 "harmed_person_heard": h.harmed_person_heard,
                 "not_heard_reason": h.not_heard_reason,
                 "outcome_notes": h.outcome_notes,
+                "cancelled_at": h.cancelled_at,
+                "cancel_reason": h.cancel_reason,
             }
             for h in case.hearings.order_by("scheduled_for", "id")
         ],
@@ -279,7 +281,7 @@ def reminder_points(case, *, kinds=None):
         points.append(("response_due", case.response_due_at, case.pk))
     if "hearing_upcoming" in kinds:
         for hearing in case.hearings.all():
-            if hearing.held_at is None:
+            if hearing.is_pending:  # not held, not cancelled
                 points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
     if kinds & {"appeal_window_closing", "appeal_decision_due"}:
         points += _appeal_points(case, kinds)

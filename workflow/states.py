@@ -66,6 +66,8 @@ _STEPS = [
     Step("record_consent", OPEN_STATES, None, STAFF),
     Step("withdraw_consent", frozenset(State), None, STAFF),
     Step("record_hearing_outcome", frozenset({State.HEARING}), None, STAFF),
+    Step("reschedule_hearing", INVESTIGATION, None, STAFF),
+    Step("cancel_hearing", INVESTIGATION, None, STAFF),
     Step("decide_case", INVESTIGATION, State.DECIDED, POLICY_DECIDERS),
     Step("begin_restoration", frozenset({State.DECIDED}), State.RESTORING, STAFF),
     Step("file_appeal", frozenset({State.DECIDED, State.RESTORING}), State.APPEALED, STAFF),

@@ -207,6 +207,16 @@ def test_staff_run_a_complaint_through_every_step(
         form.get_by_role("button", name="Record consent").click()
         staff.get_by_text("Consent recorded.").wait_for()
     hearing_id = in_program(lambda: Hearing.objects.get().pk)
+    # The hearing is in two hours: what happened can be recorded only after it. It was held
+    # early after all, so staff move it to the time it really took place.
+    staff.get_by_text("Record what happened after the hearing").wait_for()
+    open_details(staff, "Move this hearing")
+    form = step_form(staff, f"reschedule_hearing-{hearing_id}")
+    earlier = (timezone.localtime() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    form.get_by_label("New time").fill(earlier)
+    form.get_by_label("Why it is moved").fill("Both came in early")
+    form.get_by_role("button", name="Move hearing").click()
+    staff.get_by_text("Hearing moved.").wait_for()
     form = step_form(staff, f"record_hearing_outcome-{hearing_id}")
     form.get_by_label("Yes, they were heard").check()
     form.get_by_label("What was said and agreed").fill("Sky apologised; both agreed to a plan.")

@@ -84,6 +84,12 @@ def test_every_kind_is_planned_along_the_workflow(make_case, users, advance):
         facilitator=users["a_staff2"],
     )
     assert "hearing_upcoming" in open_kinds(case)
+    hearing = services.reschedule_hearing(  # held early after all
+        actor=users["a_staff"],
+        hearing=hearing,
+        scheduled_for=timezone.now() - timedelta(hours=1),
+        reason="Both came in early",
+    )
     services.record_hearing_outcome(
         actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
     )

@@ -16,6 +16,7 @@ from accounts.models import Membership, Role, User
 from organizations import services
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
+from tests.conftest import verify_second_factor
 from tests.platform.conftest import link_in
 
 NEW_PASSWORD = "a-long-new-passphrase-42"
@@ -111,6 +112,10 @@ def test_onboarding_through_the_platform_pages(
     )
     assert response.status_code == 302
     assert response.url == "/"
+    # A program admin can export the whole program: two-factor sign-in comes first.
+    home = invitee.get("/")
+    assert home.status_code == 302 and home.url.startswith("/accounts/two-factor/setup/")
+    verify_second_factor(invitee, User.objects.get(email="new.admin@example.test"))
     home = invitee.get("/")
     assert home.status_code == 200
     assert "signed in to Eastside Drop-in" in home.text
@@ -332,24 +337,25 @@ def test_password_mismatch_on_accept_keeps_the_invitation_open(db, world):
 
 
 def test_existing_account_accepts_with_its_own_password(db, world):
-    """Someone already on the platform (b_admin) joins program A too."""
+    """Someone already on the platform (b_staff) joins program A too. (A program admin would
+    be asked for their second factor next; staff go straight in.)"""
     program = world.programs["a"]
-    b_admin = world.users["b_admin"]
-    invitation, path = _invite(world, program, email=b_admin.email, role=Role.PROGRAM_STAFF)
+    b_staff = world.users["b_staff"]
+    invitation, path = _invite(world, program, email=b_staff.email, role=Role.PROGRAM_STAFF)
     site = Client(HTTP_HOST="prog-a.localhost")
     page = site.get(path)
     assert "You already have an account" in page.text
     response = site.post(path, {"password": "not-the-password"})
     assert response.status_code == 200
-    assert not Membership.objects.filter(user=b_admin, program=program).exists()
+    assert not Membership.objects.filter(user=b_staff, program=program).exists()
     from tests.conftest import PASSWORD
 
     response = site.post(path, {"password": PASSWORD})
     assert response.status_code == 302
-    assert Membership.objects.get(user=b_admin, program=program).role == Role.PROGRAM_STAFF
+    assert Membership.objects.get(user=b_staff, program=program).role == Role.PROGRAM_STAFF
     assert site.get("/").status_code == 200
-    b_admin.refresh_from_db()
-    assert b_admin.check_password(PASSWORD)
+    b_staff.refresh_from_db()
+    assert b_staff.check_password(PASSWORD)
 
 
 def test_invitation_errors(db, world):

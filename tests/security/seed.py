@@ -163,7 +163,7 @@ def _lifecycle(seed, staff, lead, admin, staff2):
     hearing = services.schedule_hearing(
         actor=staff,
         case=case,
-        scheduled_for=now + timedelta(days=1),
+        scheduled_for=now - timedelta(hours=1),
         location=m("room"),
         facilitator=staff2,
     )

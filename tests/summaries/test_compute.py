@@ -50,7 +50,7 @@ def run_cases_in_a(users, in_program, program_a):
         hearing = services.schedule_hearing(
             actor=users["a_staff"],
             case=c1,
-            scheduled_for=timezone.now() + timedelta(days=1),
+            scheduled_for=timezone.now() - timedelta(hours=1),
             facilitator=users["a_staff2"],
         )
         services.record_hearing_outcome(

@@ -73,7 +73,7 @@ def advance(users):
                 hearing = services.schedule_hearing(
                     actor=users["a_staff"],
                     case=case,
-                    scheduled_for=timezone.now() + timedelta(days=1),
+                    scheduled_for=timezone.now() - timedelta(hours=1),
                     facilitator=users["a_staff2"],
                 )
                 services.record_hearing_outcome(

@@ -118,9 +118,23 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     )
     for role in ("harmed_person", "person_who_did_harm"):
         post(staff, f"{base}/consents/", {"party": party_id(case, role)}, expect=201)
+    hearing = f"{base}/hearings/{case['hearings'][0]['id']}"
+    # Not yet held: its outcome cannot be recorded before its time.
+    early = staff.post(f"{hearing}/outcome/", {"harmed_person_heard": True}, format="json")
+    assert early.status_code == 400 and "once it has taken place" in str(early.json())
+    # It took place earlier than planned: moved, with the reason, then recorded.
     case = post(
         staff,
-        f"{base}/hearings/{case['hearings'][0]['id']}/outcome/",
+        f"{hearing}/reschedule/",
+        {
+            "scheduled_for": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "reason": "Both were here early.",
+        },
+    )
+    assert case["hearings"][0]["location"] == ""
+    case = post(
+        staff,
+        f"{hearing}/outcome/",
         {"harmed_person_heard": True, "outcome_notes": "Both spoke."},
     )
     due = (timezone.localdate() + timedelta(days=10)).isoformat()

@@ -388,3 +388,58 @@ def test_second_appeal_level_only_when_policy_allows(make_case, users, advance):
         services.file_appeal(actor=users["a_staff"], case=case, party=who, grounds="again")
     assert "level" in err.value.message
     assert FollowUp.objects.filter(case=case).exists()
+
+
+def test_a_hearing_is_moved_or_cancelled_never_held_before_its_time(make_case, advance, users):
+    """Hearings as they happen: moved with a reason, cancelled with a reason (then no outcome
+    and no reminder), and never recorded as held before the time they were set for, which
+    the database refuses too."""
+    from django.db import IntegrityError, transaction
+
+    from workflow.errors import WorkflowError
+    from workflow.models import CaseEvent, Hearing
+    from workflow.selectors import reminder_points
+
+    case = advance(make_case(), "investigating")
+    soon = timezone.now() + timedelta(days=2)
+    neutral = {"facilitator": users["a_staff2"]}
+    hearing = services.schedule_hearing(
+        actor=users["a_staff"], case=case, scheduled_for=soon, **neutral
+    )
+    with pytest.raises(WorkflowError, match="once it has taken place"):
+        services.record_hearing_outcome(
+            actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+        )
+    with pytest.raises(WorkflowError, match="Say why"):
+        services.reschedule_hearing(
+            actor=users["a_staff"], hearing=hearing, scheduled_for=soon, reason=" "
+        )
+    later = soon + timedelta(days=1)
+    services.reschedule_hearing(
+        actor=users["a_staff"], hearing=hearing, scheduled_for=later, reason="Room booked"
+    )
+    moved = CaseEvent.objects.filter(case=case, action="reschedule_hearing").get()
+    assert moved.after["reason"] == "Room booked" and "scheduled_for" in moved.before
+
+    def hearing_reminders():
+        return [p for p in reminder_points(case) if p[0] == "hearing_upcoming"]
+
+    assert [p[1] for p in hearing_reminders()] == [later]
+    services.cancel_hearing(actor=users["a_staff"], hearing=hearing, reason="Sky declined")
+    assert hearing_reminders() == []  # no reminder for a hearing that will not happen
+    hearing.refresh_from_db()
+    assert hearing.cancelled_at and not hearing.is_pending
+    with pytest.raises(WorkflowError, match="cancelled"):
+        services.record_hearing_outcome(
+            actor=users["a_staff"], hearing=hearing, harmed_person_heard=True
+        )
+    with pytest.raises(WorkflowError, match="cancelled"):
+        services.reschedule_hearing(
+            actor=users["a_staff"], hearing=hearing, scheduled_for=soon, reason="Again"
+        )
+    # The database holds the rule whatever the code does.
+    other = services.schedule_hearing(
+        actor=users["a_staff"], case=case, scheduled_for=soon, **neutral
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Hearing.objects.filter(pk=other.pk).update(held_at=timezone.now(), harmed_person_heard=True)

@@ -201,6 +201,26 @@ class CaseViewSet(
             services.record_hearing_outcome, inputs.HearingOutcomeInput, hearing=hearing
         )
 
+    @step(
+        inputs.RescheduleHearingInput,
+        url_path=r"hearings/(?P<hearing_id>[0-9]+)/reschedule",
+        params=[item("hearing_id")],
+    )
+    def reschedule_hearing(self, request, pk=None, hearing_id=None):
+        hearing = get_object_or_404(self.get_object().hearings, pk=hearing_id)
+        return self._run(
+            services.reschedule_hearing, inputs.RescheduleHearingInput, hearing=hearing
+        )
+
+    @step(
+        inputs.CancelHearingInput,
+        url_path=r"hearings/(?P<hearing_id>[0-9]+)/cancel",
+        params=[item("hearing_id")],
+    )
+    def cancel_hearing(self, request, pk=None, hearing_id=None):
+        hearing = get_object_or_404(self.get_object().hearings, pk=hearing_id)
+        return self._run(services.cancel_hearing, inputs.CancelHearingInput, hearing=hearing)
+
     @step(inputs.ConsentInput, url_path="consents", many_status=201)
     def record_consent(self, request, pk=None):
         return self._run(services.record_consent, inputs.ConsentInput, status.HTTP_201_CREATED)

@@ -149,6 +149,16 @@ class HearingOutcomeInput(serializers.Serializer):
     outcome_notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class RescheduleHearingInput(serializers.Serializer):
+    scheduled_for = serializers.DateTimeField()
+    location = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField()
+
+
+class CancelHearingInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
 class ConsentInput(serializers.Serializer):
     party = PartyField()
     given_at = serializers.DateTimeField(required=False)

@@ -169,6 +169,8 @@ class HearingSerializer(serializers.ModelSerializer):
             "held_at",
             "harmed_person_heard",
             "not_heard_reason",
+            "cancelled_at",
+            "cancel_reason",
             "outcome_notes",
         ]
 

@@ -45,6 +45,8 @@ class Hearing(models.Model):
         _("why not heard"), max_length=16, choices=NotHeardReason.choices, blank=True
     )
     outcome_notes = models.TextField(_("what was said and agreed"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
         ordering = ["scheduled_for", "id"]
@@ -54,10 +56,28 @@ class Hearing(models.Model):
                 name="hearing_outcome_after_held",
                 condition=Q(held_at__isnull=False) | Q(harmed_person_heard__isnull=True),
             ),
+            # A hearing is held no earlier than it was scheduled: an outcome recorded before
+            # the time would be a record of something that had not happened.
+            models.CheckConstraint(
+                name="hearing_held_not_before_scheduled",
+                condition=Q(held_at__isnull=True) | Q(held_at__gte=F("scheduled_for")),
+            ),
+            models.CheckConstraint(
+                name="hearing_held_or_cancelled_not_both",
+                condition=Q(held_at__isnull=True) | Q(cancelled_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="hearing_cancelled_with_reason",
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+            ),
         ]
 
     def __str__(self):
         return f"Hearing of case {self.case_id} at {self.scheduled_for}"
+
+    @property
+    def is_pending(self):
+        return self.held_at is None and self.cancelled_at is None
 
 
 class Consent(models.Model):

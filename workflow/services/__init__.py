@@ -16,8 +16,10 @@ from workflow.services.decision import (
     update_action_status,
 )
 from workflow.services.hearing import (
+    cancel_hearing,
     record_consent,
     record_hearing_outcome,
+    reschedule_hearing,
     schedule_hearing,
     withdraw_consent,
 )
@@ -75,6 +77,8 @@ __all__ = [
     "record_consent",
     "record_contributing_factors",
     "record_hearing_outcome",
+    "reschedule_hearing",
+    "cancel_hearing",
     "record_low_level_response",
     "record_notice_delivery",
     "report_case",

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from workflow.errors import ConflictOfInterest, WorkflowError
@@ -135,8 +136,20 @@ def record_hearing_outcome(
         raise WorkflowError(
             _("This hearing's outcome is already recorded; schedule another hearing if needed.")
         )
+    if hearing.cancelled_at is not None:
+        raise WorkflowError(_("This hearing was cancelled; schedule another hearing if needed."))
     heard, reason = check_heard(harmed_person_heard, not_heard_reason)
-    hearing.held_at = not_in_future(held_at or timezone.now(), field="held_at")
+    held_at = not_in_future(held_at or timezone.now(), field="held_at")
+    if held_at < hearing.scheduled_for:
+        raise WorkflowError(
+            _(
+                "This hearing is set for %(when)s. Record what happened once it has taken place, "
+                "or move it to the time it really happened."
+            )
+            % {"when": say_when(hearing.scheduled_for)},
+            field="held_at",
+        )
+    hearing.held_at = held_at
     hearing.harmed_person_heard, hearing.not_heard_reason = heard, reason
     hearing.outcome_notes = outcome_notes or ""
     hearing.save(
@@ -154,6 +167,70 @@ def record_hearing_outcome(
         },
     )
     return hearing
+
+
+def _pending_hearing(case, hearing):
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk, case=case)
+    if hearing.held_at is not None:
+        raise WorkflowError(_("This hearing has taken place; its record cannot be changed."))
+    if hearing.cancelled_at is not None:
+        raise WorkflowError(_("This hearing was cancelled; schedule another hearing instead."))
+    return hearing
+
+
+@transaction.atomic
+def reschedule_hearing(*, actor, hearing, scheduled_for, location=None, reason=""):
+    """Move a hearing that has not taken place to another time (or place)."""
+    case, step = begin_step("reschedule_hearing", actor=actor, case=hearing.case)
+    hearing = _pending_hearing(case, hearing)
+    if scheduled_for is None:
+        raise WorkflowError(_("Choose the new time of the hearing."), field="scheduled_for")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Say why the hearing is moved."), field="reason")
+    before = {"scheduled_for": hearing.scheduled_for, "location": hearing.location}
+    hearing.scheduled_for = scheduled_for
+    if location is not None:
+        hearing.location = location
+    hearing.save(update_fields=["scheduled_for", "location"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before=before,
+        after={
+            "hearing": hearing.pk,
+            "scheduled_for": hearing.scheduled_for,
+            "location": hearing.location,
+            "reason": reason,
+        },
+    )
+    return hearing
+
+
+@transaction.atomic
+def cancel_hearing(*, actor, hearing, reason):
+    """Call off a hearing that has not taken place; the case can schedule another or go on
+    to a decision."""
+    case, step = begin_step("cancel_hearing", actor=actor, case=hearing.case)
+    hearing = _pending_hearing(case, hearing)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Say why the hearing is cancelled."), field="reason")
+    hearing.cancelled_at, hearing.cancel_reason = timezone.now(), reason
+    hearing.save(update_fields=["cancelled_at", "cancel_reason"])
+    record_event(
+        case=case,
+        actor=actor,
+        action=step.name,
+        before={"scheduled_for": hearing.scheduled_for},
+        after={"hearing": hearing.pk, "cancelled_at": hearing.cancelled_at, "reason": reason},
+    )
+    return hearing
+
+
+def say_when(moment):
+    return date_format(timezone.localtime(moment), "D j M Y, H:i")
 
 
 def check_heard(harmed_person_heard, not_heard_reason):

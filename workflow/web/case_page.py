@@ -63,6 +63,8 @@ SUBMIT = {
     "record_consent": _("Record consent"),
     "withdraw_consent": _("Withdraw consent"),
     "record_hearing_outcome": _("Record outcome"),
+    "reschedule_hearing": _("Move hearing"),
+    "cancel_hearing": _("Cancel hearing"),
     "decide_case": _("Record decision"),
     "begin_restoration": _("Begin restoration"),
     "update_action_status": _("Update"),
@@ -198,9 +200,12 @@ class CasePage:
         for consent in consents:
             consent.step_form = self.item_form("withdraw_consent", consent, consent.is_active)
         for hearing in hearings:
-            hearing.step_form = self.item_form(
-                "record_hearing_outcome", hearing, hearing.held_at is None
-            )
+            pending = hearing.is_pending
+            hearing.step_form = self.item_form("record_hearing_outcome", hearing, pending)
+            hearing.move_form = self.item_form("reschedule_hearing", hearing, pending)
+            hearing.cancel_form = self.item_form("cancel_hearing", hearing, pending)
+            # The outcome can be recorded only once the hearing's time has come.
+            hearing.not_yet = pending and hearing.scheduled_for > now
         for appeal in appeals:
             appeal.step_form = self.item_form("decide_appeal", appeal, appeal.decided_at is None)
         for follow_up in follow_ups:

@@ -256,6 +256,12 @@ class HearingForm(CaseForm):
             del self.fields["panelists"]
 
 
+class RescheduleHearingForm(CaseForm):
+    scheduled_for = forms.DateTimeField(label=_("New time"), widget=DateTimeLocalInput())
+    location = forms.CharField(label=_("Where"), required=False)
+    reason = forms.CharField(label=_("Why it is moved"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ConsentForm(CaseForm):
     party = party_field(_("Who consents to take part"))
 

@@ -222,6 +222,28 @@ STEP_PAGES = [
         item_model=Hearing,
         anchor="hearing",
     ),
+    StepPage(
+        "reschedule_hearing",
+        f.RescheduleHearingForm,
+        lambda a, c, i, d, _f: services.reschedule_hearing(
+            actor=a,
+            hearing=i,
+            scheduled_for=d["scheduled_for"],
+            location=d.get("location") or "",
+            reason=d["reason"],
+        ),
+        _("Hearing moved."),
+        item_model=Hearing,
+        anchor="hearing",
+    ),
+    StepPage(
+        "cancel_hearing",
+        f.ReasonForm,
+        lambda a, c, i, d, _f: services.cancel_hearing(actor=a, hearing=i, reason=d["reason"]),
+        _("Hearing cancelled."),
+        item_model=Hearing,
+        anchor="hearing",
+    ),
     StepPage("decide_case", f.DecisionForm, _decide, _("Decision recorded."), anchor="decision"),
     StepPage(
         "begin_restoration",

@@ -121,11 +121,24 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     )
     assert r.status_code == 302 and Consent.objects.get(pk=consent.pk).withdrawn_at
     hearing = Hearing.objects.get(case=case)
+    outcome = {f"record_hearing_outcome-{hearing.pk}-harmed_person_heard": "yes"}
+    # Tomorrow's hearing cannot be recorded as held today.
+    page = staff.get(f"/cases/{case.pk}/").text
+    assert "Record what happened after the hearing" in page
+    r = staff.post(step_url(case, "record_hearing_outcome", hearing.pk), outcome)
+    assert r.status_code == 400 and "once it has taken place" in r.text
+    # It happened an hour ago after all: moved, with the reason, then recorded.
+    earlier = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    prefix = f"reschedule_hearing-{hearing.pk}"
     r = staff.post(
-        step_url(case, "record_hearing_outcome", hearing.pk),
-        {f"record_hearing_outcome-{hearing.pk}-harmed_person_heard": "yes"},
+        step_url(case, "reschedule_hearing", hearing.pk),
+        {f"{prefix}-scheduled_for": earlier, f"{prefix}-reason": "Both came in early"},
     )
     assert r.status_code == 302
+    r = staff.post(step_url(case, "record_hearing_outcome", hearing.pk), outcome)
+    assert r.status_code == 302
+    timeline = staff.get(f"/cases/{case.pk}/timeline/").text
+    assert "Hearing moved" in timeline and "Both came in early" in timeline
 
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
     data = {"decide_case-reasons": "Both were heard; repair the shared space."}
