@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("tenants", "0004_policy_appellants_and_time_zone"),
-        ("workflow", "0007_purge_low_level_responses"),
+        ("workflow", "0008_hearing_reschedule_cancel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
