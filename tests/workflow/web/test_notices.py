@@ -63,7 +63,7 @@ def marked_case(in_a, users):
     hearing = services.schedule_hearing(
         actor=staff,
         case=case,
-        scheduled_for=timezone.now() + timedelta(hours=1),
+        scheduled_for=timezone.now() - timedelta(hours=1),
         location="MK-HEARINGPLACE",
         facilitator=users["a_staff2"],
     )
