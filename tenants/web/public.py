@@ -20,7 +20,7 @@ from tenants.policy import current_policy
 from tenants.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
 from tenants.web.public_own_page import open_own_page
 from tenants.web.public_status import public_status
-from tenants.web.ratelimit import Limited, count_attempt
+from tenants.web.ratelimit import Limited, count_attempt, too_many
 from workflow.errors import WorkflowError
 from workflow.models import Case
 from workflow.services import file_complaint
@@ -32,12 +32,6 @@ SHOW_CODE_SECONDS = 15 * 60
 SESSION_KEY = "public_filed_complaint"
 
 
-def _too_many(request, limited):
-    response = render(request, "public/rate_limited.html", {"minutes": limited.minutes}, status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
-
-
 @program_public
 @require_http_methods(["GET", "POST"])
 def file_complaint_page(request):
@@ -46,7 +40,7 @@ def file_complaint_page(request):
         try:
             count_attempt(request, "file_complaint")
         except Limited as limited:
-            return _too_many(request, limited)
+            return too_many(request, limited)
         if form.is_valid():
             try:
                 case = file_complaint(**form.service_arguments())
@@ -78,7 +72,7 @@ def complaint_status(request):
         try:
             count_attempt(request, "check_status")
         except Limited as limited:
-            return _too_many(request, limited)
+            return too_many(request, limited)
         if form.is_valid():
             code = normalize_tracking_code(form.cleaned_data["code"])
             passphrase = form.cleaned_data["passphrase"]

@@ -20,6 +20,7 @@ from tenants.web.public_forms import (
     WithdrawConsentForm,
 )
 from tenants.web.public_status import public_status
+from tenants.web.ratelimit import Limited, count_attempt, too_many
 from workflow.models import CaseParty, Consent, Hearing, PartyRole
 from workflow.services import own_page
 from workflow.services.appeals import appeal_window_closes_at
@@ -160,6 +161,10 @@ def own_page_view(request):
         return redirect("public_complaint_status")
     if request.method == "GET":
         return render(request, "public/own_page.html", _context(party))
+    try:
+        count_attempt(request, "own_page")
+    except Limited as limited:
+        return too_many(request, limited)
     action = request.POST.get("action")
     if action == "leave":
         request.session.flush()

@@ -13,12 +13,15 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 # scope: (attempts allowed, per seconds). Generous: a program's space often shares one address
 # (its wifi, or a shared computer), and many people may file from it in a busy hour.
 DEFAULT_LIMITS = {
     "file_complaint": (10, 15 * 60),
     "check_status": (30, 15 * 60),
+    # What a party does on their own page (statements, appeals ...): generous, against floods.
+    "own_page": (60, 15 * 60),
 }
 
 
@@ -60,3 +63,10 @@ def count_attempt(request, scope):
         count = 1
     if count > allowed:
         raise Limited(retry_after=window_start + window - now)
+
+
+def too_many(request, limited):
+    """The friendly 429 page, with when to try again."""
+    response = render(request, "public/rate_limited.html", {"minutes": limited.minutes}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response

@@ -244,3 +244,12 @@ def test_the_page_shows_dates_in_the_programs_time_zone(
     page = filer.post(STATUS, {"code": code}, follow=True).text
     due = timezone.localtime(case.response_due_at, zoneinfo.ZoneInfo("Pacific/Auckland"))
     assert f"{due:%-d %B %Y, %H:%M}" in page
+
+
+def test_actions_on_the_page_are_rate_limited(program_a, public_client, settings):
+    settings.PUBLIC_RATE_LIMITS = {"own_page": (2, 600)}
+    filer = public_client(program_a)
+    filer.post(STATUS, {"code": file_anonymously(filer)})
+    for _ in range(2):
+        assert filer.post(MINE, {"action": "statement", "statement-content": ""}).status_code == 400
+    assert filer.post(MINE, {"action": "statement", "statement-content": "x"}).status_code == 429
