@@ -2,8 +2,10 @@
 (and passphrase, if they chose one). The session remembers the party for a short while, so the
 code never appears in an address, a log or the browser history."""
 
+import hmac
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
@@ -37,9 +39,16 @@ def open_own_page(request, party):
     request.session.cycle_key()
     request.session[SESSION_KEY] = {
         "party": party.pk,
+        "code": _code_digest(party.access_code),
         "schema": connection.schema_name,
         "at": time.time(),
     }
+
+
+def _code_digest(code):
+    """Kept in the session instead of the code: a page stays open only while the party's code
+    is the one it was opened with (staff giving a new code closes pages opened with the old)."""
+    return hmac.new(settings.SECRET_KEY.encode(), (code or "").encode(), "sha256").hexdigest()
 
 
 def _party_of(request):
@@ -54,7 +63,11 @@ def _party_of(request):
     party = (
         CaseParty.objects.select_related("case__policy_version").filter(pk=held["party"]).first()
     )
-    if party is None or not party.access_code:
+    if (
+        party is None
+        or not party.access_code
+        or not hmac.compare_digest(held.get("code", ""), _code_digest(party.access_code))
+    ):
         request.session.pop(SESSION_KEY, None)
         return None
     held["at"] = time.time()

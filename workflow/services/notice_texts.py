@@ -224,12 +224,21 @@ def _what_it_means(case, party, plan):
 def _how_to_appeal(party, policy, closes_at):
     if not may_appeal(party, policy):
         return ""
+    if party.access_code:
+        ways = _(
+            "in person, to any staff member; on your own page, with your code; or by asking "
+            "anyone on staff to write it down for you"
+        )
+    else:
+        ways = _(
+            "in person, to any staff member, who writes it down for you; or on your own page, "
+            "with a code any staff member can give you"
+        )
     return _(
         "If you disagree, you can appeal until %(date)s. Say what you disagree with and why, "
-        "in any of these ways: in person, to any staff member; on your own page, with your "
-        "code; or by asking anyone on staff to write it down for you. Someone who did not "
-        "make the decision will look at it again."
-    ) % {"date": format_when(closes_at)}
+        "in any of these ways: %(ways)s. Someone who did not make the decision will look at it "
+        "again."
+    ) % {"date": format_when(closes_at), "ways": ways}
 
 
 def decision_notice_text(case, decision, party):

@@ -253,3 +253,29 @@ def test_actions_on_the_page_are_rate_limited(program_a, public_client, settings
     for _ in range(2):
         assert filer.post(MINE, {"action": "statement", "statement-content": ""}).status_code == 400
     assert filer.post(MINE, {"action": "statement", "statement-content": "x"}).status_code == 429
+
+
+def test_a_new_code_closes_pages_opened_with_the_old_one(
+    program_a, public_client, in_program, world
+):
+    from tenants.models import Participant
+    from workflow import services
+
+    filer = public_client(program_a)
+    case = case_of(file_anonymously(filer), program_a, in_program)
+    with in_program(program_a):
+        party = services.add_party(
+            actor=world.users["a_staff"],
+            case=case,
+            role="harmed_person",
+            participant=Participant.objects.create(code="H-7"),
+        )
+        old = services.give_party_code(actor=world.users["a_staff"], party=party)
+    holder = public_client(program_a)
+    holder.post(STATUS, {"code": old})
+    assert holder.get(MINE).status_code == 200
+    with in_program(program_a):
+        new = services.give_party_code(actor=world.users["a_staff"], party=party)
+    assert new != old
+    assert holder.get(MINE)["Location"] == STATUS
+    assert "Nothing opens" in holder.post(STATUS, {"code": old}).text
