@@ -11,6 +11,7 @@ from django.db import connection
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from organizations.middleware import program_public
@@ -94,7 +95,7 @@ def _appeal_state(case, party):
     return True, closes_at, ""
 
 
-def _next_date(case, party, appeal_closes_at):
+def _next_date(case, party, appeal_closes_at, can_appeal):
     """The next date that matters to this party, in words, or None."""
     if case.state in FINAL_STATES:
         return None
@@ -105,7 +106,7 @@ def _next_date(case, party, appeal_closes_at):
     )
     if hearing is not None:
         return (_("Meeting with the people involved"), hearing.scheduled_for)
-    if appeal_closes_at is not None:
+    if can_appeal:
         return (_("Last day to appeal"), appeal_closes_at)
     if case.responded_at is None:
         return (_("The program responds with an outcome by"), case.response_due_at)
@@ -119,7 +120,7 @@ def _context(party, **forms):
         "party": party,
         "case_status": public_status(case),
         "notices": own_page.read_own_notices(party=party),
-        "next_date": _next_date(case, party, closes_at),
+        "next_date": _next_date(case, party, closes_at, can_appeal),
         "supporters": list(CaseParty.objects.filter(represents=party).order_by("id")),
         "consent": Consent.objects.filter(party=party, withdrawn_at__isnull=True).first(),
         "can_name": party.role not in (PartyRole.REPRESENTATIVE, PartyRole.SUPPORT_PERSON),
@@ -139,29 +140,31 @@ ACTIONS = {
     "statement": (
         OwnStatementForm,
         lambda party, data: own_page.add_own_statement(party=party, content=data["content"]),
-        _("Your statement was added. Staff will read it."),
+        gettext_lazy("Your statement was added. Staff will read it."),
     ),
     "supporter": (
         SupporterForm,
         lambda party, data: own_page.name_own_supporter(
             party=party, role=data["role"], name=data["name"]
         ),
-        _("The person you named is on record."),
+        gettext_lazy("The person you named is on record."),
     ),
     "consent": (
         None,
         lambda party, data: own_page.give_own_consent(party=party),
-        _("Your consent to take part is on record. You can withdraw it at any time."),
+        gettext_lazy("Your consent to take part is on record. You can withdraw it at any time."),
     ),
     "withdraw": (
         WithdrawConsentForm,
         lambda party, data: own_page.withdraw_own_consent(party=party, note=data["note"]),
-        _("Your consent is withdrawn. Nothing is held against you for it."),
+        gettext_lazy("Your consent is withdrawn. Nothing is held against you for it."),
     ),
     "appeal": (
         OwnAppealForm,
         lambda party, data: own_page.file_own_appeal(party=party, grounds=data["grounds"]),
-        _("Your appeal was filed. Someone who did not make the decision will look at it."),
+        gettext_lazy(
+            "Your appeal was filed. Someone who did not make the decision will look at it."
+        ),
     ),
 }
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.dates import format_day, format_when
 from workflow.models import (
@@ -254,9 +255,9 @@ def decision_notice_text(case, decision, party):
 
 
 OUTCOME_MEANING = {
-    AppealOutcome.UPHELD: _("The decision stays as it was."),
-    AppealOutcome.MODIFIED: _("The decision was changed."),
-    AppealOutcome.OVERTURNED: _(
+    AppealOutcome.UPHELD: gettext_lazy("The decision stays as it was."),
+    AppealOutcome.MODIFIED: gettext_lazy("The decision was changed."),
+    AppealOutcome.OVERTURNED: gettext_lazy(
         "The decision was cancelled: nothing it asked stands, and any break from the space it "
         "set has ended."
     ),
