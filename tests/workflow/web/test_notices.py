@@ -12,7 +12,7 @@ from workflow import services
 from workflow.errors import WorkflowError
 from workflow.models import ActionKind, CaseEvent, CaseParty, Notice, NoticeKind, PartyRole
 
-MARK = "MK"  # every field that is not the harmed person's own carries a marker starting MK
+MARK = "MK-"  # every field that is not the harmed person's own carries a marker "MK-..."
 
 
 @pytest.fixture
