@@ -114,6 +114,19 @@ def test_an_anonymous_filer_reads_the_notice_and_appeals_from_a_phone(
     assert "footage" not in borrowed.content()
     screenshot(borrowed, "own-page-appeal-outcome-phone")
 
+    # Staff finish the follow-ups and close the case; the filer's page says so.
+    with tenant_context(program):
+        for follow_up in case.follow_ups.all():
+            services.waive_follow_up(
+                actor=users["lead"], follow_up=follow_up, reason="Filer is anonymous."
+            )
+        services.close_case(actor=users["lead"], case=case)
+    connection.set_schema_to_public()
+    borrowed.reload()
+    assert borrowed.locator(".status-headline").inner_text() == "Closed"
+    assert borrowed.get_by_role("button", name="Add my statement").count() == 0
+    screenshot(borrowed, "own-page-closed-phone")
+
     desk.goto(f"{base}/cases/{case.pk}/timeline/")
     assert "(on their own page)" in desk.content()
     assert not errors, errors
