@@ -274,7 +274,8 @@ def appeal_outcome_notice_text(appeal, party):
         % {"date": format_day(appeal.decided_at), "outcome": appeal.get_outcome_display().lower()},
         OUTCOME_MEANING[AppealOutcome(appeal.outcome)],
     ]
-    if party.role == PartyRole.WITNESS:
+    if party.role not in PRINCIPAL_ROLES and party.role != PartyRole.REPRESENTATIVE:
+        # Witnesses, support persons and facilitators: the outcome, nothing about anyone.
         lines.append(_("Nothing changes for you."))
         return _join(lines)
     lines.append(_("Why: %(reasons)s") % {"reasons": appeal.reasons_for_parties.strip()})

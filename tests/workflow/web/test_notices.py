@@ -385,3 +385,23 @@ def test_a_modified_appeal_tells_the_person_what_is_asked_now(make_case, users, 
         party__role=PartyRole.HARMED_PERSON, case=case, kind=NoticeKind.APPEAL_OUTCOME
     ).text
     assert "The van" not in harmed and "Accountability buddy" not in harmed
+
+
+def test_a_support_person_hears_the_outcome_but_not_the_reasons(make_case, users, people, advance):
+    case, sky, appeal = _appealed_with_ban(make_case, users, people, advance)
+    supporter = services.add_party(
+        actor=users["a_staff"],
+        case=case,
+        role=PartyRole.SUPPORT_PERSON,
+        participant=people["wren"],
+    )
+    services.decide_appeal(
+        actor=users["a_admin"],
+        appeal=appeal,
+        outcome="upheld",
+        reasons="notes",
+        reasons_for_parties="Sky's break stays; the bags are at the side door.",
+    )
+    text = Notice.objects.get(party=supporter, kind=NoticeKind.APPEAL_OUTCOME).text
+    assert "upheld" in text and "Nothing changes for you." in text
+    assert "Sky" not in text and "bags" not in text
