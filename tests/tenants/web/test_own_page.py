@@ -279,3 +279,27 @@ def test_a_new_code_closes_pages_opened_with_the_old_one(
     assert new != old
     assert holder.get(MINE)["Location"] == STATUS
     assert "Nothing opens" in holder.post(STATUS, {"code": old}).text
+
+
+def test_a_code_staff_gave_with_a_complaint_they_recorded_shows_its_stage(
+    program_a, public_client, in_program, world
+):
+    """A complaint staff record with a tracking code has no filer party: the code shows the
+    stage only, as before."""
+    from workflow import services
+
+    with in_program(program_a):
+        case = services.report_case(
+            actor=world.users["a_staff"],
+            kind="complaint",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            narrative="Told at the desk.",
+            categories=["other"],
+            severity="low",
+            issue_tracking_code=True,
+        )
+    client = public_client(program_a)
+    page = client.post(STATUS, {"code": case.tracking_code})
+    assert page.status_code == 200 and "Received" in page.text and "Told at" not in page.text
+    wrong = client.post(STATUS, {"code": case.tracking_code, "passphrase": "guess"})
+    assert "Nothing opens with this code" in wrong.text
