@@ -8,12 +8,11 @@ from django.views.decorators.http import require_POST
 
 from notifications.forms import PreferencesForm
 from notifications.kinds import OVERDUE_KINDS, ReminderKind
-from notifications.models import Notification
 from notifications.services import inbox
 
 
 def notification_list(request):
-    items = Notification.objects.filter(user=request.user, program=request.program)[:100]
+    items = inbox.mine(request.user, request.program)[:100]
     return render(
         request,
         "notifications/list.html",
@@ -25,9 +24,7 @@ def notification_list(request):
 def mark_read(request, notification_id=None):
     if notification_id is not None:
         # Only the person's own notification in this program exists here.
-        get_object_or_404(
-            Notification, pk=notification_id, user=request.user, program=request.program
-        )
+        get_object_or_404(inbox.mine(request.user, request.program), pk=notification_id)
     inbox.mark_read(user=request.user, program=request.program, notification_id=notification_id)
     return redirect("notifications:list")
 

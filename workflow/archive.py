@@ -2,7 +2,12 @@
 history, participants (code and alias), low-level responses, the case-read log, purge records
 and the evidence files themselves. A zip of JSON files plus `evidence/`.
 
-Runs in the active program schema (whichever connection is active there can read it)."""
+Runs in the active program schema (whichever connection is active there can read it).
+
+Made for a person (`reader`: an admin's download), it leaves out every case that person is a
+party to, with its evidence and its read-log rows, as if the case did not exist
+(workflow.access): an admin named in a complaint does not get it through the export. Made for
+the system (`reader=None`: the retirement archive), it holds every case."""
 
 import json
 import re
@@ -13,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.models import Participant, PolicyVersion
+from workflow.access import hide_party_cases
 from workflow.models import Case, CaseRead, EvidenceFile, LowLevelResponse, PurgeRecord
 from workflow.selectors import export_case_record
 
@@ -27,10 +33,16 @@ def _safe_name(name):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:100] or "file"
 
 
-def write_program_archive(fileobj, *, program):
-    """Write the archive to `fileobj` (a path or a binary file); return the manifest."""
-    case_ids = list(Case.objects.order_by("id").values_list("id", flat=True))
-    evidence = list(EvidenceFile.objects.order_by("case_id", "uploaded_at"))
+def write_program_archive(fileobj, *, program, reader=None):
+    """Write the archive to `fileobj` (a path or a binary file); return the manifest. With a
+    `reader`, only what that person may see (see the module's note)."""
+    cases, evidence, reads = Case.objects.all(), EvidenceFile.objects.all(), CaseRead.objects.all()
+    if reader is not None:
+        cases = cases.visible_to(reader)
+        evidence = hide_party_cases(evidence, reader)
+        reads = hide_party_cases(reads, reader)
+    case_ids = list(cases.order_by("id").values_list("id", flat=True))
+    evidence = list(evidence.order_by("case_id", "uploaded_at"))
     manifest = {
         "format": FORMAT_VERSION,
         "program": {"name": program.name, "slug": program.slug, "schema": connection.schema_name},
@@ -53,7 +65,7 @@ def write_program_archive(fileobj, *, program):
             "low_level_responses.json",
             _json(list(LowLevelResponse.objects.order_by("id").values())),
         )
-        archive.writestr("case_reads.json", _json(list(CaseRead.objects.order_by("id").values())))
+        archive.writestr("case_reads.json", _json(list(reads.order_by("id").values())))
         archive.writestr(
             "purge_records.json", _json(list(PurgeRecord.objects.order_by("id").values()))
         )

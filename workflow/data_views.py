@@ -19,7 +19,7 @@ def _admins_only(request):
 def program_data(request):
     _admins_only(request)
     case = request.GET.get("case", "")
-    reads = case_reads(case_id=int(case) if case.isdigit() else None)
+    reads = case_reads(case_id=int(case) if case.isdigit() else None, visible_to=request.user)
     page = Paginator(reads, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -35,4 +35,4 @@ def program_data(request):
 
 def program_export(request):
     _admins_only(request)
-    return program_archive_response(request.program)
+    return program_archive_response(request.program, request.user)

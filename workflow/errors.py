@@ -5,6 +5,7 @@ from tenants.errors import DomainError, NotPermitted
 
 __all__ = [
     "AppealWindowClosed",
+    "CaseNotFound",
     "ConflictOfInterest",
     "DomainError",
     "NotPermitted",
@@ -27,6 +28,13 @@ class ConflictOfInterest(WorkflowError):
     """A party to the case, or its decider, cannot investigate, decide or review it."""
 
     status_code = 403
+
+
+class CaseNotFound(DomainError):
+    """The case does not exist for this person: none with this number, or one they are a party
+    to (workflow.access). Answered as 404, exactly like a number never used."""
+
+    status_code = 404
 
 
 class AppealWindowClosed(WorkflowError):

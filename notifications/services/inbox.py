@@ -5,10 +5,20 @@ from django.utils import timezone
 
 from notifications.kinds import CHOOSABLE_KINDS
 from notifications.models import DeliveryChoice, Notification, Preference
+from workflow.models.case import party_case_ids
+
+
+def mine(user, program):
+    """The person's notifications in this program (run inside its schema), without those about
+    a case they have since become a party to: to them that case does not exist
+    (workflow.access; delivery already leaves parties out)."""
+    return Notification.objects.filter(user=user, program=program).exclude(
+        case_id__in=party_case_ids(user)
+    )
 
 
 def unread(user, program):
-    return Notification.objects.filter(user=user, program=program, read_at=None)
+    return mine(user, program).filter(read_at=None)
 
 
 def mark_read(*, user, program, notification_id=None):

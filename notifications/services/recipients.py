@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from notifications.kinds import RULE_BY_KIND, Audience
+from workflow.models import CaseParty
 
 
 class Staff:
@@ -82,8 +83,18 @@ def _hearing_staff(hearing_ids):
     return staff
 
 
+def _staff_parties(case_ids):
+    """{case id: ids of the staff members who are parties to it}, in one query: they are never
+    reminded about their own case (workflow.access), whatever their role."""
+    parties = defaultdict(set)
+    rows = CaseParty.objects.filter(case_id__in=list(case_ids), staff_user__isnull=False)
+    for case_id, user in rows.values_list("case_id", "staff_user_id"):
+        parties[case_id].add(user)
+    return parties
+
+
 def _reviewers(appeal_ids, cases, staff):
-    from workflow.models import Appeal, CaseParty, Decision
+    from workflow.models import Appeal, Decision
 
     if not appeal_ids:
         return {}
@@ -116,9 +127,11 @@ def _action_owners(action_ids):
 
 
 def recipients(staff, reminders, cases):
-    """{reminder pk: set of user ids}, current members only; nobody left means the case owner,
-    then the leads, so a reminder is never delivered to no one."""
+    """{reminder pk: set of user ids}, current members only, never a party to the case;
+    nobody left means the case owner, then the leads, then the admins, then any member who is
+    not a party, so a reminder is delivered to no one only if every member is a party."""
     refs = defaultdict(set)
+    parties = _staff_parties({reminder.case_id for reminder in reminders})
     for reminder in reminders:
         refs[RULE_BY_KIND[reminder.kind].audience].add(reminder.ref_id)
     hearings = _hearing_staff(refs[Audience.ATTENDING_STAFF])
@@ -140,6 +153,22 @@ def recipients(staff, reminders, cases):
             users = set(staff.roles)
         else:
             users = {owners.get(reminder.ref_id)} - {None}
-        users = staff.members(users) or staff.members(owner) or staff.leads
-        result[reminder.pk] = users
+        result[reminder.pk] = _first_not_party(
+            staff,
+            parties.get(reminder.case_id, set()),
+            users,
+            owner,
+            staff.leads,
+            staff.with_role("program_admin"),
+            set(staff.roles),
+        )
     return result
+
+
+def _first_not_party(staff, parties, *choices):
+    """The first choice with a current member who is not a party to the case."""
+    for users in choices:
+        chosen = staff.members(users) - parties
+        if chosen:
+            return chosen
+    return set()

@@ -29,10 +29,10 @@ def test_api_reads_are_logged_with_who_and_how(case_a, program_a, in_program, us
     assert staff.get(f"/api/cases/{case_a.pk}/").status_code == 200
     assert staff.get(f"/api/cases/{case_a.pk}/export/").status_code == 200
     assert staff.get(f"/api/cases/{case_a.pk}/timeline/").status_code == 200
-    assert staff.get("/api/cases/").status_code == 200  # the list shows no record: not logged
+    assert staff.get("/api/cases/").status_code == 200  # the list shows place, severity...
     reads = _reads(program_a, in_program, case_a)
     who = users["a_staff2"].pk
-    assert sorted(reads) == sorted([(who, "api"), (who, "export"), (who, "api")])
+    assert sorted(reads) == sorted([(who, "api"), (who, "export"), (who, "api"), (who, "api")])
 
 
 def test_only_the_program_admin_sees_the_read_log(
@@ -77,3 +77,47 @@ def test_service_skips_people_who_are_not_signed_in(case_a, program_a, in_progra
 
     with in_program(program_a):
         assert record_case_read(case=case_a, user=AnonymousUser()) is None
+
+
+def _insert_count(queries):
+    return sum('INSERT INTO "workflow_caseread"' in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    "page, via",
+    [
+        ("/cases/?state=all", "page"),
+        ("/", "page"),
+        ("/participants/{person}/", "page"),
+        ("/api/cases/", "api"),
+    ],
+)
+def test_pages_that_show_several_cases_log_each_in_one_insert(
+    db, program_a, in_program, users, client_for, page, via
+):
+    """The case list, Today and a participant's page show narrative excerpts and bans: each
+    case shown is a read, logged for the whole page in one insert (not one per case)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.models import Participant
+    from workflow import services
+
+    with in_program(program_a):
+        cases = [make_case(users, codes=("R-7", f"S-{n}")) for n in range(3)]
+        person = Participant.objects.get(code="R-7")
+        services.impose_ban(
+            actor=users["a_staff"],
+            case=cases[0],
+            participant=person,
+            reason="Pushing",
+            days=2,
+            supply_access_plan="offsite_bags",
+            supply_access_details="Side door",
+        )
+    connection.set_schema_to_public()
+    reader = client_for(program_a, users["a_lead"])
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(page.format(person=person.pk)).status_code == 200
+    assert _insert_count(queries.captured_queries) == 1
+    for case in cases:
+        assert (users["a_lead"].pk, via) in _reads(program_a, in_program, case), page

@@ -87,7 +87,7 @@ def test_policy_versions_are_append_only(in_a):
 
 
 def test_raw_decision_by_a_party_is_rejected(make_case, users, advance):
-    case = make_case(parties=[{"role": "witness", "staff_user": users["a_lead"]}])
+    case = make_case(parties=[{"role": "witness", "staff_user": users["a_admin"]}])
     case = advance(case, "investigating")
     now = timezone.now()
     with pytest.raises(IntegrityError):
@@ -95,19 +95,19 @@ def test_raw_decision_by_a_party_is_rejected(make_case, users, advance):
             "INSERT INTO workflow_decision (case_id, decided_by_id, decided_at, reasons,"
             " harmed_person_heard, not_heard_reason, contributing_factors, appeal_deadline)"
             " VALUES (%s, %s, %s, 'r', true, '', '{}', %s)",
-            [case.pk, users["a_lead"].pk, now, now + timedelta(days=14)],
+            [case.pk, users["a_admin"].pk, now, now + timedelta(days=14)],
         )
 
 
 def test_raw_investigator_party_is_rejected(make_case, users, advance):
-    case = make_case(parties=[{"role": "witness", "staff_user": users["a_staff"]}])
+    case = make_case(parties=[{"role": "witness", "staff_user": users["a_staff2"]}])
     services.acknowledge_case(actor=users["a_staff"], case=case)
     with pytest.raises(IntegrityError):
         raw(
             "INSERT INTO workflow_investigation (case_id, investigator_id, started_at,"
             " context_notes, contributing_factors, other_factor)"
             " VALUES (%s, %s, now(), '', '{}', '')",
-            [case.pk, users["a_staff"].pk],
+            [case.pk, users["a_staff2"].pk],
         )
 
 

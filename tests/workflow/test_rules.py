@@ -9,6 +9,7 @@ from tenants.policy import change_policy
 from workflow import services
 from workflow.errors import (
     AppealWindowClosed,
+    CaseNotFound,
     ConflictOfInterest,
     NotPermitted,
     StepNotAllowed,
@@ -127,12 +128,48 @@ def test_investigator_cannot_then_become_party(make_case, users, advance):
         )
 
 
-def test_party_cannot_decide(make_case, users, advance):
-    case = make_case(parties=[{"role": "harmed_person", "staff_user": users["a_lead"]}])
+def test_a_party_is_never_the_owner_nor_the_one_naming_themselves(make_case, users):
+    """A party does not see the case (workflow.access), so they cannot own it or record it."""
+    with pytest.raises(ConflictOfInterest) as err:
+        make_case(parties=[{"role": "witness", "staff_user": users["a_staff"]}])
+    assert err.value.field == "staff_user" and "yourself" in err.value.message
+    with pytest.raises(ConflictOfInterest) as err:
+        make_case(
+            owner=users["a_lead"], parties=[{"role": "witness", "staff_user": users["a_lead"]}]
+        )
+    assert "owns this case" in err.value.message
+    case = make_case(parties=[{"role": "witness", "staff_user": users["a_staff2"]}])
+    with pytest.raises(ConflictOfInterest) as err:
+        services.assign_owner(actor=users["a_lead"], case=case, owner=users["a_staff2"])
+    assert err.value.field == "owner"
+
+
+def test_a_party_owns_no_restorative_action(make_case, users, advance):
+    case = make_case(parties=[{"role": "person_who_did_harm", "staff_user": users["a_admin"]}])
     case = advance(case, "investigating")
-    with pytest.raises(ConflictOfInterest):
+    due = timezone.localdate() + timedelta(days=5)
+    with pytest.raises(ConflictOfInterest) as err:
         services.decide_case(
-            actor=users["a_lead"], case=case, reasons="r", harmed_person_heard=True
+            actor=users["a_lead"],
+            case=case,
+            reasons="r",
+            harmed_person_heard=True,
+            actions=[
+                {"kind": "storytelling_listening", "owner": users["a_admin"], "due_date": due}
+            ],
+        )
+    assert err.value.field == "actions[0].owner"
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_party_cannot_decide(make_case, users, advance):
+    # The admin may decide (program_admin is among the deciders) but is a party: to them the
+    # case does not exist (workflow.access), before any impartiality check.
+    case = make_case(parties=[{"role": "harmed_person", "staff_user": users["a_admin"]}])
+    case = advance(case, "investigating")
+    with pytest.raises(CaseNotFound):
+        services.decide_case(
+            actor=users["a_admin"], case=case, reasons="r", harmed_person_heard=True
         )
     assert not Decision.objects.filter(case=case).exists()
 
@@ -286,7 +323,7 @@ def test_reviewer_cannot_be_decider_or_party(make_case, users, advance, people):
             reasons="r",
             reasons_for_parties="The decision was looked at again.",
         )
-    with pytest.raises(ConflictOfInterest):  # a_admin is a party
+    with pytest.raises(CaseNotFound):  # a_admin is a party: the case does not exist for them
         services.decide_appeal(
             actor=users["a_admin"],
             appeal=appeal,

@@ -47,5 +47,7 @@ class CaseReadViewSet(DomainErrorsMixin, mixins.ListModelMixin, viewsets.Generic
 
     def get_queryset(self):
         return case_reads(
-            case_id=_number(self.request, "case"), reader_id=_number(self.request, "reader")
+            case_id=_number(self.request, "case"),
+            reader_id=_number(self.request, "reader"),
+            visible_to=self.request.user,
         )

@@ -1,11 +1,12 @@
 """What every program API view shares: members only, and domain errors as 4xx answers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import permissions
 from rest_framework.response import Response
 
 from tenants.errors import DomainError
-from workflow.errors import AppealWindowClosed
+from workflow.errors import AppealWindowClosed, CaseNotFound
 
 
 class IsProgramMember(permissions.BasePermission):
@@ -33,6 +34,8 @@ class DomainErrorsMixin:
     permission_classes = [permissions.IsAuthenticated, IsProgramMember]
 
     def handle_exception(self, exc):
+        if isinstance(exc, CaseNotFound):  # the very answer of a case number never used
+            exc = Http404()
         if isinstance(exc, DomainError):
             return domain_error_response(exc)
         if isinstance(exc, DjangoValidationError):

@@ -1,6 +1,5 @@
 """The case API: one endpoint per step, each a thin call into workflow.services."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +16,8 @@ from workflow.api.serializers import (
     CaseSummarySerializer,
     EventSerializer,
 )
-from workflow.audit import record_case_read
+from workflow.audit import record_case_read, record_case_reads
+from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, ReadVia
 from workflow.selectors import export_case_record
 
@@ -46,7 +46,9 @@ class CaseViewSet(
         return CaseSummarySerializer if self.action == "list" else CaseDetailSerializer
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        # A party to a case never finds it here, in the list or under any nested route
+        # (workflow.access): get_object answers 404 as for a number never used.
+        queryset = super().get_queryset().visible_to(self.request.user)
         state = self.request.query_params.get("state")
         return queryset.filter(state=state) if state else queryset
 
@@ -60,6 +62,7 @@ class CaseViewSet(
 
     def _case_response(self, case, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=case.pk)
+        record_case_read(case=fresh, user=self.request.user, via=ReadVia.API)  # the whole case
         return Response(
             CaseDetailSerializer(fresh, context={"request": self.request}).data, status=code
         )
@@ -73,6 +76,16 @@ class CaseViewSet(
         return self._case_response(case, code)
 
     # -- reading (each read of a case record is logged: workflow.audit) ----------------
+    def list(self, request):
+        """Cases of this program, newest first (?state= one state). Each case listed is a read
+        (its place, categories, severity), logged for the page in one insert."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        shown = list(queryset) if page is None else page
+        record_case_reads(case_ids=[case.pk for case in shown], user=request.user, via=ReadVia.API)
+        data = self.get_serializer(shown, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
     def retrieve(self, request, pk=None):
         case = self.get_object()
         record_case_read(case=case, user=request.user, via=ReadVia.API)
@@ -174,12 +187,7 @@ class CaseViewSet(
         case = self.get_object()
         evidence = get_object_or_404(case.evidence, pk=evidence_id)
         record_case_read(case=case, user=request.user, via=ReadVia.API)
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return evidence_response(evidence)
 
     @step(inputs.FactorsInput, url_path="contributing-factors")
     def record_contributing_factors(self, request, pk=None):

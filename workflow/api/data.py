@@ -14,10 +14,11 @@ from workflow.api.base import DomainErrorsMixin, IsProgramMember
 from workflow.archive import write_program_archive
 
 
-def program_archive_response(program):
-    """A zip download of the active program's archive (spooled to disk past 20 MB)."""
+def program_archive_response(program, reader):
+    """A zip download of the active program's archive (spooled to disk past 20 MB), made for
+    `reader`: without the cases they are a party to (workflow.archive)."""
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    write_program_archive(spool, program=program)
+    write_program_archive(spool, program=program, reader=reader)
     spool.seek(0)
     name = f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
@@ -31,4 +32,4 @@ class ProgramExportView(DomainErrorsMixin, APIView):
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request):
-        return program_archive_response(request.program)
+        return program_archive_response(request.program, request.user)

@@ -1,13 +1,14 @@
 """What each step accepts. These only check types and shapes and turn ids into objects of the
 current program's schema; the rules themselves live in the services."""
 
-from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.models import Participant, Severity
+from workflow.access import NOT_A_MEMBER, members_of
 from workflow.models import (
     STAFF_DELIVERY_METHODS,
     ActionKind,
@@ -24,8 +25,16 @@ from workflow.models import (
 
 @extend_schema_field(OpenApiTypes.INT)
 class UserField(serializers.PrimaryKeyRelatedField):
+    """A member of this program, by id. An account of another program or of the platform gets
+    the very answer of an id no account has (workflow.access.NOT_A_MEMBER)."""
+
+    default_error_messages = {
+        "does_not_exist": NOT_A_MEMBER,
+        "incorrect_type": NOT_A_MEMBER,
+    }
+
     def get_queryset(self):
-        return get_user_model().objects.filter(is_active=True)
+        return members_of(connection.tenant)
 
 
 @extend_schema_field(OpenApiTypes.INT)

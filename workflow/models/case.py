@@ -61,6 +61,22 @@ def due_status(due_at, done_at, now=None):
     return DueStatus.ON_TIME
 
 
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cases this person may see and act on: none for nobody signed in, and never a
+        case they are a party to, in any role (a staff member named in a complaint must not
+        read it or act against the complainant). Every staff read path starts here; see
+        workflow.access for the same rule on rows that belong to a case."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.exclude(pk__in=party_case_ids(user))
+
+
+def party_case_ids(user):
+    """A subquery: the ids of the cases this user is a party to (as a staff member)."""
+    return CaseParty.objects.filter(staff_user_id=user.pk).values("case_id")
+
+
 class Case(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
     state = models.CharField(
@@ -103,6 +119,8 @@ class Case(models.Model):
     ending_reason = models.TextField(_("reason for withdrawing or resolving early"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at", "-id"]

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import program_role
 from notifications.services import sync_case_reminders
+from workflow.access import NOT_A_MEMBER, is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
-from workflow.models import Case, CaseEvent, CaseParty
+from workflow.models import Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
 from workflow.states import check_step
 
@@ -31,23 +32,22 @@ def require_member(user, *, field=None):
     role = role_of(user)
     if role is None:
         if field is not None:
-            raise WorkflowError(
-                _("%(who)s is not a member of this program; choose a member.") % {"who": user},
-                field=field,
-            )
+            raise WorkflowError(str(NOT_A_MEMBER), field=field)
         raise NotPermitted(_("Only members of this program can do this."))
     return role
 
 
 def begin_step(step_name, *, actor, case):
     """Lock the case row (a second person acting at once waits, then sees the new state) and
-    check the step against the state machine under the case's own policy version."""
+    check the step against the state machine under the case's own policy version. A party to
+    the case takes no step on it: to them it does not exist (workflow.access)."""
     role = require_member(actor)
     locked = (
         Case.objects.select_for_update(of=("self",))
         .select_related("policy_version")
         .get(pk=case.pk)
     )
+    require_not_party(locked, actor)
     step = check_step(step_name, state=locked.state, role=role, policy=locked.policy_version)
     return locked, step
 
@@ -94,12 +94,9 @@ def validate(instance, *, exclude=None):
         raise WorkflowError(messages[0], field=None if field == "__all__" else field) from exc
 
 
-def is_party(case, user):
-    return user is not None and CaseParty.objects.filter(case=case, staff_user=user).exists()
-
-
 def ensure_impartial(case, user, *, duty, field):
-    """An investigator, decider or reviewer is never a party to the case."""
+    """Whoever runs part of the case (its owner, investigator, decider, appeal reviewer, hearing
+    facilitator, an action's owner) is never a party to it: a party does not even see it."""
     if is_party(case, user):
         raise ConflictOfInterest(
             _(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
+from workflow.evidence import sniff_upload
 from workflow.models import ContributingFactor, EvidenceFile, Investigation, Statement
 from workflow.services._base import (
     begin_step,
@@ -79,7 +80,8 @@ def attach_evidence(*, actor, case, uploaded_file, description=""):
     evidence = EvidenceFile(
         case=case,
         original_name=(uploaded_file.name or "file")[:255],
-        content_type=getattr(uploaded_file, "content_type", "") or "application/octet-stream",
+        # What the file is, read from its bytes; the uploader's label is ignored.
+        content_type=sniff_upload(uploaded_file),
         size=uploaded_file.size,
         sha256=digest.hexdigest(),
         description=description or "",

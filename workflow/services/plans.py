@@ -11,7 +11,7 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
 )
-from workflow.services._base import party_of, require_member, validate
+from workflow.services._base import ensure_impartial, party_of, require_member, validate
 from workflow.services.safety import build_ban
 
 
@@ -65,6 +65,8 @@ def _build_action(
     if kind not in ActionKind.values:
         raise WorkflowError(_("Choose the kind of action."), field="kind")
     require_member(owner, field="owner")
+    # The owner is reminded and follows the action up: a party would not see the case.
+    ensure_impartial(case, owner, duty=_("action owner"), field="owner")
     if for_party is not None:
         party_of(case, for_party, field="for_party")
     ban_row = None

@@ -25,6 +25,7 @@ from workflow.models import (
 )
 from workflow.services._base import (
     begin_step,
+    ensure_impartial,
     not_in_future,
     record_event,
     require_member,
@@ -236,6 +237,8 @@ def report_case(
     role = require_member(actor)
     policy = current_policy()
     check_step("report_case", state=None, role=role, policy=policy)
+    if owner is not None:
+        require_member(owner, field="owner")
     reported_at = not_in_future(reported_at or timezone.now(), field="reported_at")
     if occurred_at is not None and occurred_at > reported_at:
         raise WorkflowError(
@@ -296,6 +299,25 @@ def report_case(
     return case
 
 
+def _check_staff_party(case, actor, staff_user):
+    """A staff member named as a party no longer sees the case (workflow.access): they cannot
+    be the one recording it, nor its owner."""
+    if staff_user.pk == actor.pk:
+        raise ConflictOfInterest(
+            _(
+                "You cannot name yourself as a party: a party does not see or run the case. "
+                "Ask a colleague who is not involved to add you."
+            ),
+            field="staff_user",
+        )
+    if staff_user.pk == case.owner_id:
+        raise ConflictOfInterest(
+            _("%(who)s owns this case; a party cannot. Give the case another owner first.")
+            % {"who": staff_user},
+            field="staff_user",
+        )
+
+
 def _add_party(
     *, case, actor, role, participant=None, staff_user=None, represents=None, sync_reminders=True
 ):
@@ -307,6 +329,7 @@ def _add_party(
         )
     if staff_user is not None:
         require_member(staff_user, field="staff_user")
+        _check_staff_party(case, actor, staff_user)
         officials = {
             "investigator": getattr(getattr(case, "investigation", None), "investigator_id", None),
             "decider": getattr(getattr(case, "decision", None), "decided_by_id", None),
@@ -378,6 +401,7 @@ def add_party(*, actor, case, role, participant=None, staff_user=None, represent
 def assign_owner(*, actor, case, owner):
     case, step = begin_step("assign_owner", actor=actor, case=case)
     require_member(owner, field="owner")
+    ensure_impartial(case, owner, duty=_("owner"), field="owner")
     before = case.owner_id
     case.owner = owner
     case.save(update_fields=["owner", "updated_at"])

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PROGRAM_ROLES
+from workflow.access import members_of  # noqa: F401  (the staff pickers' choices)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,18 +22,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def members_of(program):
-    """The program's members (staff, leads, admins), for owner/investigator/facilitator picks."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True, memberships__program=program, memberships__role__in=PROGRAM_ROLES
-        )
-        .order_by("first_name", "email")
-        .distinct()
-    )
 
 
 class ObjectChoiceMixin:
@@ -65,7 +53,21 @@ class ObjectMultipleChoiceField(ObjectChoiceMixin, forms.MultipleChoiceField):
 
 
 class MemberChoiceField(ObjectChoiceField):
-    """One of the program's members."""
+    """One of the program's members. On a case's forms, only members who are not parties to
+    the case are offered (a party cannot own, investigate, facilitate or follow up on it),
+    unless `any_member` (naming a staff member as a party)."""
+
+    default_error_messages = {
+        # One answer for a party, a former member and an id nobody has (nothing confirms
+        # which accounts exist).
+        "invalid_choice": _("Choose a member of this program who is not a party to this case.")
+    }
+
+    def __init__(self, *, any_member=False, **kwargs):
+        self.any_member = any_member
+        super().__init__(**kwargs)
+        if any_member:
+            self.error_messages["invalid_choice"] = _("Choose a member of this program.")
 
 
 def names_by_id(ids):

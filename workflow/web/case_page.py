@@ -79,13 +79,15 @@ SUBMIT = {
 }
 
 
-def load_case(pk):
+def load_case(pk, user):
     """The case and everything on its page, prefetched: the query count does not grow with the
-    number of parties, notices, actions or follow-ups beyond one query per kind."""
+    number of parties, notices, actions or follow-ups beyond one query per kind. Only a case
+    `user` may see (workflow.access); Case.DoesNotExist otherwise."""
     parties = CaseParty.objects.select_related("participant", "represents__participant")
     actions = RestorativeAction.objects.select_related("ban", "for_party__participant")
     return (
-        Case.objects.select_related("policy_version", "investigation", "decision")
+        Case.objects.visible_to(user)
+        .select_related("policy_version", "investigation", "decision")
         .prefetch_related(
             Prefetch("parties", queryset=parties),
             Prefetch("notices", queryset=parties_rel("party__participant")),

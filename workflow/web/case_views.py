@@ -5,13 +5,15 @@ to the field they concern with everything typed kept."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tenants.errors import DomainError
-from workflow.audit import record_case_read
+from workflow.audit import record_case_read, record_case_reads
+from workflow.errors import CaseNotFound
+from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile, Notice
 from workflow.models.audit import ReadVia
 from workflow.states import OPEN_STATES, State
@@ -21,15 +23,23 @@ from workflow.web.steps import PLAN_STEPS, STEPS
 from workflow.web.timeline import describe_events
 
 
-def case_or_404(pk):
+def case_or_404(request, pk):
+    """The case with everything on its page; 404 for a number never used and for a case this
+    person is a party to (workflow.access), alike."""
     try:
-        return load_case(pk)
+        return load_case(pk, request.user)
     except Case.DoesNotExist:
         raise Http404 from None
 
 
+def visible_case_or_404(request, pk):
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related("policy_version"), pk=pk
+    )
+
+
 def case_detail(request, pk, bound=None, status=200, step_error=None):
-    case = case_or_404(pk)
+    case = case_or_404(request, pk)
     record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     context = CasePage(request, case, bound=bound).context()
     context["step_error"] = step_error
@@ -41,7 +51,7 @@ def case_step(request, pk, step, item=None):
     page = STEPS.get(step)
     if page is None:
         raise Http404
-    case = get_object_or_404(Case.objects.select_related("policy_version"), pk=pk)
+    case = visible_case_or_404(request, pk)
     target = None
     if page.item_model is not None:
         if item is None:
@@ -68,6 +78,8 @@ def case_step(request, pk, step, item=None):
                     page.call(*args, form)
                 else:
                     page.call(*args)
+        except CaseNotFound:
+            raise Http404 from None
         except DomainError as exc:
             status = exc.status_code
             if not (step in PLAN_STEPS and form.attach_action_error(exc, form.action_rows)):
@@ -81,7 +93,11 @@ def case_step(request, pk, step, item=None):
 
 
 def case_list(request):
-    cases = Case.objects.select_related("policy_version").order_by("-reported_at", "-id")
+    cases = (
+        Case.objects.visible_to(request.user)
+        .select_related("policy_version")
+        .order_by("-reported_at", "-id")
+    )
     state = request.GET.get("state") or "open"
     if state == "open":
         cases = cases.filter(state__in=sorted(OPEN_STATES))
@@ -92,6 +108,8 @@ def case_list(request):
     if request.GET.get("mine"):
         cases = cases.filter(owner=request.user)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # Each row shows the case's narrative: a read of each case on the page, logged at once.
+    record_case_reads(case_ids=[case.pk for case in page], user=request.user)
     return render(
         request,
         "workflow/case_list.html",
@@ -106,7 +124,7 @@ def case_list(request):
 
 
 def timeline(request, pk):
-    case = get_object_or_404(Case, pk=pk)
+    case = visible_case_or_404(request, pk)
     record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     return render(
@@ -118,7 +136,7 @@ def timeline(request, pk):
 
 def case_record(request, pk):
     """The whole case on one printable page (print CSS hides the navigation)."""
-    case = case_or_404(pk)
+    case = case_or_404(request, pk)
     record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
     context = CasePage(request, case, with_forms=False).context()
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
@@ -130,10 +148,11 @@ def notice_print(request, pk, notice_id):
     """One party's notice on a page of its own, to print and hand over. Built from the notice
     and its party alone (not the case page with parts hidden), so nothing about the case, its
     other parties or its timeline can reach the paper."""
+    case = visible_case_or_404(request, pk)  # a party to the case never prints from here
     notice = get_object_or_404(
-        Notice.objects.select_related("party__participant", "case"), pk=notice_id, case_id=pk
+        Notice.objects.select_related("party__participant", "case"), pk=notice_id, case=case
     )
-    record_case_read(case=notice.case, user=request.user, via=ReadVia.EXPORT)
+    record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
     return render(
         request,
         "workflow/notice_print.html",
@@ -149,12 +168,7 @@ def notice_print(request, pk, notice_id):
 def evidence_download(request, pk, evidence_id):
     """Evidence is served only here: to members of this program (the middleware answers 404 to
     anyone else), and only a file that belongs to this case."""
-    case = get_object_or_404(Case, pk=pk)
+    case = visible_case_or_404(request, pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
     record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return evidence_response(evidence)

@@ -47,9 +47,11 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.case, self.members, self.party_list = case, members, parties
         self.label_party = party_labeller(members)
+        staff_parties = {p.staff_user_id for p in parties if p.staff_user_id}
+        self.impartial_members = [m for m in members if m.pk not in staff_parties]
         for field in self.fields.values():
             if isinstance(field, MemberChoiceField):
-                field.set_objects(members)
+                field.set_objects(members if field.any_member else self.impartial_members)
             elif isinstance(field, PARTY_FIELDS):
                 field.set_objects(parties, self.label_party)
 
@@ -112,7 +114,7 @@ class AddPartyForm(CaseForm):
     role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
     participant = ParticipantLookupField(label=_("Participant (code or alias)"), required=False)
     staff_user = MemberChoiceField(
-        label=_("Or a staff member"), required=False, empty_label=_("— none —")
+        any_member=True, label=_("Or a staff member"), required=False, empty_label=_("— none —")
     )
     represents = party_field(_("Represents (for a representative)"), required=False)
 
@@ -394,7 +396,7 @@ class PlanFormMixin:
             data=self.data if self.is_bound else None,
             prefix=f"{self.prefix}-actions" if self.prefix else "actions",
             form_kwargs={
-                "members": self.members,
+                "members": self.impartial_members,
                 "parties": self.party_list,
                 "label_party": self.label_party,
             },

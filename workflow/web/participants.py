@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from tenants.errors import DomainError
 from tenants.models import Participant
 from tenants.services import register_participant
+from workflow.access import hide_party_cases
+from workflow.audit import record_case_reads
 from workflow.models import Ban, CaseParty, LowLevelResponse
 from workflow.web.base import attach_error
 from workflow.web.participants_lookup import SUGGESTIONS, search_participants
@@ -64,15 +66,24 @@ def participant_suggest(request):
 def participant_detail(request, pk):
     person = get_object_or_404(Participant, pk=pk)
     now = timezone.now()
-    bans = list(Ban.objects.filter(participant=person).select_related("case")[:50])
+    # Only what this person may see: not the bans and cases of a case they are a party to.
+    bans = list(
+        hide_party_cases(Ban.objects, request.user)
+        .filter(participant=person)
+        .select_related("case")[:50]
+    )
     for ban in bans:
         ban.running = ban.ended_early_at is None and ban.ends_at > now
     current = [b for b in bans if b.running]
     parties = list(
-        CaseParty.objects.filter(participant=person)
+        hide_party_cases(CaseParty.objects, request.user)
+        .filter(participant=person)
         .select_related("case")
         .order_by("-case__reported_at", "id")[:50]
     )
+    # The person's bans (with reasons) and cases are shown: a read of each of those cases.
+    shown = [ban.case_id for ban in bans] + [party.case_id for party in parties]
+    record_case_reads(case_ids=shown, user=request.user)
     return render(
         request,
         "workflow/participant_detail.html",

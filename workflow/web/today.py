@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tenants.models import Participant
+from workflow.access import hide_party_cases
+from workflow.audit import record_case_reads
 from workflow.models import (
     ActionStatus,
     Ban,
@@ -26,10 +28,12 @@ BANS_ENDING_WITHIN = timedelta(days=3)
 DUE_WITHIN = timedelta(days=7)
 
 
-def needing_action():
-    """Open cases with a deadline still to meet, or an appeal to decide, soonest first."""
+def needing_action(user):
+    """Open cases with a deadline still to meet, or an appeal to decide, soonest first (only
+    those `user` may see: workflow.access)."""
     return (
-        Case.objects.filter(state__in=sorted(OPEN_STATES))
+        Case.objects.visible_to(user)
+        .filter(state__in=sorted(OPEN_STATES))
         .filter(Q(responded_at__isnull=True) | Q(state=State.APPEALED))
         .annotate(next_due_at=next_due())
         .order_by(F("next_due_at").asc(nulls_last=True), "id")
@@ -43,28 +47,31 @@ def end_of_day(day):
 def today_context(request, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
-    cases = list(needing_action()[:LIST_LIMIT])
+    user = request.user
+    cases = list(needing_action(user)[:LIST_LIMIT])
     for case in cases:
         case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
         case.due_what = "acknowledge" if case.acknowledged_at is None else "respond"
     bans = list(
-        Ban.objects.filter(
-            ended_early_at__isnull=True, ends_at__gt=now, ends_at__lte=now + BANS_ENDING_WITHIN
-        )
+        hide_party_cases(Ban.objects, user)
+        .filter(ended_early_at__isnull=True, ends_at__gt=now, ends_at__lte=now + BANS_ENDING_WITHIN)
         .select_related("participant")
         .order_by("ends_at")[:LIST_LIMIT]
     )
     follow_ups = list(
-        FollowUp.objects.filter(
+        hide_party_cases(FollowUp.objects, user)
+        .filter(
             status=FollowUpStatus.PENDING,
             due_at__lte=now + DUE_WITHIN,
             case__state__in=sorted(OPEN_STATES),
-        ).order_by("due_at", "id")[:LIST_LIMIT]
+        )
+        .order_by("due_at", "id")[:LIST_LIMIT]
     )
     for item in follow_ups:
         item.due_mark = due_status(item.due_at, None, now)
     actions = list(
-        RestorativeAction.objects.filter(
+        hide_party_cases(RestorativeAction.objects, user, case_path="plan__case")
+        .filter(
             plan__superseded_at__isnull=True,
             plan__case__state__in=sorted(OPEN_STATES),
             status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
@@ -76,7 +83,8 @@ def today_context(request, now=None):
     for action in actions:
         action.due_mark = due_status(end_of_day(action.due_date), None, now)
     mine = list(
-        Case.objects.filter(owner=request.user, state__in=sorted(OPEN_STATES))
+        Case.objects.visible_to(user)
+        .filter(owner=user, state__in=sorted(OPEN_STATES))
         .annotate(next_due_at=next_due())
         .order_by(F("next_due_at").asc(nulls_last=True), "id")[:LIST_LIMIT]
     )
@@ -96,4 +104,10 @@ def today_context(request, now=None):
 
 
 def today(request):
-    return render(request, "tenants/home.html", today_context(request))
+    context = today_context(request)
+    # Today shows narrative excerpts, bans, follow-ups and actions: a read of each case shown.
+    shown = [case.pk for case in context["cases"] + context["mine"]]
+    shown += [item.case_id for item in context["bans"] + context["follow_ups"]]
+    shown += [action.plan.case_id for action in context["actions"]]
+    record_case_reads(case_ids=shown, user=request.user)
+    return render(request, "tenants/home.html", context)
