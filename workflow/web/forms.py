@@ -460,13 +460,6 @@ class GivePartyCodeForm(CaseForm):
         help_text=_("Only if they want one; with the code it opens their page."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Staff parties follow the case on the staff side; everyone else can have a page.
-        self.fields["party"].set_objects(
-            [p for p in self.party_list if p.staff_user_id is None], self.label_party
-        )
-
 
 class FileAppealForm(CaseForm):
     party = party_field(_("Who appeals"))

@@ -303,3 +303,25 @@ def test_a_code_staff_gave_with_a_complaint_they_recorded_shows_its_stage(
     assert page.status_code == 200 and "Received" in page.text and "Told at" not in page.text
     wrong = client.post(STATUS, {"code": case.tracking_code, "passphrase": "guess"})
     assert "Nothing opens with this code" in wrong.text
+
+
+def test_a_staff_member_who_is_a_party_reads_their_notice_on_their_own_page(
+    program_a, public_client, in_program, world
+):
+    """Journey 3: Sam cannot see the case from the staff side; the notice reaches Sam on their
+    own page, with a code the lead gives."""
+    from workflow import services
+
+    filer = public_client(program_a)
+    case = case_of(file_anonymously(filer), program_a, in_program)
+    with in_program(program_a):
+        sam = services.add_party(
+            actor=world.users["a_lead"],
+            case=case,
+            role="person_who_did_harm",
+            staff_user=world.users["a_staff2"],
+        )
+        code = services.give_party_code(actor=world.users["a_lead"], party=sam)
+        services.acknowledge_case(actor=world.users["a_lead"], case=case)
+    page = public_client(program_a).post(STATUS, {"code": code}, follow=True).text
+    assert "person who did harm" in page and "Your rights" in page
