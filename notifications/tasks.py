@@ -25,6 +25,14 @@ OPTIONS = {
 }
 
 
+class PartsFailed(Exception):
+    """Some programs' parts of a message failed (each logged); the message is retried."""
+
+    def __init__(self, schema_names):
+        super().__init__(f"reminders of {', '.join(schema_names)} not delivered")
+        self.schema_names = schema_names
+
+
 @dramatiq.actor(**OPTIONS)
 def deliver_reminders_of_programs(work):
     """{schema name: [reminder ids]}: what the dispatcher sends. Most programs have a few
@@ -42,11 +50,23 @@ def deliver_reminders_of_programs(work):
     # (a message with nothing to email does not need the mail server), closed at the end.
     mail = get_connection()
 
+    failed = []
+
     def deliver_part(program, reminder_ids):
-        counts = deliver(reminder_ids, program=program, people=people[program.pk], mail=mail)
+        # One program's bad part (a failing email, say) must not hold back the others: its
+        # transaction is rolled back, the others go on, and the message is retried at the end,
+        # where the parts already delivered find nothing left to do.
+        try:
+            counts = deliver(reminder_ids, program=program, people=people[program.pk], mail=mail)
+        except Exception:
+            logger.exception("Reminders of %s failed; the message will be retried", program)
+            failed.append(program.schema_name)
+            return
         logger.debug("Reminders of %s: %s", program.schema_name, counts)
 
     try:
         run_in_each_program(work, deliver_part, programs=programs)
     finally:
         mail.close()
+    if failed:
+        raise PartsFailed(failed)

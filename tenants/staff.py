@@ -52,9 +52,7 @@ def invite_member(*, actor, program, email, role):
     """Send an invitation by email (see organizations.services.invite_program_member)."""
     _require_admin(actor, program)
     try:
-        return invite_program_member(
-            actor=actor, program=program, email=email, role=role, inviter_is_admin=True
-        )
+        return invite_program_member(actor=actor, program=program, email=email, role=role)
     except OnboardingError as exc:
         raise DomainError(exc.message, field=exc.field) from exc
 

@@ -9,59 +9,41 @@ browser does not run as a script under `nosniff`. The answer is an attachment, w
 sandboxing Content Security Policy (if it is opened anyway, it has no origin and runs nothing)
 and no caching.
 
-No file-type library is a dependency of the project (python-magic needs libmagic): the few
-signatures below are the types evidence is in practice (photos, screenshots, PDFs, voice notes,
-video from a phone)."""
+The file's kind comes from `filetype` (magic numbers, pure Python, no libmagic); only the
+kinds evidence is in practice are kept (photos, screenshots, PDFs, voice notes, phone video).
+Uploads of anything else, markup included, are refused with a message that says what is
+accepted."""
 
+import filetype
 from django.http import FileResponse
 
 OCTET_STREAM = "application/octet-stream"
 TEXT = "text/plain; charset=utf-8"
 SNIFF_BYTES = 512
-
-# (offset, signature, type): checked in order.
-SIGNATURES = (
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"%PDF-", "application/pdf"),
-    (0, b"OggS", "audio/ogg"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"fLaC", "audio/flac"),
-    (0, b"\x1a\x45\xdf\xa3", "video/webm"),
-)
-RIFF_KINDS = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
-# ISO media (MP4, QuickTime, HEIC, M4A): "ftyp" at offset 4, then the brand.
-FTYP_BRANDS = {
-    b"heic": "image/heic",
-    b"heix": "image/heic",
-    b"mif1": "image/heif",
-    b"qt  ": "video/quicktime",
-    b"M4A ": "audio/mp4",
-    b"3gp4": "video/3gpp",
-    b"3gp5": "video/3gpp",
-}
-FTYP_VIDEO = "video/mp4"  # isom, mp41, mp42, avc1, dash, M4V ... (any other brand)
-MP3_FRAME = (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
+# Kinds a browser shows or plays but never runs (no SVG: it can hold script).
+ACCEPTED_PREFIXES = ("image/", "audio/", "video/")
+ACCEPTED_TYPES = {"application/pdf"}
+REFUSED_TYPES = {"image/svg+xml"}
 TEXT_CONTROLS = set(range(32)) - {9, 10, 12, 13}
+MARKUP_STARTS = (b"<", b"\xef\xbb\xbf<")
 
 
 def sniff_content_type(head):
     """The type of a file from its first bytes: one of a few types browsers never execute, or
     `application/octet-stream`. Never a script, HTML, XML or SVG type."""
-    for offset, signature, kind in SIGNATURES:
-        if head[offset : offset + len(signature)] == signature:
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] in RIFF_KINDS:
-        return RIFF_KINDS[head[8:12]]
-    if head[4:8] == b"ftyp":
-        return FTYP_BRANDS.get(head[8:12], FTYP_VIDEO)
-    if head[:2] in MP3_FRAME:
-        return "audio/mpeg"
+    kind = filetype.guess_mime(head) if head else None
+    if kind:
+        accepted = kind.startswith(ACCEPTED_PREFIXES) or kind in ACCEPTED_TYPES
+        return kind if accepted and kind not in REFUSED_TYPES else OCTET_STREAM
     if head and _is_text(head):
         return TEXT
     return OCTET_STREAM
+
+
+def is_markup(head):
+    """Text that a browser would read as HTML, XML or SVG if it ever got the chance."""
+    stripped = head.lstrip()
+    return stripped.startswith(MARKUP_STARTS) or b"<script" in head.lower()
 
 
 def _is_text(head):
@@ -74,11 +56,15 @@ def _is_text(head):
 
 
 def sniff_upload(uploaded_file):
-    """The type of an uploaded file, read from its bytes (the uploader's label is ignored)."""
+    """The type of an uploaded file, read from its bytes (the uploader's label is ignored),
+    or None when it is not a kind of file evidence may be."""
     uploaded_file.seek(0)
     head = uploaded_file.read(SNIFF_BYTES)
     uploaded_file.seek(0)
-    return sniff_content_type(head)
+    kind = sniff_content_type(head)
+    if kind == OCTET_STREAM or (kind == TEXT and is_markup(head)):
+        return None
+    return kind
 
 
 def evidence_response(evidence):

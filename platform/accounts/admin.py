@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.forms import AdminSignInForm
 from accounts.models import Membership, User
+
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,11 +1,43 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import program_role
+from accounts.lockout import (
+    SlowedDown,
+    check_sign_in_pace,
+    record_sign_in_failure,
+    record_sign_in_success,
+)
 
 
-class SignInForm(AuthenticationForm):
+class PacedSignIn:
+    """For sign-in forms: a user name under a flood of failures is slowed down, and failures
+    and successes are counted (accounts.lockout). django-axes locks pairs on its own."""
+
+    slowed_down = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        try:
+            check_sign_in_pace(self.request, username)
+        except SlowedDown as exc:
+            self.slowed_down = True
+            raise ValidationError(exc.message, code="slowed_down") from exc
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                record_sign_in_failure(username)
+            raise
+        if self.user_cache is not None:
+            record_sign_in_success(self.request, username)
+        return cleaned
+
+
+class SignInForm(PacedSignIn, AuthenticationForm):
     """On a program site, only that program's members may sign in; everyone else gets the same
     message as a wrong password, so the form never confirms who has an account."""
 
@@ -19,6 +51,10 @@ class SignInForm(AuthenticationForm):
         program = getattr(self.request, "program", None)
         if program is not None and program_role(user, program) is None:
             raise self.get_invalid_login_error()
+
+
+class AdminSignInForm(PacedSignIn, AdminAuthenticationForm):
+    """The operators' admin sign-in, under the same flood control as the site's."""
 
 
 class ProgramPasswordResetForm(PasswordResetForm):

@@ -10,12 +10,14 @@ from pathlib import Path
 import environ
 
 from config import services
+from config.proxies import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.FileAwareEnv()
 env.smart_cast = False
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: `make run` (manage.py runall) turns it on for its development server.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost")
 PORT = env.int("PORT", default=8000)
@@ -27,8 +29,13 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, "." + BASE_DOMAIN, "127.0.0.1", "testserver"]
 )
 SITE_SCHEME = env.str("SITE_SCHEME", default="http")
-# The port appended to program addresses in links and emails (empty behind a proxy on 80/443).
-PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT) if DEBUG else "")
+# Load balancers and proxies in front of the site (addresses or networks, comma-separated).
+# X-Forwarded-For is read only on requests that come from one of them (config.proxies).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+parse_trusted_proxies(TRUSTED_PROXIES)  # a wrong entry stops the start, saying which
+# The port appended to program addresses in links and emails (empty behind a proxy on 80/443;
+# config.production empties it).
+PUBLIC_PORT = env.str("PUBLIC_PORT", default=str(PORT))
 
 SHARED_APPS = [
     "django_tenants",
@@ -70,6 +77,8 @@ ROOT_URLCONF = "config.urls_program"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it marks whatever answer the others give (redirects, lockouts too).
+    "config.no_store.NoStoreMiddleware",
     # Outside the host router, so the pages it answers itself (unknown host, program not ready)
     # carry the CSP and frame headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -82,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.session_timeout.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "organizations.middleware.ProgramAccessMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
@@ -148,7 +158,13 @@ CACHES = {
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="harmrepair"),
-    }
+    },
+    # Counters that hold across every site (sign-in flood control): keys without the schema.
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="harmrepair") + "-platform",
+    },
 }
 
 DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
@@ -156,22 +172,32 @@ DRAMATIQ_NAMESPACE = env.str("DRAMATIQ_NAMESPACE", default="harmrepair")
 # Shorter costs CPU while idle: a worker of 2 processes x 8 threads used 0.8 % of a core at
 # 1,000 ms, 3 % at 250 ms and 5.4 % at 100 ms.
 DRAMATIQ_IDLE_POLL_MS = env.int("DRAMATIQ_IDLE_POLL_MS", default=250)
+# The largest evidence file staff may attach (photos, recordings and short phone videos).
+EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=25)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection: lock an account, and separately an address, after repeated failures.
+# Brute-force protection (README, "Sign-in protection"): repeated failures lock a user name
+# from one address (the pair), so nobody elsewhere can lock an account's owner out. A flood of
+# failures on one user name from many addresses slows that name down (accounts.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+# Failures on one user name, from any addresses, within AXES_COOLOFF_TIME, after which it is
+# allowed one attempt per SIGN_IN_FLOOD_INTERVAL seconds, except from addresses it signed in
+# from before (for SIGN_IN_KNOWN_ADDRESS_DAYS).
+SIGN_IN_FLOOD_FAILURES = env.int("SIGN_IN_FLOOD_FAILURES", default=20)
+SIGN_IN_FLOOD_INTERVAL = env.int("SIGN_IN_FLOOD_INTERVAL", default=10)
+SIGN_IN_KNOWN_ADDRESS_DAYS = env.int("SIGN_IN_KNOWN_ADDRESS_DAYS", default=30)
 # The sign-in form's field is "username" (holding the email); count failures per address typed.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.sign_in_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -195,6 +221,10 @@ SUMMARIES_SUPPRESSION_THRESHOLD = env.int("SUMMARIES_SUPPRESSION_THRESHOLD", def
 SUMMARIES_MIN_PROGRAMS = env.int("SUMMARIES_MIN_PROGRAMS", default=5)
 SUMMARIES_MONTHS = env.int("SUMMARIES_MONTHS", default=24)
 
+# A session ends after this long without a request, and this long after sign-in however active
+# (accounts.session_timeout).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -215,6 +245,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Error reports (debug page, error emails) hide passwords inside URLs too (DATABASE_OWNER_URL).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretUrlsReporterFilter"
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")

@@ -15,6 +15,7 @@ for _alias in ("default", "owner"):
     DATABASES[_alias]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"}
 DRAMATIQ_NAMESPACE = f"harmrepair-test-{_run}"
 CACHES["default"]["KEY_PREFIX"] = f"harmrepair-test-{_run}"
+CACHES["platform"]["KEY_PREFIX"] = f"harmrepair-test-{_run}-platform"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 stays the production hasher (see tests/platform/test_settings.py); tests hash fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PROGRAM_ROLES, Role
 from organizations.models import HealthDepartment, ProgramType
 
 
@@ -28,12 +27,9 @@ class AddProgramForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[(r.value, r.label) for r in Role if r in PROGRAM_ROLES],
-        initial=Role.PROGRAM_ADMIN,
-    )
+    """The program's first admin: the only person the platform site invites into a program."""
+
+    email = forms.EmailField(label=_("Email address of the program's first admin"))
 
 
 class AcceptInvitationForm(forms.Form):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http import Http404, HttpResponseNotFound
+from django.http import Http404, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
@@ -97,6 +97,13 @@ class ProgramAccessMiddleware:
         if signed_in_outsider and not (is_public and request.resolver_match.url_name == "logout"):
             raise Http404(_("Page not found."))
         if not is_public and request.program_role is None:
+            if request.path.startswith("/api/"):
+                # A program's API answers a client, not a person: say so in its own terms.
+                return JsonResponse(
+                    {"detail": _("Sign in first: this needs a signed-in member of the program.")},
+                    status=401,
+                    headers={"WWW-Authenticate": 'Session realm="program"'},
+                )
             return redirect_to_login(request.get_full_path())
         if (
             program.status == ProgramStatus.SUSPENDED

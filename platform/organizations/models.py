@@ -1,12 +1,23 @@
 """Organizations in the public schema: TA providers, health departments, programs (tenants)."""
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from organizations.slugs import schema_name_for_slug, validate_program_slug
+
+
+def validate_one_line(value):
+    """Names that reach email headers: no line break, tab or other control character."""
+    if any(unicodedata.category(char) == "Cc" for char in value or ""):
+        raise ValidationError(
+            _("Write the name on one line: remove the line breaks (and tabs)."), code="one_line"
+        )
 
 
 class TAProvider(models.Model):
@@ -62,7 +73,8 @@ LIVE_STATUSES = (ProgramStatus.READY, ProgramStatus.SUSPENDED)
 class Program(TenantMixin):
     """A harm reduction program: the tenant. Its data lives in its own schema."""
 
-    name = models.CharField(_("name"), max_length=200)
+    # Goes into email subjects: a line break there would fail the email (or add a header).
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     slug = models.CharField(
         _("address"), max_length=40, unique=True, validators=[validate_program_slug]
     )
@@ -96,6 +108,10 @@ class Program(TenantMixin):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="program_slug_unique_casefolded"),
+            models.CheckConstraint(
+                condition=~models.Q(name__regex=r"[[:cntrl:]]"),
+                name="program_name_one_line",
+            ),
             models.CheckConstraint(
                 condition=models.Q(slug__regex=r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$"),
                 name="program_slug_format",
@@ -151,6 +167,9 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     role = models.CharField(max_length=32)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Sent from the platform site by a health department (or an operator) for a program with no
+    # admin yet; usable only while the program still has none.
+    first_admin = models.BooleanField(default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -175,6 +194,10 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("created_at")),
                 name="invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_admin=False) | models.Q(role="program_admin"),
+                name="invitation_first_admin_is_an_admin",
             ),
         ]
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from accounts.access import can_manage_department
+from accounts.access import can_manage_department, program_role
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
@@ -224,22 +225,70 @@ def _hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Accounts that work on the platform side (health departments, TA providers, operators) see
+# figures, not case files: the platform pages never make them members of a program.
+PLATFORM_ROLES = (Role.HEALTH_DEPARTMENT_ADMIN, Role.TA_STAFF, Role.PLATFORM_OPERATOR)
+
+
+def program_has_admin(program):
+    return Membership.objects.filter(program=program, role=Role.PROGRAM_ADMIN).exists()
+
+
+def _holds_platform_role(email):
+    return Membership.objects.filter(user__email__iexact=email, role__in=PLATFORM_ROLES).exists()
+
+
 @transaction.atomic
-def invite_program_member(
-    *, actor, program, email, role=Role.PROGRAM_ADMIN, inviter_is_admin=False
-):
-    """Invite someone to a program by email. Health-department admins invite the first admin;
-    program admins invite their own staff (inviter_is_admin)."""
-    if not inviter_is_admin and not can_manage_department(actor, program.health_department):
+def invite_first_admin(*, actor, program, email):
+    """From the platform site: a health-department admin (or an operator) invites the first
+    admin of a program that has none. That is all they may do inside a program; afterwards
+    only the program's own admins invite (invite_program_member)."""
+    if not can_manage_department(actor, program.health_department):
         raise OnboardingError(_("You cannot invite people to this program."))
+    # Lock the program row: two first-admin invitations sent at once are checked one by one.
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program_has_admin(program):
+        raise OnboardingError(
+            _("%(program)s already has an admin. Only its own admins invite people now; ask them.")
+            % {"program": program.name}
+        )
+    email = _checked_email(program, email)
+    if email == (actor.email or "").lower() or _holds_platform_role(email):
+        raise OnboardingError(
+            _(
+                "This address belongs to a health-department, TA or platform account, which "
+                "cannot join a program. Invite the person who will run the program."
+            ),
+            field="email",
+        )
+    return _send_invitation(
+        actor=actor, program=program, email=email, role=Role.PROGRAM_ADMIN, first_admin=True
+    )
+
+
+@transaction.atomic
+def invite_program_member(*, actor, program, email, role=Role.PROGRAM_ADMIN):
+    """On the program's site: one of its admins invites a member."""
+    if program_role(actor, program) != Role.PROGRAM_ADMIN:
+        raise OnboardingError(_("Only the program's admins can invite people to it."))
     if role not in PROGRAM_ROLES:
         raise OnboardingError(_("Choose a program role."), field="role")
+    email = _checked_email(program, email)
+    return _send_invitation(actor=actor, program=program, email=email, role=role)
+
+
+def _checked_email(program, email):
     if program.status != ProgramStatus.READY:
         raise OnboardingError(
             _("The program is not ready yet; invite its admin once set-up has finished.")
         )
     email = (email or "").strip().lower()
-    if not email or "@" not in email:
+    try:
+        # A line break in the address would fail the email after the invitation is saved.
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if not email:
         raise OnboardingError(
             _("Enter the email address to send the invitation to."), field="email"
         )
@@ -247,12 +296,17 @@ def invite_program_member(
         raise OnboardingError(
             _("%(email)s is already a member of this program.") % {"email": email}, field="email"
         )
+    return email
+
+
+def _send_invitation(*, actor, program, email, role, first_admin=False):
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
         program=program,
         email=email,
         role=role,
+        first_admin=first_admin,
         token_hash=_hash_token(token),
         invited_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -302,6 +356,20 @@ def accept_invitation(*, token, program, password, full_name=""):
         .first()
     )
     _check_invitation_usable(invitation)
+    if invitation.first_admin and program_has_admin(program):
+        raise OnboardingError(
+            _(
+                "This invitation was for the program's first admin, and the program has one now. "
+                "Ask its admins for an invitation."
+            )
+        )
+    if invitation.first_admin and _holds_platform_role(invitation.email):
+        raise OnboardingError(
+            _(
+                "This address belongs to a health-department, TA or platform account, which "
+                "cannot join a program."
+            )
+        )
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
         from django.contrib.auth.password_validation import validate_password

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import administered_department_ids, is_platform_operator
+from accounts.lockout import SlowedDown, check_sign_in_pace, record_sign_in_failure
 from accounts.models import User
 from organizations import services
 from organizations.errors import OnboardingError
@@ -66,18 +67,29 @@ def add_program(request):
         else:
             messages.success(request, _("%(name)s is being set up.") % {"name": program.name})
             return redirect("program_detail", program_id=program.pk)
-    return render(request, "organizations/add_program.html", {"form": form})
+    return render(
+        request,
+        "organizations/add_program.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _detail(request, program, invite_form, status=200):
+    # The platform sees only the first-admin invitations it sent, never the program's staff.
+    invitations = Invitation.objects.filter(program=program, first_admin=True)[:20]
+    context = {
+        "program": program,
+        "invite_form": invite_form,
+        "invitations": invitations,
+        "has_admin": services.program_has_admin(program),
+    }
+    return render(request, "organizations/program_detail.html", context, status=status)
 
 
 @login_required
 def program_detail(request, program_id):
-    program = _program_for(request.user, program_id)
-    invitations = Invitation.objects.filter(program=program)[:20]
-    return render(
-        request,
-        "organizations/program_detail.html",
-        {"program": program, "invite_form": InviteForm(), "invitations": invitations},
-    )
+    return _detail(request, _program_for(request.user, program_id), InviteForm())
 
 
 @login_required
@@ -102,15 +114,13 @@ def retry_program(request, program_id):
 
 @login_required
 def invite_member(request, program_id):
+    """The first admin of a program that has none; nothing else (services.invite_first_admin)."""
     program = _program_for(request.user, program_id)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invite_program_member(
-                actor=request.user,
-                program=program,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
+            invitation = services.invite_first_admin(
+                actor=request.user, program=program, email=form.cleaned_data["email"]
             )
         except OnboardingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -121,13 +131,7 @@ def invite_member(request, program_id):
                 % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
             )
             return redirect("program_detail", program_id=program.pk)
-    invitations = Invitation.objects.filter(program=program)[:20]
-    return render(
-        request,
-        "organizations/program_detail.html",
-        {"program": program, "invite_form": form, "invitations": invitations},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _detail(request, program, form, status=400 if request.method == "POST" else 200)
 
 
 @program_public
@@ -142,6 +146,10 @@ def accept_invitation(request, token):
         )
     existing = User.objects.filter(email__iexact=invitation.email).exists()
     form = AcceptInvitationForm(request.POST or None, existing_account=existing)
+    status = 200
+    if request.method == "POST" and existing and form.is_valid():
+        # A password check of an existing account: throttled like a sign-in.
+        status = _check_account_password(request, invitation.email, form)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
@@ -160,4 +168,21 @@ def accept_invitation(request, token):
         request,
         "organizations/accept_invitation.html",
         {"form": form, "invitation": invitation, "existing_account": existing},
+        status=status,
     )
+
+
+def _check_account_password(request, email, form):
+    """An existing account's password, checked like a sign-in: the lock on the user name and
+    address pair (django-axes, through authenticate) and the flood slowdown. Returns the status
+    to answer with; a refused password becomes the form's error."""
+    try:
+        check_sign_in_pace(request, email)
+    except SlowedDown as exc:
+        form.add_error("password", exc.message)
+        return 429
+    if authenticate(request, username=email, password=form.cleaned_data["password"]) is None:
+        # A locked pair also lands here; AxesMiddleware then answers with its lockout page.
+        record_sign_in_failure(email)
+        form.add_error("password", _("You already have an account: enter its password to accept."))
+    return 200

@@ -31,6 +31,17 @@ from summaries.models import Scope, Summary
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such
+# text is written with a leading apostrophe, which shows it as text. Numbers stay numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """Flat CSV of a list page: one column per field, one per metric (empty = withheld)."""
 
@@ -49,7 +60,7 @@ class CSVRenderer(renderers.BaseRenderer):
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(flat)
+        writer.writerows({key: _as_text_cell(value) for key, value in r.items()} for r in flat)
         return out.getvalue().encode(self.charset)
 
     @staticmethod
@@ -176,7 +187,8 @@ def _month_param(params, name):
     if value in (None, ""):
         return None
     match = MONTH.match(value)
-    if not match or not 1 <= int(match[2]) <= 12:
+    # Year 0 matches the pattern but is no date (it was a 500).
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         raise exceptions.ValidationError({name: [_("Give a month as YYYY-MM, e.g. 2025-03.")]})
     return date(int(match[1]), int(match[2]), 1)
 

@@ -118,11 +118,29 @@ def _staff_context(request, *, invite_form=None, row_errors=None):
         }
         for m in members
     ]
+    # Every invitation into the program, whoever sent it (its admins, or the health department
+    # for the first admin), so its admins see who was let in and by whom.
+    now = timezone.now()
     invitations = [
-        {"email": inv.email, "role": Role(inv.role).label, "expires_at": inv.expires_at}
-        for inv in Invitation.objects.filter(
-            program=program, accepted_at__isnull=True, expires_at__gt=timezone.now()
-        ).order_by("-created_at")[:50]
+        {
+            "email": inv.email,
+            "role": Role(inv.role).label,
+            "invited_by": inv.invited_by.email if inv.invited_by else _("(account removed)"),
+            "first_admin": inv.first_admin,
+            "created_at": inv.created_at,
+            "state": (
+                _("accepted")
+                if inv.accepted_at
+                else _("open")
+                if inv.expires_at > now
+                else _("expired")
+            ),
+            "open": not inv.accepted_at and inv.expires_at > now,
+            "expires_at": inv.expires_at,
+        }
+        for inv in Invitation.objects.filter(program=program)
+        .select_related("invited_by")
+        .order_by("-created_at")[:100]
     ]
     return {
         "rows": rows,

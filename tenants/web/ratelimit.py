@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+# The address django-axes counts too: X-Forwarded-For only from TRUSTED_PROXIES.
+from config.proxies import client_address
+
 # scope: (attempts allowed, per seconds). Generous: a program's space often shares one address
 # (its wifi, or a shared computer), and many people may file from it in a busy hour.
 DEFAULT_LIMITS = {
@@ -29,15 +32,11 @@ def limits(scope):
     return getattr(settings, "PUBLIC_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
 
 
-def client_address(request):
-    # The same source django-axes uses (AXES_IPWARE_META_PRECEDENCE_ORDER): behind a proxy,
-    # the proxy must set REMOTE_ADDR to the client's address.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _key(scope, request, window_start):
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+        settings.SECRET_KEY.encode(),
+        (client_address(request) or "unknown").encode(),
+        hashlib.sha256,
     ).hexdigest()[:32]
     return f"public-rate:{scope}:{digest}:{window_start}"
 

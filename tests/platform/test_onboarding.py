@@ -90,7 +90,7 @@ def test_onboarding_through_the_platform_pages(
     with django_capture_on_commit_callbacks(execute=True):
         response = platform.post(
             f"/programs/{program.pk}/invite/",
-            {"email": "New.Admin@Example.test", "role": Role.PROGRAM_ADMIN},
+            {"email": "New.Admin@Example.test"},
         )
     assert response.status_code == 302
     assert len(mailoutbox) == 1
@@ -194,7 +194,7 @@ def test_bad_slug_is_explained_on_the_form(db, world, client_for, slug, message)
     platform = client_for(None, world.users["hd1"])
     before = _counts()
     response = platform.post("/programs/add/", _add_form(world.departments["d1"], slug))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
     assert _counts() == before
 
@@ -222,7 +222,7 @@ def test_department_admin_cannot_add_a_program_to_another_department(db, world, 
     # The form lists only hd1's department; forcing d2's id in the POST is refused.
     platform = client_for(None, world.users["hd1"])
     response = platform.post("/programs/add/", _add_form(world.departments["d2"], "not-mine"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Select a valid choice" in response.text
     assert _counts() == before
     assert not Program.objects.filter(slug="not-mine").exists()
@@ -259,8 +259,9 @@ def test_program_needs_a_name_and_a_known_type(db, world):
 
 
 def _invite(world, program, email="first.admin@example.test", role=Role.PROGRAM_ADMIN):
+    """An invitation from the program's own admin (programs A and B have one)."""
     invitation = services.invite_program_member(
-        actor=world.users["hd1"] if program == world.programs["a"] else world.users["hd2"],
+        actor=world.users["a_admin"] if program == world.programs["a"] else world.users["b_admin"],
         program=program,
         email=email,
         role=role,
@@ -360,24 +361,28 @@ def test_existing_account_accepts_with_its_own_password(db, world):
 
 def test_invitation_errors(db, world):
     program = world.programs["a"]
-    with pytest.raises(OnboardingError, match="cannot invite"):
+    with pytest.raises(OnboardingError, match="Only the program's admins"):
         services.invite_program_member(
-            actor=world.users["hd2"], program=program, email="x@example.test"
+            actor=world.users["a_lead"], program=program, email="x@example.test"
         )
     with pytest.raises(OnboardingError, match="already a member"):
         services.invite_program_member(
-            actor=world.users["hd1"], program=program, email="A_STAFF@example.test"
+            actor=world.users["a_admin"], program=program, email="A_STAFF@example.test"
         )
     with pytest.raises(OnboardingError, match="program role"):
         services.invite_program_member(
-            actor=world.users["hd1"],
+            actor=world.users["a_admin"],
             program=program,
             email="x@example.test",
             role=Role.HEALTH_DEPARTMENT_ADMIN,
         )
+    with pytest.raises(OnboardingError, match="cannot invite"):
+        services.invite_first_admin(
+            actor=world.users["hd2"], program=_add(world, "other-dept"), email="x@example.test"
+        )
     pending = _add(world, "not-ready-yet")
     with pytest.raises(OnboardingError, match="not ready yet"):
-        services.invite_program_member(
+        services.invite_first_admin(
             actor=world.users["hd1"], program=pending, email="x@example.test"
         )
     assert not Invitation.objects.exists()
@@ -408,7 +413,7 @@ def test_provisioning_failure_is_recorded_and_retry_succeeds(db, world, client_f
     assert "Try again" in detail.text
     assert Client(HTTP_HOST="will-fail.localhost").get("/").status_code == 503
     with pytest.raises(OnboardingError, match="not ready yet"):
-        services.invite_program_member(
+        services.invite_first_admin(
             actor=world.users["hd1"], program=program, email="x@example.test"
         )
 

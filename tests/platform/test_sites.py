@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.models import Membership, Role, User
 from organizations import services
 from organizations.models import Invitation, Program, ProgramStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, verify_second_factor
 from tests.platform.conftest import link_in
 
 OUTSIDERS = ["b_admin", "hd1", "ta_x", "operator"]
@@ -210,7 +210,7 @@ def test_password_reset_on_a_program_site(db, world, program_a, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     link = link_in(mailoutbox[0])
-    assert link.startswith("http://prog-a.localhost/accounts/reset/")
+    assert link.startswith("http://prog-a.localhost:8000/accounts/reset/")
 
     response = site.get(urlsplit(link).path)
     assert response.status_code == 302  # to the set-password form, token moved to the session
@@ -243,7 +243,32 @@ def test_password_reset_sends_nothing_to_non_members(db, world, program_a, mailo
         "/accounts/password-reset/", {"email": "b_admin@example.test"}
     )
     assert mailoutbox[-1].to == ["b_admin@example.test"]
-    assert "http://localhost/accounts/reset/" in mailoutbox[-1].body
+    assert "http://localhost:8000/accounts/reset/" in mailoutbox[-1].body
+
+
+def test_reset_and_invitation_links_come_from_settings_not_the_host_header(
+    db, world, program_a, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """The port (or scheme) a request came in on never reaches a link in an email (issue 13)."""
+    settings.SITE_SCHEME, settings.PUBLIC_PORT = "https", ""
+    Client(HTTP_HOST="prog-a.localhost:6666").post(
+        "/accounts/password-reset/", {"email": "a_staff@example.test"}
+    )
+    Client(HTTP_HOST="localhost:6666").post(
+        "/accounts/password-reset/", {"email": "b_admin@example.test"}
+    )
+    staff = Client(HTTP_HOST="prog-a.localhost:6666")
+    staff.force_login(world.users["a_admin"])
+    verify_second_factor(staff, world.users["a_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = staff.post(
+            "/settings/staff/invite/", {"email": "linked@example.test", "role": "program_staff"}
+        )
+    assert invited.status_code == 302
+    links = [link_in(m) for m in mailoutbox]
+    assert links[0].startswith("https://prog-a.localhost/accounts/reset/")
+    assert links[1].startswith("https://localhost/accounts/reset/")
+    assert links[2].startswith("https://prog-a.localhost/invitations/")
 
 
 # --- a suspended program -----------------------------------------------------------------------
@@ -253,7 +278,7 @@ def test_password_reset_sends_nothing_to_non_members(db, world, program_a, mailo
 def suspended_a(db, world):
     program = world.programs["a"]
     invitation = services.invite_program_member(
-        actor=world.users["hd1"], program=program, email="late@example.test"
+        actor=world.users["a_admin"], program=program, email="late@example.test"
     )
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.SUSPENDED)
     return program, urlsplit(invitation.link).path

@@ -328,7 +328,6 @@ def _invitation(program, seed):
         program=program,
         email=f"{seed.mark('invitee')}@example.test",
         role="program_staff",
-        inviter_is_admin=True,
     )
     invitation.token = invitation.link.rstrip("/").rsplit("/", 1)[-1]
     return invitation

@@ -8,6 +8,7 @@ a share stay as generated, to fuzz the lookups too."""
 
 import json
 import logging
+import os
 import random
 from collections import Counter
 from urllib.parse import urlencode
@@ -20,7 +21,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from tests.security.seed import seed_program
 from tests.security.walker import Filler, openapi_schema
 
-EXAMPLES_PER_OPERATION = 15
+# At least 100 per operation (issue 13); FUZZ_EXAMPLES=N for a quicker or a longer run.
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 
 
 def _request(client, case):

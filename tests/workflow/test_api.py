@@ -94,13 +94,13 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         {"content": "I saw sky at the lockers.", "party": party_id(case, "harmed_person")},
         expect=201,
     )
-    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8 not really a jpeg", "image/jpeg")
+    upload = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 60, "image/jpeg")
     response = staff.post(f"{base}/evidence/", {"file": upload, "description": "Locker"})
     assert response.status_code == 201, response.json()
     evidence = response.json()["evidence"][0]
     download = staff.get(evidence["download_url"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"\xff\xd8 not really a jpeg"
+    assert b"".join(download.streaming_content) == b"\xff\xd8\xff\xe0" + b"\x00" * 60
     post(
         staff,
         f"{base}/contributing-factors/",
@@ -120,7 +120,9 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         post(staff, f"{base}/consents/", {"party": party_id(case, role)}, expect=201)
     hearing = f"{base}/hearings/{case['hearings'][0]['id']}"
     # Not yet held: its outcome cannot be recorded before its time.
-    early = staff.post(f"{hearing}/outcome/", {"harmed_person_heard": True}, format="json")
+    early = staff.post(
+        f"{hearing}/outcome/", {"harmed_person_heard": True}, content_type="application/json"
+    )
     assert early.status_code == 400 and "once it has taken place" in str(early.json())
     # It took place earlier than planned: moved, with the reason, then recorded.
     case = post(
@@ -442,7 +444,57 @@ def test_evidence_is_stored_per_program_and_served_to_members_only(
         assert stored.file.name == f"programs/{program_a.schema_name}/evidence/{stored.pk}"
     outsider = client_for(program_a, world.users["b_staff"])
     assert outsider.get(evidence["download_url"]).status_code == 404
-    assert client_for(program_a, None).get(evidence["download_url"]).status_code == 302
+    assert (
+        client_for(program_a, None).get(evidence["download_url"]).status_code == 401
+    )  # an API client is told, not redirected
+
+
+def test_fields_a_request_does_not_take_are_named_and_nothing_is_saved(api, participants):
+
+    staff = api("a_staff")
+    before = staff.get("/api/cases/").json()["count"]
+    body = {
+        "kind": "incident",
+        "occurred_at": timezone.now().isoformat(),
+        "narrative": "Shouting at the door.",
+        "categories": ["threat"],
+        "severity": "low",
+        "severty": "high",
+        "parties": [{"role": "harmed_person", "participant": participants["river"], "nick": "R"}],
+    }
+    answer = staff.post("/api/cases/", body, content_type="application/json")
+    assert answer.status_code == 400
+    errors = answer.json()
+    assert set(errors) == {"severty", "parties[0].nick"}
+    assert "check its spelling" in errors["severty"][0]
+    assert staff.get("/api/cases/").json()["count"] == before
+    del body["severty"], body["parties"][0]["nick"]
+    assert staff.post("/api/cases/", body, content_type="application/json").status_code == 201
+
+
+def test_the_program_api_answers_anonymous_clients_with_401_json(db, client_for, program_a):
+    anonymous = client_for(program_a)
+    for path in ("/api/cases/", "/api/participants/", "/api/policy/"):
+        answer = anonymous.get(path)
+        assert answer.status_code == 401, path
+        assert answer["Content-Type"] == "application/json"
+        assert "Sign in first" in answer.json()["detail"]
+    # Pages for people still lead to the sign-in page.
+    assert anonymous.get("/cases/").status_code == 302
+
+
+def test_me_and_the_staff_list_give_the_ids_steps_take(api, world):
+    lead = world.users["a_lead"]
+    lead.first_name, lead.last_name = "Lee", "Park"
+    lead.save()
+    me = api("a_lead").get("/api/me/").json()
+    assert me["id"] == lead.pk and me["name"] == "Lee Park" and me["role"] == "program_lead"
+    staff = api("a_staff").get("/api/staff/").json()
+    assert {m["id"] for m in staff} == {
+        world.users[k].pk for k in ("a_admin", "a_lead", "a_staff", "a_staff2")
+    }
+    assert {"id": lead.pk, "name": "Lee Park", "role": "program_lead"} in staff
+    assert all("email" not in m for m in staff)  # names and roles, no addresses
 
 
 def test_appeal_rules_through_the_api(api, participants, world):

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import permissions
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 
 from tenants.errors import DomainError
@@ -41,3 +42,42 @@ class DomainErrorsMixin:
         if isinstance(exc, DjangoValidationError):
             return Response({"detail": exc.messages}, status=400)
         return super().handle_exception(exc)
+
+
+# Form posts through the browsable API carry these alongside the fields.
+FORM_BOOKKEEPING = {"csrfmiddlewaretoken"}
+
+
+def unknown_fields(serializer, data, prefix=""):
+    """Dotted names of what `data` holds that `serializer` does not take, nested ones too
+    (`parties[0].nickname`). DRF drops such keys without a word; a client that misspells a
+    field or sends one this step does not take would think it was saved."""
+    if not hasattr(data, "keys"):
+        return []
+    found = []
+    for key in data:
+        field = serializer.fields.get(key)
+        if field is None or field.read_only:
+            if key not in FORM_BOOKKEEPING:
+                found.append(f"{prefix}{key}")
+            continue
+        value = data.get(key)
+        child = getattr(field, "child", None)
+        if isinstance(field, serializers.BaseSerializer) and child is None:
+            found += unknown_fields(field, value, f"{prefix}{key}.")
+        elif isinstance(child, serializers.BaseSerializer) and isinstance(value, list):
+            for index, item in enumerate(value):
+                found += unknown_fields(child, item, f"{prefix}{key}[{index}].")
+    return found
+
+
+def validated_input(input_class, request, **context):
+    """The request's data through `input_class`, refusing fields it does not take (400 that
+    names each one) as well as invalid ones."""
+    serializer = input_class(data=request.data, context={"request": request, **context})
+    extra = unknown_fields(serializer, request.data)
+    if extra:
+        message = _("This request does not take this field. Remove it or check its spelling.")
+        raise serializers.ValidationError({name: [message] for name in extra})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from workflow import services
 from workflow.api import inputs
-from workflow.api.base import DomainErrorsMixin
+from workflow.api.base import DomainErrorsMixin, validated_input
 from workflow.api.serializers import (
     CaseDetailSerializer,
     CaseSummarySerializer,
@@ -54,11 +54,7 @@ class CaseViewSet(
 
     # -- helpers ------------------------------------------------------------------------
     def _input(self, input_class, case=None):
-        serializer = input_class(
-            data=self.request.data, context={"case": case, "request": self.request}
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return validated_input(input_class, self.request, case=case)
 
     def _case_response(self, case, code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=case.pk)

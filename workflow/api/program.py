@@ -10,7 +10,7 @@ from tenants.policy import change_policy, current_policy
 from tenants.services import register_participant
 from workflow import services
 from workflow.api import inputs
-from workflow.api.base import DomainErrorsMixin
+from workflow.api.base import DomainErrorsMixin, validated_input
 from workflow.api.serializers import (
     LowLevelResponseSerializer,
     ParticipantSerializer,
@@ -20,9 +20,7 @@ from workflow.models import LowLevelResponse
 
 
 def _validated(input_class, request):
-    serializer = input_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return validated_input(input_class, request)
 
 
 class ParticipantViewSet(

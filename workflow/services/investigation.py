@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +21,6 @@ from workflow.services._base import (
     required_text,
     validate,
 )
-
-MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
 
 
 @transaction.atomic
@@ -71,8 +70,21 @@ def attach_evidence(*, actor, case, uploaded_file, description=""):
     case, step = begin_step("attach_evidence", actor=actor, case=case)
     if uploaded_file is None or not uploaded_file.size:
         raise WorkflowError(_("Choose a file to attach."), field="file")
-    if uploaded_file.size > MAX_EVIDENCE_BYTES:
-        raise WorkflowError(_("Files can be at most 25 MB."), field="file")
+    if uploaded_file.size > settings.EVIDENCE_MAX_MB * 1024 * 1024:
+        raise WorkflowError(
+            _("This file is too large: files can be at most %(mb)s MB.")
+            % {"mb": settings.EVIDENCE_MAX_MB},
+            field="file",
+        )
+    content_type = sniff_upload(uploaded_file)
+    if content_type is None:
+        raise WorkflowError(
+            _(
+                "This kind of file cannot be attached. Attach a photo or other image, a PDF, "
+                "plain text, a sound recording or a video."
+            ),
+            field="file",
+        )
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -81,7 +93,7 @@ def attach_evidence(*, actor, case, uploaded_file, description=""):
         case=case,
         original_name=(uploaded_file.name or "file")[:255],
         # What the file is, read from its bytes; the uploader's label is ignored.
-        content_type=sniff_upload(uploaded_file),
+        content_type=content_type,
         size=uploaded_file.size,
         sha256=digest.hexdigest(),
         description=description or "",

@@ -19,6 +19,18 @@ from organizations.demo import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, DEMO_USERS
 ROOT = Path(settings.BASE_DIR)
 
 
+def child_environment():
+    """The environment of the web server, worker and scheduler that `make run` starts."""
+    return {
+        **os.environ,
+        # Development only: debug pages, and static files from runserver. Everything else
+        # (manage.py on its own, the tests, production) runs with DEBUG off by default.
+        "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "true"),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
+    }
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -28,11 +40,7 @@ class Command(BaseCommand):
         call_command("seed_demo")
         port = str(settings.PORT)
         python = sys.executable
-        env = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-        }
+        env = child_environment()
         commands = {
             "web": [python, "manage.py", "runserver", f"0.0.0.0:{port}"],
             "worker": [
