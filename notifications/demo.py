@@ -96,8 +96,9 @@ def load_demo_cases(program, users):
             scheduled_for=soon + timedelta(days=1),
             facilitator=users["admin"],
         )
-        # A ban ending tomorrow (welcome back), a restorative action due today, follow-ups
-        # and a community check-in in a few minutes, and the appeal window closing.
+        # A ban ending tomorrow (welcome back) and behind on supplies, a restorative action due
+        # today, follow-ups and a community check-in in a few minutes, and the appeal window
+        # closing.
         case = _decided(
             services,
             users,
@@ -117,6 +118,8 @@ def load_demo_cases(program, users):
             case=case,
             participant=people[1],
             reason="Cooling-off time.",
+            # Started five days ago with no supplies logged since: a supply gap.
+            starts_at=now - timedelta(days=5),
             ends_at=soon + timedelta(days=1),
             **SUPPLIES,
         )

@@ -23,6 +23,7 @@ class ReminderKind(models.TextChoices):
     APPEAL_WINDOW_CLOSING = "appeal_window_closing", _("Appeal window closing")
     APPEAL_DECISION_DUE = "appeal_decision_due", _("Appeal decision due")
     BAN_ENDING = "ban_ending", _("Ban ending: restore access and welcome back")
+    SUPPLY_GAP = "supply_gap", _("No supplies recorded for a banned person")
     RESTORATIVE_ACTION_DUE = "restorative_action_due", _("Restorative action due")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
     COMMUNITY_CHECK_IN = "community_check_in", _("Community-restoration check-in")
@@ -35,6 +36,7 @@ class Audience(models.TextChoices):
     REVIEWER = "reviewer", _("appeal reviewer")
     PROGRAM_STAFF = "program_staff", _("everyone on the program's staff")
     ACTION_OWNER = "action_owner", _("the action's owner")
+    BAN_OWNER = "ban_owner", _("the ban's owner and the case owner")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ RULES = [
         Audience.REVIEWER,
     ),
     Rule(ReminderKind.BAN_ENDING, "ban_ending", (DAY,), Audience.PROGRAM_STAFF),
+    # At the moment the log falls behind; logging supplies moves the deadline (a new reminder),
+    # so each gap is reminded once.
+    Rule(ReminderKind.SUPPLY_GAP, "supply_gap", (timedelta(0),), Audience.BAN_OWNER),
     Rule(
         ReminderKind.RESTORATIVE_ACTION_DUE,
         "restorative_action_due",
@@ -121,3 +126,27 @@ def worth_creating(item, now):
     for a deadline 3 hours away goes out at once). One sent at the deadline itself (overdue,
     action due today) goes out even if that moment has passed: the thing is still not done."""
     return item.target_at > now or item.due_at == item.target_at
+
+
+# Where on the case page each kind of reminder leads (the section that needs the work).
+CASE_SECTIONS = {
+    ReminderKind.ACKNOWLEDGEMENT_DUE: "notices",
+    ReminderKind.ACKNOWLEDGEMENT_OVERDUE: "notices",
+    ReminderKind.HEARING_UPCOMING: "hearing",
+    ReminderKind.APPEAL_WINDOW_CLOSING: "appeal",
+    ReminderKind.APPEAL_DECISION_DUE: "appeal",
+    ReminderKind.BAN_ENDING: "bans",
+    ReminderKind.SUPPLY_GAP: "bans",
+    ReminderKind.RESTORATIVE_ACTION_DUE: "decision",
+    ReminderKind.FOLLOW_UP_DUE: "follow-ups",
+    ReminderKind.COMMUNITY_CHECK_IN: "decision",
+}
+
+
+def case_path(kind, case_id):
+    """The page a reminder or notification is about: its case, at the part that needs doing;
+    the notifications page when it names no case."""
+    if case_id is None:
+        return "/notifications/"
+    section = CASE_SECTIONS.get(kind, "summary")
+    return f"/cases/{case_id}/#{section}"

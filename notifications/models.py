@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, ReminderKind
+from notifications.kinds import OVERDUE_KINDS, ReminderKind, case_path
 
 
 def _one_of(field, choices, name):
@@ -167,6 +167,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def link(self):
+        """Where this notification leads on the program's site: its case, at the part due."""
+        return case_path(self.kind, self.case_id)
 
 
 class DeliveryChoice(models.TextChoices):

@@ -16,6 +16,9 @@ RESPONSE_WINDOW_CAP_DAYS = 60
 APPEAL_WINDOW_CAP_DAYS = 90
 MAX_APPEAL_LEVELS = 3
 FOLLOW_UP_CAP_DAYS = 365
+# Supplies should reach a banned person at least this often (days); a longer gap is a reminder.
+DEFAULT_SUPPLY_CONTACT_DAYS = 3
+SUPPLY_CONTACT_CAP_DAYS = 14
 # Closed cases are removed this long after they closed (each program chooses; see
 # workflow/retention.py). At least a month, so an appeal or a follow-up question can still be
 # answered; at most ten years.
@@ -134,6 +137,10 @@ class PolicyVersion(models.Model):
     pause_ban_during_appeal = models.BooleanField(
         _("pause a ban while an appeal is open"), default=False
     )
+    supply_contact_every_days = models.PositiveSmallIntegerField(
+        _("supplies reach a banned person at least every (days)"),
+        default=DEFAULT_SUPPLY_CONTACT_DAYS,
+    )
     follow_up_days = ArrayField(
         models.PositiveSmallIntegerField(),
         verbose_name=_("follow-ups (days after decision)"),
@@ -215,6 +222,13 @@ class PolicyVersion(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                name="policy_supply_contact_range",
+                condition=Q(
+                    supply_contact_every_days__gte=1,
+                    supply_contact_every_days__lte=SUPPLY_CONTACT_CAP_DAYS,
+                ),
+            ),
+            models.CheckConstraint(
                 name="policy_check_in_cadence_range",
                 condition=Q(
                     community_check_in_days__gte=1, community_check_in_days__lte=FOLLOW_UP_CAP_DAYS
@@ -237,6 +251,7 @@ class PolicyVersion(models.Model):
         "appeal_window_days": (1, APPEAL_WINDOW_CAP_DAYS),
         "appeal_levels": (1, MAX_APPEAL_LEVELS),
         "community_check_in_days": (1, FOLLOW_UP_CAP_DAYS),
+        "supply_contact_every_days": (1, SUPPLY_CONTACT_CAP_DAYS),
         "retention_days_after_close": (RETENTION_MIN_DAYS, RETENTION_MAX_DAYS),
     }
 

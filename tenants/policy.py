@@ -18,6 +18,7 @@ POLICY_FIELDS = (
     "decider_roles",
     "appeal_levels",
     "pause_ban_during_appeal",
+    "supply_contact_every_days",
     "follow_up_days",
     "community_check_in_days",
     "facilitator_required",

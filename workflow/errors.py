@@ -6,6 +6,7 @@ from tenants.errors import DomainError, NotPermitted
 __all__ = [
     "AppealWindowClosed",
     "CaseNotFound",
+    "NeedsChoice",
     "ConflictOfInterest",
     "DomainError",
     "NotPermitted",
@@ -41,3 +42,14 @@ class AppealWindowClosed(WorkflowError):
     def __init__(self, message, *, closed_at, field=None):
         super().__init__(message, field=field)
         self.closed_at = closed_at
+
+
+class NeedsChoice(WorkflowError):
+    """The step would have a consequence the person must see and choose first (another ban
+    already running, a ban still running at closing). `details` goes into the API answer."""
+
+    status_code = 409
+
+    def __init__(self, message, *, field=None, details=None):
+        super().__init__(message, field=field)
+        self.details = details or {}

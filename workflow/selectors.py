@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from workflow.models import Case, CaseEvent, FollowUpStatus
+from workflow.models import Case, CaseEvent, FollowUpStatus, SupplyContact
 
 
 def _rows(queryset, *fields):
@@ -72,6 +72,20 @@ def export_case_record(case):
             "paused_since",
             "ended_early_at",
             "ended_early_reason",
+            "replaced_at",
+            "replaced_by_id",
+            "replaced_reason",
+            "replaced_by_ban_id",
+        ),
+        "supply_contacts": _rows(
+            SupplyContact.objects.filter(ban__case=case).order_by("reached_on", "id"),
+            "id",
+            "ban_id",
+            "reached_on",
+            "method",
+            "given_by_id",
+            "note",
+            "recorded_at",
         ),
         "notices": _rows(
             case.notices.order_by("id"),
@@ -229,6 +243,8 @@ POINT_RELATIONS = {
     "appeal_window_closing": ("policy_version", "decision", "appeals"),
     "appeal_decision_due": ("policy_version", "appeals"),
     "ban_ending": ("bans",),
+    # Supplies logged under any of the person's bans (another case's included) count.
+    "supply_gap": ("policy_version", "bans__participant__bans__supply_contacts"),
     "restorative_action_due": ("plans__actions",),
     "follow_up_due": ("follow_ups",),
     "community_check_in": ("follow_ups",),
@@ -271,9 +287,11 @@ def reminder_points(case, *, kinds=None):
 
     `kinds` limits the answer to those point kinds (all if None); only the related rows they
     need are read (POINT_RELATIONS), with .all() and filtered here, so a prefetch serves them."""
-    if not case.is_open:
-        return []
     kinds = set(POINT_RELATIONS) if kinds is None else set(kinds)
+    if not case.is_open:
+        # A closed case's ban runs to its end: it is still to be lifted and supplied. (An
+        # ended case's bans end with it, so they give no points.)
+        kinds &= BAN_POINTS
     points = []
     if "acknowledgement_due" in kinds and case.acknowledged_at is None:
         points.append(("acknowledgement_due", case.acknowledgement_due_at, case.pk))
@@ -285,11 +303,8 @@ def reminder_points(case, *, kinds=None):
                 points.append(("hearing_upcoming", hearing.scheduled_for, hearing.pk))
     if kinds & {"appeal_window_closing", "appeal_decision_due"}:
         points += _appeal_points(case, kinds)
-    if "ban_ending" in kinds:
-        now = timezone.now()
-        for ban in case.bans.all():
-            if ban.ended_early_at is None and ban.ends_at > now:
-                points.append(("ban_ending", ban.ends_at, ban.pk))
+    if kinds & BAN_POINTS:
+        points += _ban_points(case, kinds)
     if "restorative_action_due" in kinds:
         current = [plan for plan in case.plans.all() if plan.superseded_at is None]
         for action in current[0].actions.all() if current else ():
@@ -306,6 +321,30 @@ def reminder_points(case, *, kinds=None):
                 )
                 if kind in kinds:
                     points.append((kind, follow_up.due_at, follow_up.pk))
+    return points
+
+
+BAN_POINTS = frozenset({"ban_ending", "supply_gap"})
+
+
+def _ban_points(case, kinds):
+    now = timezone.now()
+    points = []
+    for ban in case.bans.all():
+        if not ban.is_running(now):
+            continue
+        if "ban_ending" in kinds and ban.replaced_at is None:
+            # A ban replaced later is not lifted then: the ban replacing it takes over.
+            points.append(("ban_ending", ban.ends_at, ban.pk))
+        if "supply_gap" in kinds and ban.paused_since is None:
+            days = [
+                contact.reached_on
+                for other in ban.participant.bans.all()
+                for contact in other.supply_contacts.all()
+            ]
+            late = ban.supply_gap_at(case.policy_version.supply_contact_every_days, days)
+            if late < ban.effective_end:
+                points.append(("supply_gap", late, ban.pk))
     return points
 
 

@@ -56,6 +56,8 @@ _STEPS = [
     Step("assess_severity", OPEN_STATES, None, STAFF),
     Step("impose_ban", OPEN_STATES, None, STAFF),
     Step("end_ban_early", frozenset(State), None, LEADS),
+    # Supplies reach a banned person whatever the case's state (a closed case's ban still runs).
+    Step("log_supply_contact", frozenset(State), None, STAFF),
     Step("acknowledge_case", frozenset({State.REPORTED}), State.ACKNOWLEDGED, STAFF),
     Step("record_notice_delivery", frozenset(State), None, STAFF),
     Step("start_investigation", frozenset({State.ACKNOWLEDGED}), State.INVESTIGATING, LEADS),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.web import case_views, incident, participants
+from workflow.web import bans, case_views, incident, participants
 
 urlpatterns = [
     path("incidents/new/", incident.record_incident, name="record_incident"),
@@ -22,6 +22,8 @@ urlpatterns = [
         case_views.evidence_download,
         name="evidence_download",
     ),
+    path("door/", bans.door_list, name="door_list"),
+    path("bans/<int:pk>/letter/", bans.ban_letter, name="ban_letter"),
     path("participants/", participants.participant_list, name="participant_list"),
     path("participants/suggest/", participants.participant_suggest, name="participant_suggest"),
     path("participants/<int:pk>/", participants.participant_detail, name="participant_detail"),

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind
+from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind, case_path
 from notifications.models import DeliveryChoice, Notification, Reminder, ReminderState
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
@@ -38,6 +38,10 @@ TITLES = {
     ReminderKind.APPEAL_DECISION_DUE: _("Case %(case)s: appeal decision due %(when)s"),
     ReminderKind.BAN_ENDING: _(
         "Case %(case)s: a ban ends %(when)s; restore access and welcome the person back"
+    ),
+    ReminderKind.SUPPLY_GAP: _(
+        "Case %(case)s: no supplies recorded for a banned person since before %(when)s; get "
+        "supplies to them and log it"
     ),
     ReminderKind.RESTORATIVE_ACTION_DUE: _("Case %(case)s: restorative action due %(when)s"),
     ReminderKind.FOLLOW_UP_DUE: _("Case %(case)s: follow-up due %(when)s"),
@@ -190,6 +194,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                             address=people.addresses[user_id],
                             key=f"{key}|email",
                             overdue=reminder.kind in OVERDUE_KINDS,
+                            path=case_path(reminder.kind, reminder.case_id),
                         )
                     )
         # A duplicate key raises here and rolls everything back: never twice.

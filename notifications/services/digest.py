@@ -33,6 +33,7 @@ def _send_one(user_id, day, now):
             return False
         by_program = defaultdict(list)
         for item in items:
+            item.url = item.program.site_url(item.link)  # each line leads to its case
             by_program[item.program].append(item)
         body = render_to_string(
             "notifications/digest_email.txt",

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, utf8_charset
 from django.template.loader import get_template
+from django.utils.translation import gettext as _
 
 LINE_LENGTH = 78  # RFC 5322 2.1.1: lines SHOULD be no longer than this
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the standard library counts as one
@@ -113,10 +114,12 @@ class ReminderEmails:
             )
         return self._bodies[overdue]
 
-    def build(self, *, title, address, key, overdue):
+    def build(self, *, title, address, key, overdue, path):
+        """`path`: the page the reminder is about (its case), linked under the title."""
+        opens = _("Open it: %(link)s") % {"link": self.program.site_url(path)}
         return ReminderEmail(
             subject=f"[{self.program.name}] {title}",
-            body=title + self._body_under_title(overdue=overdue),
+            body=f"{title}\n{opens}" + self._body_under_title(overdue=overdue),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             # The delivery key, so a mail system (or a person) can tell a duplicate apart.

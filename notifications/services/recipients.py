@@ -126,6 +126,19 @@ def _action_owners(action_ids):
     return dict(RestorativeAction.objects.filter(pk__in=action_ids).values_list("pk", "owner_id"))
 
 
+def _ban_owners(ban_ids):
+    """{ban id: user}: the owner of the plan action that states the ban, else who imposed it."""
+    from workflow.models import Ban, RestorativeAction
+
+    if not ban_ids:
+        return {}
+    owners = dict(Ban.objects.filter(pk__in=ban_ids).values_list("pk", "imposed_by_id"))
+    owners.update(
+        RestorativeAction.objects.filter(ban_id__in=ban_ids).values_list("ban_id", "owner_id")
+    )
+    return owners
+
+
 def recipients(staff, reminders, cases):
     """{reminder pk: set of user ids}, current members only, never a party to the case;
     nobody left means the case owner, then the leads, then the admins, then any member who is
@@ -137,6 +150,7 @@ def recipients(staff, reminders, cases):
     hearings = _hearing_staff(refs[Audience.ATTENDING_STAFF])
     reviewers = _reviewers(refs[Audience.REVIEWER], cases, staff)
     owners = _action_owners(refs[Audience.ACTION_OWNER])
+    ban_owners = _ban_owners(refs[Audience.BAN_OWNER])
     result = {}
     for reminder in reminders:
         audience = RULE_BY_KIND[reminder.kind].audience
@@ -151,6 +165,8 @@ def recipients(staff, reminders, cases):
             users = reviewers.get(reminder.ref_id, set())
         elif audience == Audience.PROGRAM_STAFF:
             users = set(staff.roles)
+        elif audience == Audience.BAN_OWNER:
+            users = ({ban_owners.get(reminder.ref_id)} | owner) - {None}
         else:
             users = {owners.get(reminder.ref_id)} - {None}
         result[reminder.pk] = _first_not_party(

@@ -307,9 +307,11 @@ SPECTACULAR_SETTINGS = {
             "FollowUpStatus",
             "NotHeardReason",
             "NoticeKind",
+            "OtherBans",
             "PartyRole",
             "PlanOrigin",
             "SupplyAccessPlan",
+            "SupplyMethod",
         )
     }
     | {"SeverityEnum": "tenants.models.Severity"},

@@ -97,7 +97,7 @@ class ProgramAccessMiddleware:
         if signed_in_outsider and not (is_public and request.resolver_match.url_name == "logout"):
             raise Http404(_("Page not found."))
         if not is_public and request.program_role is None:
-            if request.path.startswith("/api/"):
+            if request.path.startswith("/api/") and not request.path.startswith("/api/docs/"):
                 # A program's API answers a client, not a person: say so in its own terms.
                 return JsonResponse(
                     {"detail": _("Sign in first: this needs a signed-in member of the program.")},

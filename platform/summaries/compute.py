@@ -5,6 +5,7 @@ Everything is grouped by the month the case was reported in: "of the cases repor
 how many were acknowledged on time, had a ban, were appealed ..."."""
 
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -37,6 +38,38 @@ def _due(done_at, due_at, now):
     }.get(due_status(due_at, done_at, now), "pending")
 
 
+def _effective_end(ban):
+    ends = [ban["ends_at"]]
+    for cut in (ban["replaced_at"], ban["ended_early_at"]):
+        if cut is not None:
+            ends.append(max(cut, ban["starts_at"]))
+    return min(ends)
+
+
+def _length_band(start, end):
+    days = (end - start).total_seconds() / 86400
+    for limit, band in ((1, "1_day"), (3, "2_to_3_days"), (7, "4_to_7_days")):
+        if days <= limit:
+            return band
+    return "8_to_14_days" if days <= 14 else "15_days_or_more"
+
+
+def _ban_days_supplied(start, end, contacts, every, now):
+    """For each local day the ban kept the person away (in effect when the day closed, or now
+    for today: a chain's handover day counts once), whether supplies were recorded within
+    `every` days, counting from the ban's first day: the staff pages' rule."""
+    first = timezone.localdate(start)
+    contacts = sorted(contacts)
+    day = first
+    while day <= timezone.localdate(min(end, now)):
+        close = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)))
+        moment = min(close - timedelta(microseconds=1), now)
+        if start <= moment < end:
+            since = max([first, *(c for c in contacts if c <= day)])
+            yield (day - since).days <= every
+        day += timedelta(days=1)
+
+
 def _bump(counts, root, family, component):
     fam = next(f for f in ROOTS[root] if f.name == family)
     counts[root][family][fam.components.index(component)] += 1
@@ -57,6 +90,7 @@ def compute_program_months(now=None):
         Hearing,
         Investigation,
         RestorativeAction,
+        SupplyContact,
     )
 
     now = now or timezone.now()
@@ -131,8 +165,27 @@ def compute_program_months(now=None):
             if appealed:
                 _bump(counts, "cases", "appeal_outcome", latest_appeal[c["id"]])
 
+    appeal_bans = set(
+        RestorativeAction.objects.filter(plan__origin="appeal").values_list("ban_id", flat=True)
+    )
+    appeal_times = set(
+        Appeal.objects.filter(decided_at__isnull=False).values_list("case_id", "decided_at")
+    )
+    # By person: supplies logged under another case's ban reached them all the same.
+    supplied = defaultdict(list)
+    for person, day in SupplyContact.objects.values_list("ban__participant_id", "reached_on"):
+        supplied[person].append(day)
     for b in Ban.objects.values(
-        "case_id", "starts_at", "ends_at", "ended_early_at", "supply_access_plan"
+        "id",
+        "case_id",
+        "participant_id",
+        "starts_at",
+        "ends_at",
+        "ended_early_at",
+        "replaced_at",
+        "replaced_by_ban_id",
+        "supply_access_plan",
+        "case__policy_version__supply_contact_every_days",
     ):
         m = month[b["case_id"]]
         counts = result[m]["counts"]
@@ -141,6 +194,21 @@ def compute_program_months(now=None):
         plan = "with_plan" if b["supply_access_plan"] else "without_plan"
         _bump(counts, "bans", "supply_plan", plan)
         histogram(m, "ban_days", _days(b["starts_at"], b["ends_at"]))
+        end = _effective_end(b)
+        _bump(counts, "bans", "length", _length_band(b["starts_at"], end))
+        if b["replaced_by_ban_id"] in appeal_bans:
+            change = "replaced_on_appeal"
+        elif (b["case_id"], b["ended_early_at"]) in appeal_times:
+            change = "ended_on_appeal"  # decide_appeal ends bans at its own decision time
+        else:
+            change = "not_changed_on_appeal"
+        _bump(counts, "bans", "appeal_change", change)
+        every = b["case__policy_version__supply_contact_every_days"]
+        for within in _ban_days_supplied(
+            b["starts_at"], end, supplied[b["participant_id"]], every, now
+        ):
+            counts["ban_days"]["total"][0] += 1
+            _bump(counts, "ban_days", "supplies", "within_interval" if within else "gap")
 
     status_group = {"planned": "open", "in_progress": "open"}
     current_actions = RestorativeAction.objects.filter(plan__superseded_at__isnull=True)

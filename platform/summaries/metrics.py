@@ -45,6 +45,9 @@ COMMUNITY_ACTION_KINDS = (
     "policy_review",
 )
 DUE = ("on_time", "late", "overdue", "pending")
+# How long bans actually kept people away (after replacements and early ends), in bands.
+BAN_LENGTHS = ("1_day", "2_to_3_days", "4_to_7_days", "8_to_14_days", "15_days_or_more")
+BAN_APPEAL_CHANGES = ("replaced_on_appeal", "ended_on_appeal", "not_changed_on_appeal")
 YES_NO = ("yes", "no")
 
 ROOTS = {
@@ -71,6 +74,13 @@ ROOTS = {
         root_family(),
         Family("ended_early", YES_NO),
         Family("supply_plan", ("with_plan", "without_plan")),
+        Family("length", BAN_LENGTHS),
+        Family("appeal_change", BAN_APPEAL_CHANGES),
+    ],
+    # Each day someone was kept away: were supplies recorded within the policy's interval?
+    "ban_days": [
+        root_family(),
+        Family("supplies", ("within_interval", "gap")),
     ],
     "actions": [
         root_family(),
@@ -105,6 +115,20 @@ SHARES = [
     ("cases.appeal.share", "cases", "appeal", ("appealed",), ("appealed", "not_appealed")),
     ("bans.ended_early.share", "bans", "ended_early", ("yes",), None),
     ("bans.supply_plan.share", "bans", "supply_plan", ("with_plan",), None),
+    (
+        "bans.appeal_change.share",
+        "bans",
+        "appeal_change",
+        ("replaced_on_appeal", "ended_on_appeal"),
+        None,
+    ),
+    (
+        "ban_days.supplies.within_interval_share",
+        "ban_days",
+        "supplies",
+        ("within_interval",),
+        None,
+    ),
     ("actions.status.completed_share", "actions", "status", ("done",), None),
     ("actions.community.share", "actions", "community", ("yes",), None),
     ("follow_ups.status.completion_share", "follow_ups", "status", ("done",), None),
@@ -209,6 +233,16 @@ LABELS = {
     "bans.median_days": _("Median ban length (days)"),
     "bans.ended_early.share": _("Bans ended early"),
     "bans.supply_plan.share": _("Bans with a supply access plan"),
+    "bans.length.1_day": _("Bans of 1 day"),
+    "bans.length.2_to_3_days": _("Bans of 2 to 3 days"),
+    "bans.length.4_to_7_days": _("Bans of 4 to 7 days"),
+    "bans.length.8_to_14_days": _("Bans of 8 to 14 days"),
+    "bans.length.15_days_or_more": _("Bans of 15 days or more"),
+    "bans.appeal_change.share": _("Bans replaced or ended on appeal"),
+    "ban_days": _("Days people were kept away by a ban"),
+    "ban_days.supplies.within_interval_share": _(
+        "Ban days with supplies recorded within the policy's interval"
+    ),
     "actions": _("Restorative actions"),
     "actions.status.completed_share": _("Restorative actions completed"),
     "actions.community.yes": _("Community-restoration actions"),

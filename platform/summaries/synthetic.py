@@ -11,6 +11,8 @@ from summaries.metrics import (
     empty_counts,
 )
 
+LENGTH_OF = {1: "1_day", 3: "2_to_3_days", 7: "4_to_7_days", 14: "8_to_14_days"}
+
 
 def _bump(counts, root, family, component):
     fam = next(f for f in ROOTS[root] if f.name == family)
@@ -77,7 +79,14 @@ def synthetic_month(rng, cases):
             counts["bans"]["total"][0] += 1
             _bump(counts, "bans", "ended_early", yes(0.3))
             _bump(counts, "bans", "supply_plan", "with_plan")
-            note("ban_days", rng.choice((1, 3, 3, 7, 14)))
+            days = rng.choice((1, 3, 3, 7, 14))
+            note("ban_days", days)
+            # Derived from the draws above (no new draws: the made-up months stay as they were).
+            _bump(counts, "bans", "length", LENGTH_OF[days])
+            _bump(counts, "bans", "appeal_change", "not_changed_on_appeal")
+            for day in range(days):
+                counts["ban_days"]["total"][0] += 1
+                _bump(counts, "ban_days", "supplies", "within_interval" if day < 3 else "gap")
         for _action in range(rng.choice((0, 1, 2, 3)) if decided else 0):
             kind = rng.choice(ACTION_KINDS)
             counts["actions"]["total"][0] += 1

@@ -25,6 +25,7 @@ INDICATORS = [
     ("cases.police.yes", False, (0.1, 0.2, "share")),
     ("cases.harmed_heard.share", True, (0.8, 0.6, "low")),
     ("bans.ended_early.share", True, None),
+    ("ban_days.supplies.within_interval_share", True, (0.9, 0.75, "low")),
     ("follow_ups.status.completion_share", True, (0.8, 0.6, "low")),
 ]
 TREND_METRICS = [k for k, _p, _f in INDICATORS] + [
@@ -32,6 +33,7 @@ TREND_METRICS = [k for k, _p, _f in INDICATORS] + [
     "cases.response.median_days",
     "bans",
     "bans.median_days",
+    "bans.appeal_change.share",
     "actions.status.completed_share",
     "actions.community.yes",
 ]

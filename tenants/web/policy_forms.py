@@ -17,6 +17,7 @@ from tenants.models import (
     RESPONSE_WINDOW_CAP_DAYS,
     RETENTION_MAX_DAYS,
     RETENTION_MIN_DAYS,
+    SUPPLY_CONTACT_CAP_DAYS,
     Severity,
 )
 from tenants.policy import POLICY_FIELDS
@@ -59,6 +60,9 @@ class PolicyForm(forms.Form):
     ban_moderate = _days(Severity.MODERATE.label, 0, BAN_HARD_CAP_DAYS)
     ban_high = _days(Severity.HIGH.label, 0, BAN_HARD_CAP_DAYS)
     ban_severe = _days(Severity.SEVERE.label, 0, BAN_HARD_CAP_DAYS)
+    supply_contact_every_days = _days(
+        _("Supplies reach a banned person at least every (days)"), 1, SUPPLY_CONTACT_CAP_DAYS
+    )
     appeal_window_days = _days(_("Time to appeal (days)"), 1, APPEAL_WINDOW_CAP_DAYS)
     decider_roles = forms.MultipleChoiceField(
         label=_("Who may decide cases"),
@@ -213,6 +217,13 @@ GUIDANCE = {
         ),
         _("Prefer restorative actions; a ban is one tool among many."),
     ),
+    "supply_contact_every_days": (
+        _(
+            "While a person is banned, staff log each time supplies reach them. A longer gap "
+            "than this shows on Today and reminds the ban's owner."
+        ),
+        _("Default: every 3 days."),
+    ),
     "decider_roles": (
         _("Roles that may decide a case. A decider is never a party to the case."),
         "",
@@ -293,7 +304,7 @@ SECTIONS = [
     (_("Timeline"), ["response_window_days", "acknowledgement_window_days"]),
     (
         _("Bans: always temporary, supplies always continue"),
-        ["max_ban_days", "ban_days_by_severity"],
+        ["max_ban_days", "ban_days_by_severity", "supply_contact_every_days"],
     ),
     (
         _("Decisions and appeals"),

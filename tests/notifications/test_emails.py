@@ -68,6 +68,7 @@ def test_reminder_email_reads_as_django_would_build_it(settings, name, quick):
             address="staff@example.test",
             key=key,
             overdue=overdue,
+            path="/cases/345/#notices",
         )
         message = email.message()
         assert isinstance(message, PlainTextMessage) == quick
@@ -90,6 +91,8 @@ def test_reminder_email_reads_as_django_would_build_it(settings, name, quick):
             assert headers["X-Reminder-Delivery"] == key
             assert body.startswith("Case 345: acknowledgement overdue")
             assert "https://harbor.example.test/notifications/" in body
+            # The email leads to the case it is about, at the part that is due.
+            assert "Open it: https://harbor.example.test/cases/345/#notices" in body
             assert ("This is overdue." in body) == overdue
         lines = message.as_bytes(linesep="\r\n").split(b"\r\n")
         assert max(map(len, lines)) <= 998
@@ -155,6 +158,7 @@ def test_reminder_emails_go_out_through_an_smtp_server(settings, overdue_case, u
         assert headers["X-Reminder-Delivery"].endswith("|email")
         assert body.startswith(f"Case {overdue_case.pk}: acknowledgement overdue")
         assert "/notifications/" in body and "This is overdue." in body
+        assert f"/cases/{overdue_case.pk}/#notices" in body  # the email leads to the case
 
 
 def test_reminder_titles_use_the_programs_time_zone_and_one_format(

@@ -59,6 +59,7 @@ def test_preferences_page_saves_choices_and_keeps_overdue_on(client_for, world, 
                 "appeal_window_closing",
                 "appeal_decision_due",
                 "ban_ending",
+                "supply_gap",
                 "restorative_action_due",
                 "follow_up_due",
                 "community_check_in",
@@ -106,3 +107,20 @@ def test_dead_letters_are_listed_in_the_admin(db, client_for):
         assert message.message_id in page and "OperationalError: gone" in page
     finally:
         broker.client.delete(key, f"{key}.msgs")
+
+
+def test_each_notification_leads_to_its_case(db, program_a, world, client_for, in_program):
+    """In the list and under the bell, a notification is a link to its case, at the part of
+    the case page that needs doing."""
+    from notifications.models import Notification
+
+    user = world.users["a_staff"]
+    Notification.objects.create(
+        user=user, program=program_a, kind="ban_ending", case_id=41, title="Case 41: ban ends"
+    )
+    Notification.objects.create(user=user, program=program_a, kind="follow_up_due", title="x")
+    client = client_for(program_a, user)
+    page = client.get("/notifications/").text
+    assert '<a href="/cases/41/#bans">Case 41: ban ends</a>' in page
+    assert '<a href="/notifications/">x</a>' in page  # no case: stays on the list
+    assert 'href="/cases/41/#bans"' in client.get("/").text  # the bell

@@ -140,6 +140,9 @@ def _lifecycle(seed, staff, lead, admin, staff2):
         supply_access_details=m("supplies"),
         **SUPPLIES,
     )
+    services.log_supply_contact(
+        actor=staff, ban=ban, reached_on=timezone.localdate(), method="other", note=m("supplied")
+    )
     services.end_ban_early(actor=lead, ban=ban, reason=m("early"))
     services.acknowledge_case(actor=staff, case=case)
     notice = case.notices.first()

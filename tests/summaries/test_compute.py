@@ -132,7 +132,14 @@ def test_counts_real_cases_of_program_a_by_month(db, world, in_program, program_
     assert cases["harmed_heard"] == [1, 0, 2]
     assert cases["appeal"] == [1, 0, 2]
     assert cases["appeal_outcome"] == [1, 0, 0, 0]
-    assert counts["bans"] == {"total": [1], "ended_early": [0, 1], "supply_plan": [1, 0]}
+    assert counts["bans"] == {
+        "total": [1],
+        "ended_early": [0, 1],
+        "supply_plan": [1, 0],
+        "length": [0, 0, 1, 0, 0],  # 5 days
+        "appeal_change": [0, 0, 1],  # the appeal upheld it
+    }
+    assert counts["ban_days"] == {"total": [1], "supplies": [1, 0]}  # today, its first day
     assert counts["actions"]["total"] == [3]
     assert counts["actions"]["community"] == [1, 2]
     assert counts["follow_ups"]["total"] == [follow_ups]
@@ -167,12 +174,15 @@ def test_published_figures_follow_the_counts_and_small_ones_are_withheld(
     assert (a["cases"], a["cases.kind.incident"], a["cases.police.yes"]) == (3, 2, 1)
     assert a["cases.acknowledgement.within_window_share"] == 0.0
     assert a["bans.median_days"] == 5.0
+    assert a["ban_days.supplies.within_interval_share"] == 1.0
+    assert a["bans.length.4_to_7_days"] == 1 and a["bans.appeal_change.share"] == 0.0
     assert a["cases.appeal.share"] == 1.0
     assert b["cases"] == 1 and b["cases.kind.complaint"] == 1
 
     publish_now()  # the platform setting: 11
     a = Summary.objects.get(scope="program", program=program_a).metrics
     assert a["cases"] is None
+    assert a["ban_days.supplies.within_interval_share"] is None  # one ban-day: withheld
     assert all(v is None or v == 0 for v in a.values())
     # Two programs make no rollup: every rollup needs five.
     assert not Summary.objects.exclude(scope="program").exists()
@@ -261,3 +271,84 @@ def test_metric_trees_match_the_workflow_choices(threshold):
     assert set(metrics.FACTORS) == set(ContributingFactor.values)
     assert set(metrics.ACTION_KINDS) == set(ActionKind.values)
     assert set(metrics.COMMUNITY_ACTION_KINDS) == set(COMMUNITY_ACTION_KINDS)
+
+
+def test_bans_by_length_supplied_days_and_changes_on_appeal(db, world, in_program, program_a):
+    """Issue 14: an immediate ban six days ago with supplies once on its second day, replaced
+    today by the decision's ban, itself replaced on appeal by a one-day ban."""
+    from summaries.services import recompute_current_program
+    from workflow import services
+    from workflow.models import PartyRole
+
+    users = world.users
+    with in_program(program_a):
+        river, sky, _wren = _people("S")
+        case = services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            reported_at=in_last_month(6),
+            occurred_at=in_last_month(6, -1),
+            narrative="Threats at the door.",
+            categories=["threat"],
+            severity="high",
+            parties=[
+                {"role": PartyRole.HARMED_PERSON, "participant": river},
+                {"role": PartyRole.PERSON_WHO_DID_HARM, "participant": sky},
+            ],
+        )
+        immediate = services.impose_ban(
+            actor=users["a_staff"],
+            case=case,
+            participant=sky,
+            reason="Threats",
+            starts_at=timezone.now() - timedelta(days=6),
+            days=10,
+            **SUPPLIES,
+        )
+        services.log_supply_contact(
+            actor=users["a_staff"],
+            ban=immediate,
+            reached_on=timezone.localdate(immediate.starts_at) + timedelta(days=1),
+            method="offsite_bag",
+        )
+        services.acknowledge_case(actor=users["a_staff"], case=case)
+        services.start_investigation(
+            actor=users["a_lead"], case=case, investigator=users["a_staff2"]
+        )
+        sky_party = case.parties.get(role=PartyRole.PERSON_WHO_DID_HARM)
+        due = timezone.localdate() + timedelta(days=7)
+
+        def ban_action(days):
+            return {
+                "kind": "temporary_ban",
+                "owner": users["a_staff"],
+                "due_date": due,
+                "for_party": sky_party,
+                "ban": {"days": days, **SUPPLIES},
+            }
+
+        services.decide_case(
+            actor=users["a_lead"],
+            case=case,
+            reasons="Heard.",
+            harmed_person_heard=True,
+            actions=[ban_action(2)],
+        )
+        appeal = services.file_appeal(
+            actor=users["a_staff"], case=case, party=sky_party, grounds="Long."
+        )
+        services.decide_appeal(
+            actor=users["a_admin"],
+            appeal=appeal,
+            outcome="modified",
+            reasons="One day.",
+            actions=[ban_action(1)],
+            reasons_for_parties="The decision was looked at again.",
+        )
+        counts = recompute_current_program()[last_month()]["counts"]
+    assert counts["bans"]["total"] == [3]
+    assert counts["bans"]["length"] == [2, 0, 1, 0, 0]  # 1 day x2 (one replaced at once), 6
+    assert counts["bans"]["appeal_change"] == [1, 0, 2]
+    # Six days of the immediate ban (the last past the interval), and today once, for the
+    # reviewer's ban in effect now (the decision's was replaced the same moment it began).
+    assert counts["ban_days"] == {"total": [7], "supplies": [6, 1]}

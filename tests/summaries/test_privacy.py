@@ -60,6 +60,15 @@ def plant_markers(world, in_program, program):
                 supply_access_plan="outreach",
                 supply_access_details=f"{MARK}supplies",
                 days=3,
+                # The same person in every case: one welcome-back date, the first ban's.
+                other_bans="keep" if i else None,
+            )
+            services.log_supply_contact(
+                actor=users["a_staff"],
+                ban=case.bans.get(),
+                reached_on=timezone.localdate(),
+                method="other",
+                note=f"{MARK}supplynote",
             )
             services.decide_case(
                 actor=users["a_lead"],

@@ -223,7 +223,12 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     post(lead, f"{base}/follow-ups/{follow_ups[0]['id']}/waive/", {"reason": "Unreachable"})
     for follow_up in follow_ups[1:]:
         post(staff, f"{base}/follow-ups/{follow_up['id']}/complete/", {"notes": "Checked in"})
-    case = post(lead, f"{base}/close/")
+    # The appeal's 2-day ban replaced the decision's, which replaced the immediate one: one
+    # ban still runs, and closing says so before it goes ahead.
+    answer = lead.post(f"{base}/close/", content_type="application/json")
+    assert answer.status_code == 409 and "still running" in answer.json()["detail"]
+    assert [b["participant"] for b in answer.json()["running_bans"]] == ["P-sky"]
+    case = post(lead, f"{base}/close/", {"confirm_running_bans": True})
     assert case["state"] == "closed"
 
     record = staff.get(f"{base}/export/").json()
@@ -495,6 +500,69 @@ def test_me_and_the_staff_list_give_the_ids_steps_take(api, world):
     }
     assert {"id": lead.pk, "name": "Lee Park", "role": "program_lead"} in staff
     assert all("email" not in m for m in staff)  # names and roles, no addresses
+
+
+def test_one_welcome_back_date_and_the_supply_log_at_the_api(api, participants):
+    staff = api("a_staff")
+    first, second = report(staff, participants), report(staff, participants)
+    terms = {"participant": participants["sky"], "reason": "x", **SUPPLIES}
+    post(staff, f"/api/cases/{first['id']}/bans/", {**terms, "days": 4}, expect=201)
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/", {**terms, "days": 9}, content_type="application/json"
+    )
+    body = answer.json()
+    assert answer.status_code == 409 and body["field"] == "other_bans"
+    assert [b["case"] for b in body["running_bans"]] == [first["id"]]
+    assert body["choices"] == ["keep", "set"]
+    both = {**terms, "days": 9, "ends_at": (timezone.now() + timedelta(days=9)).isoformat()}
+    answer = staff.post(
+        f"/api/cases/{second['id']}/bans/",
+        {**both, "other_bans": "set"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and "not both" in answer.json()["detail"]
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/",
+        {**terms, "days": 9, "other_bans": "set"},
+        expect=201,
+    )
+    ban = case["bans"][0]
+    person = staff.get(f"/api/participants/{participants['sky']}/").json()
+    assert person["away"]["welcome_back"] == ban["ends_at"]
+    assert person["away"]["cases"] == sorted([first["id"], second["id"]])
+    listed = {p["code"]: p["away"] for p in staff.get("/api/participants/").json()["results"]}
+    assert listed["P-sky"]["welcome_back"] == ban["ends_at"] and listed["P-river"] is None
+    case = post(
+        staff,
+        f"/api/cases/{second['id']}/bans/{ban['id']}/supplies/",
+        {"reached_on": timezone.localdate().isoformat(), "method": "outreach"},
+        expect=201,
+    )
+    assert case["bans"][0]["supply_contacts"][0]["method"] == "outreach"
+    record = staff.get(f"/api/cases/{second['id']}/export/").json()
+    assert record["supply_contacts"][0]["method"] == "outreach"
+    assert record["bans"][0]["replaced_at"] is None
+
+
+def test_an_incident_and_its_immediate_ban_in_one_request_all_or_nothing(api, participants):
+    staff = api("a_staff")
+    before = staff.get("/api/cases/").json()["count"]
+    body = {
+        "kind": "incident",
+        "occurred_at": timezone.now().isoformat(),
+        "narrative": "Threw a chair near the kitchen.",
+        "categories": ["threat"],
+        "severity": "high",
+        "parties": [{"role": "person_who_did_harm", "participant": participants["sky"]}],
+        "ban": {"participant": participants["sky"], "days": 999, **SUPPLIES},
+    }
+    refused = staff.post("/api/cases/", body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"].startswith("ban.")
+    assert staff.get("/api/cases/").json()["count"] == before  # no case without its ban
+    body["ban"]["days"] = 3
+    case = post(staff, "/api/cases/", body, expect=201)
+    assert len(case["bans"]) == 1 and case["bans"][0]["reason"] == body["narrative"]
 
 
 def test_appeal_rules_through_the_api(api, participants, world):

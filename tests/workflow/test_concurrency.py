@@ -134,3 +134,72 @@ def test_concurrent_decisions_leave_one(db, world):
         assert wait(*run_in_thread(program, count)) == (1, 1)
     finally:
         wait(*run_in_thread(program, lambda: _cleanup(case.pk, participant_ids, policy_ids)))
+
+
+def test_two_cases_banning_one_person_at_once_leave_one_welcome_back_date(db, world):
+    """Issue 14: each ban is checked against the person's other running bans; two staff
+    banning the same person from two cases at the same moment cannot both miss the other."""
+    from workflow import services
+    from workflow.errors import NeedsChoice
+    from workflow.models import Ban
+
+    program, users = world.programs["a"], world.users
+    first, participant_ids, policy_ids = wait(
+        *run_in_thread(program, lambda: _create_decidable_case(users))
+    )
+
+    def party_case():
+        from tenants.models import Participant
+
+        return services.report_case(
+            actor=users["a_staff"],
+            kind="incident",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            narrative="Pushing again",
+            categories=["violence"],
+            severity="low",
+            parties=[
+                {
+                    "role": "person_who_did_harm",
+                    "participant": Participant.objects.get(pk=participant_ids[1]),
+                }
+            ],
+        )
+
+    second = wait(*run_in_thread(program, party_case))
+    try:
+        barrier = threading.Barrier(2)
+
+        def ban(case):
+            from tenants.models import Participant
+
+            return services.impose_ban(
+                actor=users["a_staff"],
+                case=case,
+                participant=Participant.objects.get(pk=participant_ids[1]),
+                reason="Pushing",
+                days=3,
+                supply_access_plan="outreach",
+                supply_access_details="Van",
+            )
+
+        runs = [
+            run_in_thread(program, lambda c=c: ban(c), barrier=barrier) for c in (first, second)
+        ]
+        outcomes = []
+        for thread, result in runs:
+            try:
+                outcomes.append(wait(thread, result))
+            except NeedsChoice as exc:
+                outcomes.append(exc)
+        assert sorted(type(o).__name__ for o in outcomes) == ["Ban", "NeedsChoice"], outcomes
+        running = wait(
+            *run_in_thread(
+                program,
+                lambda: Ban.objects.running().filter(participant_id=participant_ids[1]).count(),
+            )
+        )
+        assert running == 1
+    finally:
+        wait(*run_in_thread(program, lambda: _cleanup(second.pk, [], [])))
+        wait(*run_in_thread(program, lambda: _cleanup(first.pk, participant_ids, policy_ids)))

@@ -7,7 +7,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 
 from tenants.errors import DomainError
-from workflow.errors import AppealWindowClosed, CaseNotFound
+from workflow.errors import AppealWindowClosed, CaseNotFound, NeedsChoice
 
 
 class IsProgramMember(permissions.BasePermission):
@@ -28,6 +28,8 @@ def domain_error_response(exc):
         body[exc.field] = [exc.message]
     if isinstance(exc, AppealWindowClosed):
         body["closed_at"] = exc.closed_at
+    if isinstance(exc, NeedsChoice):
+        body.update(exc.details)
     return Response(body, status=exc.status_code)
 
 

@@ -87,11 +87,14 @@ class CaseViewSet(
         record_case_read(case=case, user=request.user, via=ReadVia.API)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
-    @extend_schema(request=inputs.ReportCaseInput, responses={201: CaseDetailSerializer})
+    @extend_schema(request=inputs.ReportCaseWithBanInput, responses={201: CaseDetailSerializer})
     def create(self, request):
-        data = self._input(inputs.ReportCaseInput)
+        data = self._input(inputs.ReportCaseWithBanInput)
         data["parties"] = [dict(p) for p in data.get("parties", [])]
-        case = services.report_case(actor=request.user, **data)
+        ban = data.pop("ban", None)
+        case = services.report_case_with_ban(
+            actor=request.user, ban=dict(ban) if ban else None, **data
+        )
         return self._case_response(case, status.HTTP_201_CREATED)
 
     @extend_schema(responses=EventSerializer(many=True))
@@ -133,6 +136,21 @@ class CaseViewSet(
     def end_ban_early(self, request, pk=None, ban_id=None):
         ban = get_object_or_404(self.get_object().bans, pk=ban_id)
         return self._run(services.end_ban_early, inputs.ReasonInput, ban=ban)
+
+    @step(
+        inputs.SupplyContactInput,
+        url_path=r"bans/(?P<ban_id>[0-9]+)/supplies",
+        params=[item("ban_id")],
+        many_status=201,
+    )
+    def log_supply_contact(self, request, pk=None, ban_id=None):
+        ban = get_object_or_404(self.get_object().bans, pk=ban_id)
+        return self._run(
+            services.log_supply_contact,
+            inputs.SupplyContactInput,
+            status.HTTP_201_CREATED,
+            ban=ban,
+        )
 
     @step(url_path="acknowledge")
     def acknowledge(self, request, pk=None):
@@ -298,9 +316,9 @@ class CaseViewSet(
         follow_up = get_object_or_404(self.get_object().follow_ups, pk=follow_up_id)
         return self._run(services.waive_follow_up, inputs.ReasonInput, follow_up=follow_up)
 
-    @step(url_path="close")
+    @step(inputs.CloseInput, url_path="close")
     def close(self, request, pk=None):
-        return self._run(services.close_case)
+        return self._run(services.close_case, inputs.CloseInput)
 
     @step(inputs.ReasonInput, url_path="withdraw")
     def withdraw(self, request, pk=None):

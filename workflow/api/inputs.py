@@ -18,8 +18,10 @@ from workflow.models import (
     Category,
     ContributingFactor,
     NotHeardReason,
+    OtherBans,
     PartyRole,
     SupplyAccessPlan,
+    SupplyMethod,
 )
 
 
@@ -102,11 +104,50 @@ class BanTermsInput(serializers.Serializer):
     starts_at = serializers.DateTimeField(required=False)
     supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices)
     supply_access_details = serializers.CharField()
+    # The person is already banned in another case: keep that end, or set this one.
+    other_bans = serializers.ChoiceField(choices=OtherBans.choices, required=False)
+
+
+class PlanBanInput(BanTermsInput):
+    """A plan's ban: new terms, or `keep_current` to keep the person's running ban in this case
+    as it is (a reviewer who changes other actions need not restart the ban)."""
+
+    supply_access_plan = serializers.ChoiceField(choices=SupplyAccessPlan.choices, required=False)
+    supply_access_details = serializers.CharField(required=False)
+    keep_current = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if not data.get("keep_current"):
+            for name in ("supply_access_plan", "supply_access_details"):
+                if not data.get(name):
+                    raise serializers.ValidationError({name: [_("This field is required.")]})
+        return data
 
 
 class ImposeBanInput(BanTermsInput):
     participant = ParticipantField()
     reason = serializers.CharField()
+
+
+class ReportBanInput(ImposeBanInput):
+    """The immediate ban sent with a report; its reason defaults to what happened."""
+
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReportCaseWithBanInput(ReportCaseInput):
+    ban = ReportBanInput(required=False)
+
+
+class SupplyContactInput(serializers.Serializer):
+    reached_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=SupplyMethod.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseInput(serializers.Serializer):
+    # A ban of the case still running: closing says so first and needs this to go ahead.
+    confirm_running_bans = serializers.BooleanField(required=False, default=False)
 
 
 class ReasonInput(serializers.Serializer):
@@ -188,7 +229,7 @@ class ActionInput(serializers.Serializer):
     )
     restitution_goods = serializers.CharField(required=False, allow_blank=True)
     restitution_tracking = serializers.CharField(required=False, allow_blank=True)
-    ban = BanTermsInput(required=False, allow_null=True)
+    ban = PlanBanInput(required=False, allow_null=True)
 
 
 class PlanInput(serializers.Serializer):
@@ -250,6 +291,7 @@ class PolicyChangeInput(serializers.Serializer):
     decider_roles = serializers.ListField(child=serializers.CharField(), required=False)
     appeal_levels = serializers.IntegerField(required=False)
     pause_ban_during_appeal = serializers.BooleanField(required=False)
+    supply_contact_every_days = serializers.IntegerField(required=False)
     follow_up_days = serializers.ListField(child=serializers.IntegerField(), required=False)
     community_check_in_days = serializers.IntegerField(required=False)
     facilitator_required = serializers.BooleanField(required=False)

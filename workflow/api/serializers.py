@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from tenants.models import Participant, PolicyVersion
+from workflow.away import away_one
 from workflow.models import (
     Appeal,
     Ban,
@@ -21,14 +22,37 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
     Statement,
+    SupplyContact,
 )
 from workflow.states import allowed_steps
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
+    away = serializers.SerializerMethodField()
+
     class Meta:
         model = Participant
-        fields = ["id", "code", "alias", "advisory_board_member", "created_at"]
+        fields = ["id", "code", "alias", "advisory_board_member", "created_at", "away"]
+
+    def get_away(self, participant) -> dict | None:
+        """One welcome-back date (the latest end of the person's running bans), the cases
+        behind it, and the days since supplies last reached them; None when welcome now."""
+        people = self.context.get("away")
+        if people is not None:
+            person = people().get(participant.pk)
+        else:
+            # Bans of a case the reader is a party to are left out, as everywhere.
+            user = getattr(self.context.get("request"), "user", None)
+            person = away_one(participant, user=user) if user is not None else None
+        if person is None:
+            return None
+        return {
+            "welcome_back": person.welcome_back,
+            "cases": person.case_ids,
+            "in_effect": person.in_effect,
+            "days_without_supplies": person.days_without_supplies,
+            "supply_gap": person.supply_gap,
+        }
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -51,6 +75,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "decider_roles",
             "appeal_levels",
             "pause_ban_during_appeal",
+            "supply_contact_every_days",
             "follow_up_days",
             "community_check_in_days",
             "facilitator_required",
@@ -76,8 +101,16 @@ class PartySerializer(serializers.ModelSerializer):
         ]
 
 
+class SupplyContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplyContact
+        fields = ["id", "reached_on", "method", "given_by", "note", "recorded_at"]
+
+
 class BanSerializer(serializers.ModelSerializer):
     participant = serializers.CharField(source="participant.code", read_only=True)
+    effective_end = serializers.DateTimeField(read_only=True)
+    supply_contacts = SupplyContactSerializer(many=True, read_only=True)
 
     class Meta:
         model = Ban
@@ -95,6 +128,12 @@ class BanSerializer(serializers.ModelSerializer):
             "paused_since",
             "ended_early_at",
             "ended_early_reason",
+            "replaced_at",
+            "replaced_by",
+            "replaced_reason",
+            "replaced_by_ban",
+            "effective_end",
+            "supply_contacts",
         ]
 
 

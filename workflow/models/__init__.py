@@ -38,7 +38,14 @@ from workflow.models.investigation import (
     Investigation,
     Statement,
 )
-from workflow.models.safety import Ban, LowLevelResponse, SupplyAccessPlan
+from workflow.models.safety import (
+    Ban,
+    LowLevelResponse,
+    OtherBans,
+    SupplyAccessPlan,
+    SupplyContact,
+    SupplyMethod,
+)
 
 __all__ = [
     "STAFF_DELIVERY_METHODS",
@@ -68,6 +75,7 @@ __all__ = [
     "LowLevelResponse",
     "NotHeardReason",
     "Notice",
+    "OtherBans",
     "NoticeKind",
     "PartyKind",
     "PartyRole",
@@ -78,6 +86,8 @@ __all__ = [
     "RestorativeAction",
     "Statement",
     "SupplyAccessPlan",
+    "SupplyContact",
+    "SupplyMethod",
     "due_status",
     "next_due",
 ]

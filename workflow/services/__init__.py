@@ -23,6 +23,7 @@ from workflow.services.hearing import (
     schedule_hearing,
     withdraw_consent,
 )
+from workflow.services.intake import report_case_with_ban
 from workflow.services.investigation import (
     add_statement,
     attach_evidence,
@@ -47,7 +48,7 @@ from workflow.services.reporting import (
     record_low_level_response,
     report_case,
 )
-from workflow.services.safety import end_ban_early, impose_ban
+from workflow.services.safety import end_ban_early, impose_ban, log_supply_contact
 
 __all__ = [
     "acknowledge_case",
@@ -74,6 +75,7 @@ __all__ = [
     "file_complaint",
     "follow_up_schedule",
     "impose_ban",
+    "log_supply_contact",
     "record_consent",
     "record_contributing_factors",
     "record_hearing_outcome",
@@ -82,6 +84,7 @@ __all__ = [
     "record_low_level_response",
     "record_notice_delivery",
     "report_case",
+    "report_case_with_ban",
     "resolve_early",
     "schedule_hearing",
     "start_investigation",

@@ -28,7 +28,7 @@ from workflow.services._base import (
 )
 from workflow.services.notice_texts import may_appeal
 from workflow.services.notices import appeal_outcome_notice_text, issue_notices
-from workflow.services.plans import build_plan, plan_summary
+from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 from workflow.services.safety import end_bans
 
 
@@ -100,9 +100,7 @@ def appeal_for_party(*, case, step, actor, party, grounds, filed_at=None, by_par
     )
     paused = []
     if policy.pause_ban_during_appeal:
-        running = case.bans.filter(
-            ended_early_at__isnull=True, paused_since__isnull=True, ends_at__gt=filed_at
-        )
+        running = case.bans.running(filed_at).filter(paused_since__isnull=True)
         paused = list(running.values_list("pk", flat=True))
         running.update(paused_since=filed_at)
     before = move_to(case, step)
@@ -194,10 +192,10 @@ def decide_appeal(
             summary=summary or str(_("Decision overturned on appeal.")),
         )
     elif outcome == AppealOutcome.MODIFIED:
-        # Bans that belonged to the replaced plan end; the new plan states its own.
-        old_bans = Ban.objects.filter(pk__in=previous.actions.exclude(ban=None).values("ban"))
-        ended = end_bans(
-            case=case, bans=old_bans, now=now, reason=str(_("Plan replaced on appeal."))
+        # The new plan's bans replace the old plan's for the same person (build_ban keeps the
+        # chain); the old plan's bans for anyone the new plan does not ban end.
+        old_bans = Ban.objects.filter(
+            pk__in=previous.actions.exclude(ban=None).values("ban"), replaced_at__isnull=True
         )
         plan, _old = build_plan(
             case=case,
@@ -208,10 +206,15 @@ def decide_appeal(
             summary=summary,
             community_impact=community_impact,
         )
-    resumed = list(
-        case.bans.filter(paused_since__isnull=False, ended_early_at__isnull=True).values_list(
-            "pk", flat=True
+        kept = plan.actions.exclude(ban=None).values("ban")
+        ended = end_bans(
+            case=case,
+            bans=old_bans.exclude(pk__in=kept),
+            now=now,
+            reason=str(_("Plan replaced on appeal.")),
         )
+    resumed = list(
+        case.bans.running(now).filter(paused_since__isnull=False).values_list("pk", flat=True)
     )
     Ban.objects.filter(pk__in=resumed).update(paused_since=None)
     notices = issue_notices(
@@ -233,6 +236,7 @@ def decide_appeal(
             "reasons": reasons,
             "reasons_for_parties": reasons_for_parties,
             "ended_bans": ended,
+            "replaced_bans": bans_replaced_by(plan) if plan else [],
             "resumed_bans": resumed,
             "notices": notices,
             "plan": plan_summary(plan) if plan else None,

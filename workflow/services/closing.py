@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from summaries.services import mark_summaries_dirty
-from workflow.errors import WorkflowError
+from workflow.dates import day
+from workflow.errors import NeedsChoice, WorkflowError
 from workflow.models import FollowUp, FollowUpStatus
 from workflow.services._base import begin_step, move_to, record_event, required_text
 from workflow.services.safety import end_bans
@@ -64,9 +65,21 @@ def waive_follow_up(*, actor, follow_up, reason):
     return follow_up
 
 
+def _running_bans_message(bans):
+    listed = "; ".join(
+        _("%(who)s until %(end)s") % {"who": b.participant.code, "end": day(b.effective_end)}
+        for b in bans
+    )
+    return _(
+        "A ban of this case is still running: %(bans)s. Closing leaves it running to that "
+        "date (end it early first if it should stop). Confirm to close anyway."
+    ) % {"bans": listed}
+
+
 @transaction.atomic
-def close_case(*, actor, case):
-    """Close once every follow-up is done or waived with a reason."""
+def close_case(*, actor, case, confirm_running_bans=False):
+    """Close once every follow-up is done or waived with a reason. A ban still running is said
+    first, and closing needs the person's confirmation; the ban then runs to its end."""
     case, step = begin_step("close_case", actor=actor, case=case)
     pending = case.follow_ups.filter(status=FollowUpStatus.PENDING).count()
     if pending:
@@ -77,6 +90,18 @@ def close_case(*, actor, case):
             )
             % {"n": pending}
         )
+    running = list(case.bans.running().select_related("participant"))
+    if running and not confirm_running_bans:
+        raise NeedsChoice(
+            _running_bans_message(running),
+            field="confirm_running_bans",
+            details={
+                "running_bans": [
+                    {"ban": b.pk, "participant": b.participant.code, "ends_at": b.effective_end}
+                    for b in running
+                ]
+            },
+        )
     case.ended_at = timezone.now()
     before = move_to(case, step, extra_fields=["ended_at"])
     record_event(
@@ -84,7 +109,11 @@ def close_case(*, actor, case):
         actor=actor,
         action=step.name,
         before={"state": before},
-        after={"state": case.state, "ended_at": case.ended_at},
+        after={
+            "state": case.state,
+            "ended_at": case.ended_at,
+            "bans_still_running": [b.pk for b in running],
+        },
     )
     mark_summaries_dirty()
     return case

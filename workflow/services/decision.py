@@ -22,7 +22,7 @@ from workflow.models import (
 from workflow.services._base import begin_step, ensure_impartial, move_to, record_event
 from workflow.services.hearing import check_heard
 from workflow.services.notices import decision_notice_text, issue_notices
-from workflow.services.plans import build_plan, plan_summary
+from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 
 
 def follow_up_schedule(policy, decided_at):
@@ -121,6 +121,7 @@ def decide_case(
             "contributing_factors": factors,
             "appeal_deadline": decision.appeal_deadline,
             "plan": plan_summary(plan),
+            "replaced_bans": bans_replaced_by(plan),
             "notices": notices,
             "follow_ups": list(case.follow_ups.values_list("due_at", flat=True)),
         },

@@ -155,30 +155,16 @@ def _actions_for(plan, party):
 
 
 def _running_ban(case, party, plan):
-    """The party's ban that stands now: the plan's, else one still running on this case."""
+    """The party's ban on this case that stands now (their one welcome-back date from this case:
+    the chain's current ban, workflow.models.safety), preferring the plan's own."""
     if party.participant_id is None:
         return None
-    now = timezone.now()
+    running = Ban.objects.running().filter(case=case, participant_id=party.participant_id)
     if plan is not None:
-        for action in plan.actions.select_related("ban"):
-            ban = action.ban
-            if (
-                ban is not None
-                and ban.participant_id == party.participant_id
-                and ban.ended_early_at is None
-                and ban.ends_at > now
-            ):
-                return ban
-    return (
-        Ban.objects.filter(
-            case=case,
-            participant_id=party.participant_id,
-            ended_early_at__isnull=True,
-            ends_at__gt=now,
-        )
-        .order_by("-ends_at")
-        .first()
-    )
+        planned = running.filter(pk__in=plan.actions.exclude(ban=None).values("ban")).first()
+        if planned is not None:
+            return planned
+    return running.order_by("-ends_at").first()
 
 
 def _action_line(action):

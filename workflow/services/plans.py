@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from workflow.errors import WorkflowError
 from workflow.models import (
     ActionKind,
+    Ban,
     PlanOrigin,
     RestorationPlan,
     RestorativeAction,
@@ -16,7 +17,9 @@ from workflow.services.safety import build_ban
 
 
 def build_plan(*, case, actor, actions, summary="", community_impact="", appeal=None, now=None):
-    """Supersede the current plan (if any) and add the next version; both stay on record."""
+    """Supersede the current plan (if any) and add the next version; both stay on record. A ban
+    in the new plan replaces the person's current ban in the case (the immediate one, or the
+    previous plan's) from its start."""
     now = now or timezone.now()
     current = RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
     if current is not None:
@@ -79,13 +82,17 @@ def _build_action(
                 ),
                 field="ban",
             )
-        ban_row = build_ban(
-            case=case,
-            actor=actor,
-            participant=for_party.participant,
-            reason=ban.get("reason") or plan_reason(plan),
-            **_ban_terms(ban),
-        )
+        if ban.get("keep_current"):
+            ban_row = _current_ban(case, for_party.participant, ban)
+        else:
+            ban_row = build_ban(
+                case=case,
+                actor=actor,
+                participant=for_party.participant,
+                reason=ban.get("reason") or plan_reason(plan),
+                replaces_reason=replaced_by_plan_reason(plan, actor),
+                **_ban_terms(ban),
+            )
     elif ban:
         raise WorkflowError(_("Only a temporary ban action has ban terms."), field="ban")
     if kind == ActionKind.RESTITUTION and restitution_amount is None and not restitution_goods:
@@ -109,13 +116,57 @@ def _build_action(
     return action
 
 
+def _current_ban(case, participant, terms):
+    """The person's running ban in this case, kept as it is by the new plan."""
+    if any(terms.get(name) for name in ("days", "ends_at", "starts_at")):
+        raise WorkflowError(
+            _("Either keep the current ban as it is, or give new terms: not both."), field="ban"
+        )
+    current = (
+        Ban.objects.running()
+        .filter(case=case, participant=participant, replaced_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise WorkflowError(
+            _("This person has no running ban in this case to keep; give the ban's length."),
+            field="ban",
+        )
+    return current
+
+
 def _ban_terms(ban):
-    allowed = {"days", "ends_at", "starts_at", "supply_access_plan", "supply_access_details"}
+    allowed = {
+        "days",
+        "ends_at",
+        "starts_at",
+        "supply_access_plan",
+        "supply_access_details",
+        "other_bans",
+    }
     return {key: value for key, value in ban.items() if key in allowed}
 
 
 def plan_reason(plan):
     return str(_("Part of restoration plan version %(v)s.") % {"v": plan.version})
+
+
+def replaced_by_plan_reason(plan, actor):
+    if plan.appeal_id is not None:
+        return str(
+            _("Replaced on appeal: %(who)s modified the plan (version %(v)s).")
+            % {"who": actor, "v": plan.version}
+        )
+    return str(_("Replaced by the decision's ban (plan version %(v)s).") % {"v": plan.version})
+
+
+def bans_replaced_by(plan):
+    """Ids of the bans this plan's bans replaced (shown on the timeline with the step)."""
+    return list(
+        Ban.objects.filter(replaced_by_ban__in=plan.actions.exclude(ban=None).values("ban"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def plan_summary(plan):

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow.access import is_party
+from workflow.away import supplied_days
 from workflow.models import (
     COMMUNITY_ACTION_KINDS,
     Case,
@@ -18,6 +20,7 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
 )
+from workflow.services.safety import running_elsewhere
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
 from workflow.states import STEPS as STATE_STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
@@ -53,6 +56,7 @@ SUBMIT = {
     "assess_severity": _("Save severity"),
     "impose_ban": _("Record ban"),
     "end_ban_early": _("End ban now"),
+    "log_supply_contact": _("Log supplies"),
     "acknowledge_case": _("Acknowledge and prepare notices"),
     "record_notice_delivery": _("Mark delivered"),
     "start_investigation": _("Start investigation"),
@@ -92,6 +96,7 @@ def load_case(pk, user):
             Prefetch("parties", queryset=parties),
             Prefetch("notices", queryset=parties_rel("party__participant")),
             "bans__participant",
+            "bans__supply_contacts",
             "statements__party__participant",
             "evidence",
             Prefetch(
@@ -174,6 +179,25 @@ class CasePage:
     def item_form(self, name, item, applies):
         return self.form(name, item) if applies else None
 
+    def _next_hint(self, bans):
+        if not self.case.is_open and any(ban.running for ban in bans):
+            # Not "nothing more can be done": the ban still runs, and ends early or gets
+            # supplies logged below.
+            return _(
+                "This case is closed. Its ban still runs to its end: log supplies below, or "
+                "end it early if it should stop."
+            )
+        return NEXT_STEP_HINT[State(self.case.state)]
+
+    def _banned_elsewhere(self, parties):
+        people = [p.participant for p in parties if p.participant_id]
+        return [
+            ban
+            for person in people
+            for ban in running_elsewhere(participant=person, case=self.case)
+            if not is_party(ban.case, self.request.user)
+        ]
+
     def _factors_initial(self):
         investigation = getattr(self.case, "investigation", None)
         if investigation is None:
@@ -214,9 +238,20 @@ class CasePage:
             pending = follow_up.status == FollowUpStatus.PENDING
             follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
             follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
+        every = case.policy_version.supply_contact_every_days
+        # Supplies logged under the person's bans in other cases count here too.
+        days = supplied_days({ban.participant_id for ban in bans}) if bans else {}
         for ban in bans:
-            ban.running = ban.ended_early_at is None and ban.ends_at > now
+            person_days = days.get(ban.participant_id, [])
+            ban.running = ban.is_running(now)
+            ban.contacts = list(ban.supply_contacts.all())
+            ban.supplied_on = ban.supplied_since(person_days)
+            ban.recorded = ban.supplied_on in person_days
+            ban.days_without = ban.days_without_supplies(supplied_days=person_days)
+            ban.supply_gap = ban.running and ban.days_without > every
+            ban.next_supply_due = ban.next_supply_due(every, person_days)
             ban.step_form = self.form("end_ban_early", ban) if ban.running else None
+            ban.supply_form = self.form("log_supply_contact", ban) if ban.running else None
         for plan in plans:
             plan.all_actions = list(plan.actions.all())
             community = [a for a in plan.all_actions if a.kind in COMMUNITY_ACTION_KINDS]
@@ -232,6 +267,8 @@ class CasePage:
         user_ids |= {h.facilitator_id for h in hearings}
         user_ids |= {a.owner_id for plan in plans for a in plan.all_actions}
         user_ids |= {a.reviewer_id for a in appeals} | {f.done_by_id for f in follow_ups}
+        user_ids |= {b.replaced_by_id for b in bans}
+        user_ids |= {c.given_by_id for b in bans for c in b.contacts}
         investigation = getattr(case, "investigation", None)
         decision = getattr(case, "decision", None)
         if investigation:
@@ -281,11 +318,12 @@ class CasePage:
             "follow_ups": follow_ups,
             "appeals": appeals,
             "bans": bans,
+            "banned_elsewhere": self._banned_elsewhere(parties) if "impose_ban" in forms else [],
             "names": names_by_id(user_ids),
             "forms": forms,
             "waiting": waiting,
             "policy": case.policy_version,
-            "next_hint": NEXT_STEP_HINT[State(case.state)],
+            "next_hint": self._next_hint(bans),
             "categories": [Category(c).label for c in case.categories],
             "factors": [
                 ContributingFactor(x).label

@@ -15,6 +15,7 @@ from workflow.models import (
     AppealOutcome,
     ContributingFactor,
     NotHeardReason,
+    OtherBans,
     PartyRole,
     SupplyAccessPlan,
 )
@@ -90,23 +91,7 @@ def party_field(label, required=True, help_text=""):
     )
 
 
-class BanTermsMixin(forms.Form):
-    days = forms.IntegerField(
-        label=_("How many days"),
-        required=False,
-        min_value=1,
-        help_text=_("Leave empty to use the policy's length for this severity."),
-    )
-    ends_on = forms.DateField(label=_("Or: welcome back on"), required=False, widget=DateInput())
-    supply_access_plan = forms.ChoiceField(
-        label=_("How supplies reach them"),
-        choices=blank(_("— choose —")) + list(SupplyAccessPlan.choices),
-    )
-    supply_access_details = forms.CharField(
-        label=_("Supply plan details"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Who brings what, where and when."),
-    )
+OTHER_BAN_CHOICES = list(OtherBans.choices)
 
 
 # --- summary and parties ------------------------------------------------------------------
@@ -151,19 +136,6 @@ class SeverityForm(CaseForm):
         super().__init__(*args, **kwargs)
         if self.case.severity_assessed_at is not None:
             self.fields["severity"].initial = self.case.severity
-
-
-class ImposeBanForm(BanTermsMixin, CaseForm):
-    participant = party_field(_("Who is banned"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-    field_order = ["participant", "days", "ends_on", "supply_access_plan"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["participant"].set_objects(
-            self.parties(participants_only=True), self.label_party
-        )
 
 
 class ReasonForm(CaseForm):
@@ -331,12 +303,27 @@ class ActionForm(forms.Form):
         required=False,
     )
     supply_access_details = forms.CharField(label=_("Ban: supply plan details"), required=False)
+    ban_keep_current = forms.BooleanField(
+        label=_("Ban: keep the person's current ban as it is"), required=False
+    )
+    other_bans = forms.ChoiceField(
+        label=_("Ban: if already banned in another case"),
+        choices=blank(_("— not banned elsewhere —")) + OTHER_BAN_CHOICES,
+        required=False,
+    )
     restitution_amount = forms.DecimalField(
         label=_("Restitution: amount"), required=False, min_value=0, decimal_places=2
     )
     restitution_goods = forms.CharField(label=_("Restitution: goods"), required=False)
 
-    BAN_FIELDS = ("ban_days", "ban_ends_on", "supply_access_plan", "supply_access_details")
+    BAN_FIELDS = (
+        "ban_keep_current",
+        "ban_days",
+        "ban_ends_on",
+        "supply_access_plan",
+        "supply_access_details",
+        "other_bans",
+    )
     RESTITUTION_FIELDS = ("restitution_amount", "restitution_goods")
 
     def __init__(self, *args, members, parties, label_party, **kwargs):
@@ -366,12 +353,15 @@ class ActionForm(forms.Form):
             "restitution_amount": data.get("restitution_amount"),
             "restitution_goods": data.get("restitution_goods") or "",
         }
-        if data["kind"] == ActionKind.TEMPORARY_BAN:
+        if data["kind"] == ActionKind.TEMPORARY_BAN and data.get("ban_keep_current"):
+            spec["ban"] = {"keep_current": True}
+        elif data["kind"] == ActionKind.TEMPORARY_BAN:
             spec["ban"] = {
                 "days": data.get("ban_days"),
                 "ends_at": start_of_day(data.get("ban_ends_on")),
                 "supply_access_plan": data.get("supply_access_plan") or "",
                 "supply_access_details": data.get("supply_access_details") or "",
+                "other_bans": data.get("other_bans") or None,
             }
         return spec
 

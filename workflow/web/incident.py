@@ -17,8 +17,9 @@ from tenants.policy import current_policy
 from tenants.services import register_participant
 from workflow import services
 from workflow.models import CaseKind, Category, PartyRole
+from workflow.web.ban_forms import BanTermsMixin
 from workflow.web.base import DateTimeLocalInput, attach_error
-from workflow.web.forms import BanTermsMixin, start_of_day
+from workflow.web.forms import start_of_day
 from workflow.web.participants_lookup import ParticipantLookupField, find_participant
 
 BAN, LEAVE, NOTHING = "ban", "leave", "nothing"
@@ -60,6 +61,14 @@ class IncidentForm(BanTermsMixin, forms.Form):
         help_text=_("Leave empty for just now."),
     )
     location = forms.CharField(label=_("Where"), required=False, max_length=200)
+    police_called = forms.BooleanField(label=_("Police were called"), required=False)
+    ems_called = forms.BooleanField(label=_("An ambulance (EMS) was called"), required=False)
+    emergency_services_reason = forms.CharField(
+        label=_("Who called them, and why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only if police or an ambulance came. Nobody is asked for a legal name."),
+    )
 
     field_order = ["narrative", "who", "add_new", "new_alias", "harmed", "categories"]
 
@@ -156,7 +165,18 @@ def save_incident(*, actor, data):
     harmed = data.get("harmed_participant")
     if harmed is not None and harmed != who:
         parties.append({"role": PartyRole.HARMED_PERSON, "participant": harmed})
-    case = services.report_case(
+    ban = None
+    if data["immediate"] == BAN:
+        ban = {
+            "participant": who,
+            "reason": data["narrative"],
+            "supply_access_plan": data["supply_access_plan"],
+            "supply_access_details": data["supply_access_details"],
+            "days": data.get("days"),
+            "ends_at": start_of_day(data.get("ends_on")),
+            "other_bans": data.get("other_bans") or None,
+        }
+    case = services.report_case_with_ban(
         actor=actor,
         kind=CaseKind.INCIDENT,
         occurred_at=data.get("occurred_at") or timezone.now(),
@@ -164,19 +184,13 @@ def save_incident(*, actor, data):
         categories=data["categories"],
         severity=data["severity"],
         location=data.get("location") or "",
+        police_called=bool(data.get("police_called")),
+        ems_called=bool(data.get("ems_called")),
+        emergency_services_reason=data.get("emergency_services_reason") or "",
         parties=parties,
+        ban=ban,
     )
-    if data["immediate"] == BAN:
-        services.impose_ban(
-            actor=actor,
-            case=case,
-            participant=who,
-            reason=data["narrative"],
-            supply_access_plan=data["supply_access_plan"],
-            supply_access_details=data["supply_access_details"],
-            days=data.get("days"),
-            ends_at=start_of_day(data.get("ends_on")),
-        )
+    if ban:
         return case, _("Incident recorded with a temporary ban. Fill in the rest when you can.")
     return case, _("Incident recorded. Fill in the rest when you can.")
 
@@ -191,6 +205,8 @@ def record_incident(request):
                 with transaction.atomic():
                     case, message = save_incident(actor=request.user, data=form.cleaned_data)
             except DomainError as exc:
+                if exc.field:  # the form shows the ban's fields beside the case's
+                    exc.field = exc.field.removeprefix("ban.")
                 attach_error(form, exc, FIELD_MAP)
                 status = exc.status_code
             else:

@@ -12,6 +12,7 @@ from tenants.models import Participant
 from tenants.services import register_participant
 from workflow.access import hide_party_cases
 from workflow.audit import record_case_reads
+from workflow.away import away_one
 from workflow.models import Ban, CaseParty, LowLevelResponse
 from workflow.web.base import attach_error
 from workflow.web.participants_lookup import SUGGESTIONS, search_participants
@@ -72,9 +73,7 @@ def participant_detail(request, pk):
         .filter(participant=person)
         .select_related("case")[:50]
     )
-    for ban in bans:
-        ban.running = ban.ended_early_at is None and ban.ends_at > now
-    current = [b for b in bans if b.running]
+    here = away_one(person, now, user=request.user)
     parties = list(
         hide_party_cases(CaseParty.objects, request.user)
         .filter(participant=person)
@@ -89,8 +88,8 @@ def participant_detail(request, pk):
         "workflow/participant_detail.html",
         {
             "person": person,
-            "current_bans": current,
-            "past_bans": [b for b in bans if not b.running],
+            "away": here,
+            "past_bans": [b for b in bans if not b.is_running(now)],
             "parties": parties,
             "low_level": list(LowLevelResponse.objects.filter(participant=person)[:20]),
             "now": now,

@@ -16,6 +16,7 @@ from workflow.models import (
     Notice,
     RestorativeAction,
 )
+from workflow.web import ban_forms
 from workflow.web import forms as f
 from workflow.web.forms import start_of_day
 
@@ -44,6 +45,7 @@ def _ban(actor, case, item, data, files):
         supply_access_details=data["supply_access_details"],
         days=data.get("days"),
         ends_at=start_of_day(data.get("ends_on")),
+        other_bans=data.get("other_bans") or None,
     )
 
 
@@ -105,10 +107,20 @@ STEP_PAGES = [
     ),
     StepPage(
         "impose_ban",
-        f.ImposeBanForm,
+        ban_forms.ImposeBanForm,
         _ban,
         _("Temporary ban recorded."),
         field_map=BAN_FIELDS,
+        anchor="bans",
+    ),
+    StepPage(
+        "log_supply_contact",
+        ban_forms.SupplyContactForm,
+        lambda a, c, i, d, _f: services.log_supply_contact(
+            actor=a, ban=i, reached_on=d["reached_on"], method=d["method"], note=d.get("note")
+        ),
+        _("Supplies logged."),
+        item_model=Ban,
         anchor="bans",
     ),
     StepPage(
@@ -309,8 +321,10 @@ STEP_PAGES = [
     ),
     StepPage(
         "close_case",
-        f.NoFieldsForm,
-        lambda a, c, i, d, _f: services.close_case(actor=a, case=c),
+        ban_forms.CloseForm,
+        lambda a, c, i, d, _f: services.close_case(
+            actor=a, case=c, confirm_running_bans=d.get("confirm_running_bans", False)
+        ),
         _("Case closed."),
         anchor="closing",
     ),

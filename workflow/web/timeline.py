@@ -26,6 +26,8 @@ ACTIONS = {
     "assess_severity": _("Severity assessed"),
     "impose_ban": _("Temporary ban imposed"),
     "end_ban_early": _("Ban ended early"),
+    "ban_replaced_elsewhere": _("Welcome-back date set by a ban in another case"),
+    "log_supply_contact": _("Supplies reached the banned person"),
     "acknowledge_case": _("Acknowledged; notices prepared"),
     "record_notice_delivery": _("Notice delivered"),
     "start_investigation": _("Investigation started"),
@@ -69,6 +71,7 @@ HIDDEN = {
     "notice",
     "evidence",
     "sha256",
+    "contact",
     # A party acting on their own page: the event's "who" says it.
     "by_party",
     "by",
@@ -96,6 +99,14 @@ FIELD_LABELS = {
     "ended_bans": _("Bans ended"),
     "paused_bans": _("Bans paused"),
     "resumed_bans": _("Bans resumed"),
+    "replaced_bans": _("Bans replaced"),
+    "replaced": _("Replaced the ban"),
+    "by_ban": _("Replaced by the ban"),
+    "shortened_elsewhere": _("Bans in other cases now ending with this one"),
+    "bans_still_running": _("Bans still running"),
+    "other_bans": _("Already banned in another case"),
+    "ends": _("Ends"),
+    "reached_on": _("Date"),
     "notices": _("Notices prepared"),
     "starts_at": _("Starts"),
     "ends_at": _("Ends"),
@@ -140,7 +151,8 @@ FIELD_LABELS = {
 USER_KEYS = {"owner", "investigator", "facilitator", "attendees", "decided_by", "reviewer"}
 USER_KEYS |= {"staff_user"}
 PARTY_KEYS = {"party", "represents", "filed_by"}
-BAN_KEYS = {"ban", "ended_bans", "paused_bans", "resumed_bans"}
+BAN_KEYS = {"ban", "ended_bans", "paused_bans", "resumed_bans", "replaced_bans", "replaced"}
+BAN_KEYS |= {"by_ban", "shortened_elsewhere", "bans_still_running"}
 ID_KEYS = USER_KEYS | PARTY_KEYS | BAN_KEYS | {"action", "follow_up", "participant"}
 # Words people typed: shown as typed, even when they happen to match a stored value.
 FREE_TEXT = {"reason", "reasons", "note", "context_notes", "other_factor"}

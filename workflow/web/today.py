@@ -10,9 +10,9 @@ from django.utils import timezone
 from tenants.models import Participant
 from workflow.access import hide_party_cases
 from workflow.audit import record_case_reads
+from workflow.away import away
 from workflow.models import (
     ActionStatus,
-    Ban,
     Case,
     FollowUp,
     FollowUpStatus,
@@ -24,7 +24,6 @@ from workflow.states import OPEN_STATES, State
 from workflow.web.base import names_by_id
 
 LIST_LIMIT = 25
-BANS_ENDING_WITHIN = timedelta(days=3)
 DUE_WITHIN = timedelta(days=7)
 
 
@@ -52,12 +51,9 @@ def today_context(request, now=None):
     for case in cases:
         case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
         case.due_what = "acknowledge" if case.acknowledged_at is None else "respond"
-    bans = list(
-        hide_party_cases(Ban.objects, user)
-        .filter(ended_early_at__isnull=True, ends_at__gt=now, ends_at__lte=now + BANS_ENDING_WITHIN)
-        .select_related("participant")
-        .order_by("ends_at")[:LIST_LIMIT]
-    )
+    # Everyone with a running ban, one welcome-back date each; supply gaps marked. Bans of a
+    # case the person looking is a party to are left out.
+    people_away = away(now=now, user=user)[:LIST_LIMIT]
     follow_ups = list(
         hide_party_cases(FollowUp.objects, user)
         .filter(
@@ -92,7 +88,7 @@ def today_context(request, now=None):
         case.due_mark = due_status(case.next_due_at, None, now) if case.next_due_at else None
     return {
         "cases": cases,
-        "bans": bans,
+        "away": people_away,
         "follow_ups": follow_ups,
         "actions": actions,
         "mine": mine,
@@ -107,7 +103,8 @@ def today(request):
     context = today_context(request)
     # Today shows narrative excerpts, bans, follow-ups and actions: a read of each case shown.
     shown = [case.pk for case in context["cases"] + context["mine"]]
-    shown += [item.case_id for item in context["bans"] + context["follow_ups"]]
+    shown += [ban.case_id for person in context["away"] for ban in person.bans]
+    shown += [item.case_id for item in context["follow_ups"]]
     shown += [action.plan.case_id for action in context["actions"]]
     record_case_reads(case_ids=shown, user=request.user)
     return render(request, "tenants/home.html", context)

@@ -6,8 +6,9 @@
   on the public schema the database's *shared* role (public tables only); inside a program the
   program's own role (its schema and the public tables, nothing else). So raw SQL naming
   another program's schema is refused by PostgreSQL, not only by the ORM.
-- Timeline events, policy versions, low-level responses and case-read logs are append-only: no
-  role but the owner holds UPDATE, DELETE or TRUNCATE on them (the triggers refuse it as well).
+- Timeline events, policy versions, low-level responses, case-read logs and the supply log of
+  bans are append-only: no role but the owner holds UPDATE, DELETE or TRUNCATE on them (for the
+  first three, triggers refuse it as well).
 
 Role names are cluster-wide but schemas are per database, so each name carries a short tag of
 the database name: ``hr<tag>_shared`` and ``hr<tag>_<schema>``.
@@ -25,6 +26,8 @@ APPEND_ONLY_TABLES = (
     "workflow_lowlevelresponse",
     "workflow_caseread",
     "workflow_purgerecord",
+    # The supply log is the proof that a banned person kept getting supplies.
+    "workflow_supplycontact",
 )
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 

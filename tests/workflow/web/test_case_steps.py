@@ -236,7 +236,11 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
         {f"waive_follow_up-{last.pk}-reason": "They moved to another city."},
     )
     assert r.status_code == 302
+    # The appeal's one-day ban still runs: closing says so and waits for a confirmation.
     r = lead.post(step_url(case, "close_case"))
+    assert r.status_code == 409 and "ban still runs until" in r.text
+    assert fresh(case).state == "restoring"
+    r = lead.post(step_url(case, "close_case"), {"close_case-confirm_running_bans": "on"})
     assert r.status_code == 302 and fresh(case).state == "closed"
     page = staff.get(f"/cases/{case.pk}/")
     assert "This case is closed" in page.text

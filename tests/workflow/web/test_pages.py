@@ -116,6 +116,26 @@ def test_record_incident_by_alias_with_a_new_person_and_end_date(site, people):
     assert Participant.objects.get(code="NEW-9").alias == "Newcomer"
 
 
+def test_police_or_ambulance_on_the_incident_form(site, people):
+    client = site("a_staff")
+    form = client.get("/incidents/new/").text
+    assert "Police were called" in form and "An ambulance (EMS) was called" in form
+    response = client.post("/incidents/new/", incident(police_called="on"))
+    assert response.status_code == 400
+    assert "Say why police or EMS were called" in field_error(
+        response.text, "emergency_services_reason"
+    )
+    assert not Case.objects.exists()
+    response = client.post(
+        "/incidents/new/",
+        incident(ems_called="on", emergency_services_reason="Staff called: he was not breathing"),
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.ems_called and not case.police_called
+    assert case.emergency_services_reason == "Staff called: he was not breathing"
+
+
 def test_asked_to_leave_opens_no_case(site, people):
     response = site("a_staff").post(
         "/incidents/new/",

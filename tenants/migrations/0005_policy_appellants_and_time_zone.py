@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0003_retention"),
+        ("tenants", "0004_supply_contact_interval"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

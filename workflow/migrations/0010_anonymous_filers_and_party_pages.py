@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0004_policy_appellants_and_time_zone"),
-        ("workflow", "0008_hearing_reschedule_cancel"),
+        ("tenants", "0005_policy_appellants_and_time_zone"),
+        ("workflow", "0009_ban_chain_and_supply_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
