@@ -53,6 +53,26 @@ def default_follow_up_days():
     return [7, 30, 90]
 
 
+# Party roles that may ever appeal (the values of workflow's PartyRole). A witness, a
+# representative or a support person never appeals in their own name.
+APPELLANT_ROLE_VALUES = ["harmed_person", "person_who_did_harm", "complainant"]
+
+
+def default_appellant_roles():
+    return list(APPELLANT_ROLE_VALUES)
+
+
+def valid_time_zone(name):
+    """True for an IANA time zone name this machine knows (for example America/Chicago)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 class Participant(models.Model):
     """Pseudonymous: a code the program chooses and an alias. No legal name is stored."""
 
@@ -136,6 +156,14 @@ class PolicyVersion(models.Model):
     retention_days_after_close = models.PositiveIntegerField(
         _("keep closed cases for (days after closing)"), default=DEFAULT_RETENTION_DAYS
     )
+    appellant_roles = ArrayField(
+        models.CharField(max_length=32),
+        verbose_name=_("who may appeal"),
+        default=default_appellant_roles,
+    )
+    # Dates and times on pages, notices and exports are shown in this zone; empty: the
+    # platform's (settings.TIME_ZONE).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-number"]
@@ -177,6 +205,11 @@ class PolicyVersion(models.Model):
                 name="policy_decider_roles_valid",
                 condition=Q(decider_roles__contained_by=PROGRAM_ROLE_VALUES)
                 & Q(decider_roles__len__gte=1),
+            ),
+            models.CheckConstraint(
+                name="policy_appellant_roles_valid",
+                condition=Q(appellant_roles__contained_by=APPELLANT_ROLE_VALUES)
+                & Q(appellant_roles__len__gte=1),
             ),
             models.CheckConstraint(
                 name="policy_has_follow_ups", condition=Q(follow_up_days__len__gte=1)
@@ -243,6 +276,15 @@ class PolicyVersion(models.Model):
                 errors[name] = _("Choose one or more of: %(roles)s.") % {
                     "roles": ", ".join(PROGRAM_ROLE_VALUES)
                 }
+        appellants = self.appellant_roles or []
+        if not appellants or set(appellants) - set(APPELLANT_ROLE_VALUES):
+            errors["appellant_roles"] = _("Choose one or more of: %(roles)s.") % {
+                "roles": ", ".join(APPELLANT_ROLE_VALUES)
+            }
+        if self.time_zone and not valid_time_zone(self.time_zone):
+            errors["time_zone"] = _(
+                "“%(zone)s” is not a time zone name; use one like America/Chicago."
+            ) % {"zone": self.time_zone}
         offered = self.ban_days_by_severity
         if not isinstance(offered, dict) or set(offered) - set(Severity.values):
             errors["ban_days_by_severity"] = _(

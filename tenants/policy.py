@@ -24,6 +24,8 @@ POLICY_FIELDS = (
     "facilitator_required",
     "advisory_board_on_panels",
     "retention_days_after_close",
+    "appellant_roles",
+    "time_zone",
 )
 
 

@@ -3,12 +3,13 @@ policy settings and staff pages."""
 
 from django.urls import path
 
-from tenants.web import admin_views, public
+from tenants.web import admin_views, public, public_own_page
 
 urlpatterns = [
     path("complaints/new/", public.file_complaint_page, name="public_file_complaint"),
     path("complaints/filed/", public.complaint_filed, name="public_complaint_filed"),
     path("complaints/status/", public.complaint_status, name="public_complaint_status"),
+    path("complaints/mine/", public_own_page.own_page_view, name="public_own_page"),
     path("how-complaints-work/", public.how_it_works, name="public_how_it_works"),
     path("how-complaints-work/poster/", public.poster, name="public_poster"),
     path("settings/policy/", admin_views.policy_settings, name="policy_settings"),

@@ -34,6 +34,8 @@ STAFF = frozenset({"program_admin", "program_lead", "program_staff"})
 LEADS = frozenset({"program_admin", "program_lead"})
 POLICY_DECIDERS = "policy:decider_roles"
 POLICY_REVIEWERS = "policy:appeal_reviewer_roles"
+# A party acting for themselves on their own page (reached by their code, without an account).
+PARTY = frozenset({"party"})
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,14 @@ _STEPS = [
     Step("complete_follow_up", AFTER_DECISION, None, STAFF),
     Step("waive_follow_up", AFTER_DECISION, None, LEADS),
     Step("close_case", frozenset({State.RESTORING}), State.CLOSED, LEADS),
+    Step("give_party_code", OPEN_STATES, None, STAFF),
+    # What a party does on their own page.
+    Step("read_own_notices", frozenset(State), None, PARTY),
+    Step("add_own_statement", OPEN_STATES, None, PARTY),
+    Step("name_own_supporter", OPEN_STATES, None, PARTY),
+    Step("give_own_consent", OPEN_STATES, None, PARTY),
+    Step("withdraw_own_consent", frozenset(State), None, PARTY),
+    Step("file_own_appeal", frozenset({State.DECIDED, State.RESTORING}), State.APPEALED, PARTY),
     Step("withdraw_case", OPEN_STATES, State.WITHDRAWN, LEADS),
     Step("resolve_early", OPEN_STATES, State.RESOLVED_EARLY, LEADS),
 ]

@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<int:pk>/timeline/", case_views.timeline, name="case_timeline"),
     path("cases/<int:pk>/record/", case_views.case_record, name="case_record"),
     path(
+        "cases/<int:pk>/notices/<int:notice_id>/print/",
+        case_views.notice_print,
+        name="notice_print",
+    ),
+    path(
         "cases/<int:pk>/evidence/<uuid:evidence_id>/",
         case_views.evidence_download,
         name="evidence_download",

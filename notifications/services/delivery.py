@@ -10,7 +10,7 @@ import logging
 
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind, case_path
@@ -18,6 +18,7 @@ from notifications.models import DeliveryChoice, Notification, Reminder, Reminde
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
 from notifications.services.sync import keyed
+from tenants.dates import WHEN_FORMAT, program_zone
 from workflow.models import Case
 from workflow.selectors import prefetch_reminder_relations, reminder_points
 
@@ -51,17 +52,19 @@ TITLES = {
 
 
 class _Titles:
-    """Titles of one program's reminders. Reminders due together often share their deadline
-    (a morning's cases, a hearing's attendees), and formatting a date in the active language
-    costs more than the rest of the title."""
+    """Titles of one program's reminders, with dates in the program's time zone and the one
+    format of pages and notices (tenants.dates). Reminders due together often share their
+    deadline (a morning's cases, a hearing's attendees), and formatting a date in the active
+    language costs more than the rest of the title."""
 
     def __init__(self):
         self._dates = {}
+        self._zone = program_zone()  # one policy read per program's batch
 
     def __call__(self, reminder):
         if reminder.target_at not in self._dates:
-            self._dates[reminder.target_at] = formats.date_format(
-                timezone.localtime(reminder.target_at), "SHORT_DATETIME_FORMAT"
+            self._dates[reminder.target_at] = dateformat.format(
+                timezone.localtime(reminder.target_at, self._zone), WHEN_FORMAT
             )
         when = self._dates[reminder.target_at]
         return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "organizations.middleware.ProgramHostMiddleware",
+    # After the host router: pages of a program show its own time zone.
+    "tenants.middleware.ProgramTimeZoneMiddleware",
     "summaries.auth.RefuseApiTokensOnProgramSites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,11 +5,23 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz, readyz
+from organizations.middleware import program_public
 from organizations.views import accept_invitation
+from tenants.web.public import front_door
 from workflow.web.today import today
 
+
+@program_public
+def home(request):
+    """The program's address: Today for its staff, the front door for everyone else. Open to
+    all (a signed-in member of another program still gets 404 from the middleware)."""
+    if getattr(request, "program_role", None) is None:
+        return front_door(request)
+    return today(request)
+
+
 urlpatterns = [
-    path("", today, name="home"),
+    path("", home, name="home"),
     path("invitations/<str:token>/", accept_invitation, name="accept_invitation"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

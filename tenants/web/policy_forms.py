@@ -1,7 +1,10 @@
 """The policy settings form: every setting of a PolicyVersion, with a plain explanation and the
 field's recommendation beside it. The model and the database enforce the same limits."""
 
+import zoneinfo
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROGRAM_ROLES, Role
@@ -20,6 +23,19 @@ from tenants.models import (
 from tenants.policy import POLICY_FIELDS
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role if role in PROGRAM_ROLES]
+# The party roles that may appeal (tenants.models.APPELLANT_ROLE_VALUES), in the product's words.
+APPELLANT_CHOICES = [
+    ("harmed_person", _("Harmed person")),
+    ("person_who_did_harm", _("Person who did harm")),
+    ("complainant", _("Complainant")),
+]
+
+
+def time_zone_choices():
+    default = [("", _("The platform's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE})]
+    return default + [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
 # A ban longer than this is allowed (up to the hard cap) but flagged as long.
 LONG_BAN_DAYS = 30
 
@@ -60,6 +76,12 @@ class PolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one role.")},
     )
+    appellant_roles = forms.MultipleChoiceField(
+        label=_("Who may appeal"),
+        choices=APPELLANT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one.")},
+    )
     appeal_levels = _days(_("Appeal levels"), 1, MAX_APPEAL_LEVELS)
     pause_ban_during_appeal = forms.BooleanField(
         label=_("Pause a ban while an appeal is open"), required=False
@@ -79,6 +101,7 @@ class PolicyForm(forms.Form):
     retention_days_after_close = _days(
         _("Keep records for (days)"), RETENTION_MIN_DAYS, RETENTION_MAX_DAYS
     )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
     change_note = forms.CharField(
         label=_("What changed and why (optional)"),
         required=False,
@@ -213,6 +236,17 @@ GUIDANCE = {
         _("Roles that may review an appeal. The reviewer never decided the case nor is a party."),
         "",
     ),
+    "appellant_roles": (
+        _(
+            "The people in a case who may appeal its decision. Witnesses, representatives and "
+            "support persons never appeal in their own name."
+        ),
+        _("Default: the harmed person, the person who did harm and the complainant."),
+    ),
+    "time_zone": (
+        _("Dates and times on pages, notices and printouts are shown in this time zone."),
+        "",
+    ),
     "appeal_levels": (_("How many times a decision may be appealed in turn."), ""),
     "pause_ban_during_appeal": (
         _("If on, a ban stops counting while its appeal is open."),
@@ -278,13 +312,14 @@ SECTIONS = [
             "decider_roles",
             "appeal_window_days",
             "appeal_reviewer_roles",
+            "appellant_roles",
             "appeal_levels",
             "pause_ban_during_appeal",
         ],
     ),
     (_("Follow-up"), ["follow_up_days", "community_check_in_days"]),
     (_("Hearings"), ["facilitator_required", "advisory_board_on_panels"]),
-    (_("Records"), ["retention_days_after_close"]),
+    (_("Records and dates"), ["retention_days_after_close", "time_zone"]),
 ]
 
 

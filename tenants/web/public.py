@@ -11,28 +11,25 @@ import qrcode.image.svg
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from organizations.middleware import program_public
 from tenants.policy import current_policy
 from tenants.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
+from tenants.web.public_own_page import open_own_page
 from tenants.web.public_status import public_status
-from tenants.web.ratelimit import Limited, count_attempt
+from tenants.web.ratelimit import Limited, count_attempt, too_many
 from workflow.errors import WorkflowError
 from workflow.models import Case
 from workflow.services import file_complaint
+from workflow.services.own_page import find_party
 
 # How long the "write this down" page keeps showing a code in this browser (a shared computer
 # at the site should not show one person's code to the next for long).
 SHOW_CODE_SECONDS = 15 * 60
 SESSION_KEY = "public_filed_complaint"
-
-
-def _too_many(request, limited):
-    response = render(request, "public/rate_limited.html", {"minutes": limited.minutes}, status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
 
 
 @program_public
@@ -43,7 +40,7 @@ def file_complaint_page(request):
         try:
             count_attempt(request, "file_complaint")
         except Limited as limited:
-            return _too_many(request, limited)
+            return too_many(request, limited)
         if form.is_valid():
             try:
                 case = file_complaint(**form.service_arguments())
@@ -75,14 +72,22 @@ def complaint_status(request):
         try:
             count_attempt(request, "check_status")
         except Limited as limited:
-            return _too_many(request, limited)
+            return too_many(request, limited)
         if form.is_valid():
             code = normalize_tracking_code(form.cleaned_data["code"])
+            passphrase = form.cleaned_data["passphrase"]
+            party = find_party(code=code, passphrase=passphrase)
+            if party is not None:
+                open_own_page(request, party)
+                return redirect("public_own_page")
+            # A complaint staff recorded with a tracking code and no party page: its stage only.
+            # A code that opens a party's page never shows anything without its passphrase.
             case = (
                 Case.objects.filter(tracking_code=code)
+                .exclude(parties__access_code=code)
                 .only("state", "reported_at", "response_due_at", "responded_at")
                 .first()
-                if code
+                if code and not passphrase
                 else None
             )
             context.update(looked_up=True, code=code or form.cleaned_data["code"])
@@ -98,6 +103,13 @@ def _joined(items, last_word):
     return f"{', '.join(items[:-1])} {last_word} {items[-1]}"
 
 
+APPELLANT_WORDS = {
+    "harmed_person": gettext_lazy("harmed person"),
+    "person_who_did_harm": gettext_lazy("person who did harm"),
+    "complainant": gettext_lazy("person who complained"),
+}
+
+
 def _roles_text(roles):
     labels = [str(Role(role).label).lower() for role in roles if role in Role.values]
     return _joined(labels, _("or"))
@@ -109,7 +121,17 @@ def how_it_works_context(policy):
         "deciders": _roles_text(policy.decider_roles),
         "reviewers": _roles_text(policy.appeal_reviewer_roles),
         "follow_ups": _joined(policy.follow_up_days, _("and")),
+        "appellants": _joined(
+            [APPELLANT_WORDS[role] for role in policy.appellant_roles if role in APPELLANT_WORDS],
+            _("and"),
+        ),
     }
+
+
+def front_door(request):
+    """What a visitor who is not signed in sees at the program's address: the ways to complain
+    and follow a complaint first, how it works here, and the staff sign-in below."""
+    return render(request, "public/front_door.html", how_it_works_context(current_policy()))
 
 
 @program_public

@@ -80,6 +80,16 @@ class ComplaintForm(forms.Form):
         max_length=200,
         required=False,
     )
+    passphrase = forms.CharField(
+        label=_("A short passphrase (optional)"),
+        help_text=_(
+            "Only if you want one: a few words you will remember. With your code it opens your "
+            "own page, even on another phone. Without it, the code alone opens it."
+        ),
+        max_length=100,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     # Honeypot: hidden from people by the stylesheet (and from screen readers), but bots fill it.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -115,24 +125,75 @@ class ComplaintForm(forms.Form):
             "filer_name": data["filer_name"],
             "contact_method": data["contact_method"],
             "contact_detail": data["contact_detail"],
+            "passphrase": data["passphrase"],
         }
 
 
 def normalize_tracking_code(value):
     """Accept the code however it was written down: any case, spaces, with or without the dash."""
     letters = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
-    if len(letters) != 8:
+    if len(letters) not in (8, 12):  # codes given before 12 letters were 8
         return None
-    return f"{letters[:4]}-{letters[4:]}"
+    return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
 class StatusForm(forms.Form):
     code = forms.CharField(
         label=_("Your tracking code"),
-        help_text=_("It looks like ABCD-2345. Capital letters or not, with or without the dash."),
+        help_text=_(
+            "It looks like ABCD-2345-EFGH. Capital letters or not, with or without the dashes."
+        ),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
         error_messages={"required": _("Type the tracking code you were given.")},
+    )
+    passphrase = forms.CharField(
+        label=_("Your passphrase, if you chose one"),
+        max_length=100,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OwnStatementForm(forms.Form):
+    content = forms.CharField(
+        label=_("Your statement"),
+        help_text=_("What happened, in your own words, or anything you want the staff to know."),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your statement, in your own words.")},
+    )
+
+
+class SupporterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Who is this person for you?"),
+        choices=[
+            ("support_person", _("A support person: someone to be with me")),
+            ("representative", _("A representative: someone to speak for me")),
+        ],
+        initial="support_person",
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(
+        label=_("Their name, or what people call them"),
+        max_length=100,
+        error_messages={"required": _("Write the name of the person, as they like to be called.")},
+    )
+
+
+class WithdrawConsentForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anything you want to say about it (optional)"), max_length=2000, required=False
+    )
+
+
+class OwnAppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("What you disagree with, and why"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Say what you disagree with, and why.")},
     )

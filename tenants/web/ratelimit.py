@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 # The address django-axes counts too: X-Forwarded-For only from TRUSTED_PROXIES.
 from config.proxies import client_address
@@ -22,6 +23,8 @@ from config.proxies import client_address
 DEFAULT_LIMITS = {
     "file_complaint": (10, 15 * 60),
     "check_status": (30, 15 * 60),
+    # What a party does on their own page (statements, appeals ...): generous, against floods.
+    "own_page": (60, 15 * 60),
 }
 
 
@@ -59,3 +62,10 @@ def count_attempt(request, scope):
         count = 1
     if count > allowed:
         raise Limited(retry_after=window_start + window - now)
+
+
+def too_many(request, limited):
+    """The friendly 429 page, with when to try again."""
+    response = render(request, "public/rate_limited.html", {"minutes": limited.minutes}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response

@@ -91,21 +91,22 @@ def test_participant_files_anonymously_from_a_phone_and_checks_the_status(
 
     page.get_by_role("heading", name="Write this code down").wait_for()
     code = page.locator(".tracking-code").inner_text().strip()
-    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
     screenshot(page, "public-tracking-code-phone")
     assert page.get_by_role("button", name="Print this page").is_visible()
 
     page.get_by_role("link", name="Check a complaint").first.click()
     page.get_by_label("Your tracking code").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Check").click()
-    page.locator(".status-headline").wait_for()
+    page.get_by_role("heading", name="Your page").wait_for()
     assert page.locator(".status-headline").inner_text() == "Received"
     assert "grabbed" not in page.content()
     screenshot(page, "public-status-phone")
 
-    page.get_by_label("Your tracking code").fill("ZZZZ-ZZZZ")
+    page.get_by_role("button", name="Close my page on this phone").click()
+    page.get_by_label("Your tracking code").fill("ZZZZ-ZZZZ-ZZZZ")
     page.get_by_role("button", name="Check").click()
-    page.get_by_role("heading", name="No complaint with this code").wait_for()
+    page.get_by_role("heading", name="Nothing opens with this code").wait_for()
     assert not errors, errors
 
 

@@ -135,7 +135,8 @@ def test_staff_run_a_complaint_through_every_step(
         form.get_by_label("Participant (code or alias)").fill(who)
         form.get_by_role("button").first.click()
         staff.get_by_text("Party added.").wait_for()
-    assert in_program(lambda: Case.objects.get(pk=case_id).parties.count()) == 2
+    # With the anonymous filer, a party since filing (issue 15).
+    assert in_program(lambda: Case.objects.get(pk=case_id).parties.count()) == 3
 
     # Acknowledge, then record a notice read aloud.
     staff.get_by_role("button", name="Acknowledge and prepare notices").click()
@@ -266,7 +267,8 @@ def test_staff_run_a_complaint_through_every_step(
     appeal_id = in_program(lambda: Appeal.objects.get().pk)
     form = step_form(admin, f"decide_appeal-{appeal_id}")
     form.get_by_label("Modified", exact=True).check()
-    form.get_by_label("Reasons", exact=True).fill("One day is enough; the labor stays.")
+    form.get_by_label("Reasons for the parties", exact=True).fill("One day is enough.")
+    form.get_by_label("Internal notes", exact=True).fill("One day is enough; the labor stays.")
     row = form.locator("[data-plan-row]").nth(0)
     row.get_by_label("Action", exact=True).select_option("temporary_ban")
     row.get_by_label("For whom").select_option(label="SKY-2 (Sky) · Person who did harm")

@@ -159,3 +159,23 @@ def test_reminder_emails_go_out_through_an_smtp_server(settings, overdue_case, u
         assert body.startswith(f"Case {overdue_case.pk}: acknowledgement overdue")
         assert "/notifications/" in body and "This is overdue." in body
         assert f"/cases/{overdue_case.pk}/#notices" in body  # the email leads to the case
+
+
+def test_reminder_titles_use_the_programs_time_zone_and_one_format(
+    db, in_program, program_a, world
+):
+    """Issue 15: one date format, in the program's time zone, in reminders as on pages."""
+    from datetime import UTC, datetime
+
+    from notifications.services.delivery import _Titles
+    from tenants.policy import change_policy
+
+    class Due:
+        kind = "response_due"
+        case_id = 12
+        target_at = datetime(2026, 12, 1, 19, 33, tzinfo=UTC)
+
+    with in_program(program_a):
+        change_policy(actor=world.users["a_admin"], time_zone="America/Chicago")
+        title = _Titles()(Due())
+    assert title == "Case 12: respond with an outcome by 1 December 2026, 13:33"

@@ -44,8 +44,9 @@ def test_program_added_on_the_page_is_provisioned_by_a_worker(committed, world, 
         assert "Ready." in detail.text
         assert "http://worker-made.localhost:8000/" in detail.text
         site = Client(HTTP_HOST="worker-made.localhost")
-        response = site.get("/")
+        response = site.get("/cases/")
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+        assert "Staff sign-in" in site.get("/").text  # the program's front door (issue 15)
     finally:
         platform.logout()
         if program_id is not None:

@@ -55,7 +55,8 @@ def test_platform_host_serves_platform_urls(db, world, client_for):
 
 def test_platform_host_with_a_port(db, world):
     assert Client(HTTP_HOST="localhost:8000").get("/").status_code == 200
-    assert Client(HTTP_HOST="prog-a.localhost:8000").get("/").status_code == 302
+    # A program's front door is open to visitors (issue 15).
+    assert Client(HTTP_HOST="prog-a.localhost:8000").get("/").status_code == 200
 
 
 def test_program_host_serves_program_urls(db, world, client_for, program_a):
@@ -148,13 +149,14 @@ def test_login_form_refuses_non_members_like_a_wrong_password(db, world, program
             == errors
         )
         assert not _signed_in(site)
-        response = site.get("/")
+        response = site.get("/cases/")  # "/" is the front door, open to all (issue 15)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(db, world, program_a):
     site = Client(HTTP_HOST="prog-a.localhost")
-    for path in ("/", "/api/docs/"):
+    assert "Staff sign-in" in site.get("/").text  # the front door (issue 15)
+    for path in ("/cases/", "/api/docs/"):
         response = site.get(path)
         assert response.status_code == 302, path
         assert response.url == f"/accounts/login/?next={path}"
@@ -187,7 +189,7 @@ def test_sign_in_and_out_on_a_program_site(db, world, program_a):
     response = site.post("/accounts/logout/")
     assert response.status_code == 302 and response.url == "/accounts/login/"
     assert not _signed_in(site)
-    assert site.get("/").status_code == 302
+    assert site.get("/cases/").status_code == 302
 
 
 def test_sign_in_refuses_a_next_url_on_another_host(db, world, program_a):

@@ -203,7 +203,13 @@ def _lifecycle(seed, staff, lead, admin, staff2):
     )
     appeal = services.file_appeal(actor=staff, case=case, party=did_harm, grounds=m("grounds"))
     appeal = case.appeals.first() if not hasattr(appeal, "outcome") else appeal
-    services.decide_appeal(actor=admin, appeal=appeal, outcome="upheld", reasons=m("appeal"))
+    services.decide_appeal(
+        actor=admin,
+        appeal=appeal,
+        outcome="upheld",
+        reasons=m("appeal"),
+        reasons_for_parties="The decision was looked at again.",
+    )
     case = Case.objects.get(pk=case.pk)
     if case.state == "decided":
         services.begin_restoration(actor=staff, case=case)

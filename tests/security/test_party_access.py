@@ -23,7 +23,7 @@ from accounts.models import Membership, Role, User
 from tests.security.seed import SUPPLIES, seed_program
 from tests.security.walker import METHODS, BodyMaker, Filler, attach_operations, openapi_schema
 from tests.security.walker import url_endpoints as walk_urls
-from workflow.models import Case, CaseParty, PartyRole
+from workflow.models import Case, CaseParty, PartyKind, PartyRole
 
 PROGRAM_URLS = "config.urls_program"
 
@@ -55,7 +55,9 @@ def _make_party(case, user, role):
     represents = None
     if role == PartyRole.REPRESENTATIVE:
         represents = case.parties.exclude(staff_user=user).order_by("pk").first()
-    return CaseParty.objects.create(case=case, role=role, staff_user=user, represents=represents)
+    return CaseParty.objects.create(
+        case=case, role=role, kind=PartyKind.STAFF, staff_user=user, represents=represents
+    )
 
 
 def _case_routes(seed, case):

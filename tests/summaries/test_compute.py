@@ -78,7 +78,11 @@ def run_cases_in_a(users, in_program, program_a):
             actor=users["a_staff"], case=c1, party=sky_party, grounds="Too long."
         )
         services.decide_appeal(
-            actor=users["a_admin"], appeal=appeal, outcome="upheld", reasons="Fair as decided."
+            actor=users["a_admin"],
+            appeal=appeal,
+            outcome="upheld",
+            reasons="Fair as decided.",
+            reasons_for_parties="The decision was looked at again.",
         )
         services.report_case(
             actor=users["a_staff"],
@@ -339,6 +343,7 @@ def test_bans_by_length_supplied_days_and_changes_on_appeal(db, world, in_progra
             outcome="modified",
             reasons="One day.",
             actions=[ban_action(1)],
+            reasons_for_parties="The decision was looked at again.",
         )
         counts = recompute_current_program()[last_month()]["counts"]
     assert counts["bans"]["total"] == [3]

@@ -176,7 +176,7 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
     assert case["state"] == "appealed"
     answer = lead.post(
         f"{base}/appeals/{case['appeals'][0]['id']}/decision/",
-        {"outcome": "upheld", "reasons": "x"},
+        {"outcome": "upheld", "reasons": "x", "reasons_for_parties": "y"},
         content_type="application/json",
     )
     assert answer.status_code == 403 and "decided this case" in answer.json()["detail"]
@@ -186,6 +186,7 @@ def test_full_lifecycle_with_modifying_appeal(api, participants, world):
         {
             "outcome": "modified",
             "reasons": "Two days is enough with the bag returned.",
+            "reasons_for_parties": "Two days is enough once the bag is returned.",
             "actions": [
                 {
                     "kind": "restitution",
@@ -562,3 +563,52 @@ def test_an_incident_and_its_immediate_ban_in_one_request_all_or_nothing(api, pa
     body["ban"]["days"] = 3
     case = post(staff, "/api/cases/", body, expect=201)
     assert len(case["bans"]) == 1 and case["bans"][0]["reason"] == body["narrative"]
+
+
+def test_appeal_rules_through_the_api(api, participants, world):
+    """Issue 15: a witness cannot appeal (400 on the party field); the reviewer writes the
+    reasons for the parties apart from internal notes, and only the former reach a notice."""
+    staff, lead, admin = api("a_staff"), api("a_lead"), api("a_admin")
+    case = report(staff, participants)
+    base = f"/api/cases/{case['id']}"
+    case = post(
+        staff, f"{base}/parties/", {"role": "witness", "participant": participants["wren"]}, 201
+    )
+    post(staff, f"{base}/acknowledge/")
+    post(lead, f"{base}/investigation/", {"investigator": world.users["a_staff2"].pk})
+    post(
+        lead,
+        f"{base}/decision/",
+        {"reasons": "Internal reasons.", "harmed_person_heard": True},
+        expect=201,
+    )
+    answer = staff.post(
+        f"{base}/appeals/",
+        {"party": party_id(case, "witness"), "grounds": "I saw it differently"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "witness cannot appeal" in str(answer.json())
+    case = post(
+        staff,
+        f"{base}/appeals/",
+        {"party": party_id(case, "person_who_did_harm"), "grounds": "Too much"},
+        expect=201,
+    )
+    decision_url = f"{base}/appeals/{case['appeals'][0]['id']}/decision/"
+    answer = admin.post(
+        decision_url, {"outcome": "upheld", "reasons": "Notes"}, content_type="application/json"
+    )
+    assert answer.status_code == 400 and "reasons_for_parties" in answer.json()
+    case = post(
+        admin,
+        decision_url,
+        {
+            "outcome": "upheld",
+            "reasons": "Notes: sky's case manager says meals at 5.",
+            "reasons_for_parties": "The decision stands as it was.",
+        },
+    )
+    outcome = [n for n in case["notices"] if n["kind"] == "appeal_outcome"]
+    assert outcome and all("meals" not in n["text"] for n in outcome)
+    assert any("The decision stands as it was." in n["text"] for n in outcome)

@@ -84,6 +84,7 @@ def test_the_issue_sequence_leaves_one_welcome_back_date_the_reviewers(
         outcome="modified",
         reasons="Three days is enough.",
         actions=[ban_action(case, users, 3)],
+        reasons_for_parties="The decision was looked at again.",
     )
     reviewers = case.bans.exclude(pk__in=[immediate.pk, decided.pk]).get()
     decided.refresh_from_db()
@@ -132,6 +133,7 @@ def test_overturned_appeal_ends_every_ban_of_the_case(make_case, users, people, 
         appeal=appeal(case, users),
         outcome="overturned",
         reasons="Not proportionate",
+        reasons_for_parties="The decision was looked at again.",
     )
     assert not Ban.objects.running().filter(case=case).exists()
     assert away_one(people["sky"]) is None
@@ -156,6 +158,7 @@ def test_a_modified_plan_without_a_ban_ends_the_decisions_ban(make_case, users, 
                 "due_date": timezone.localdate() + timedelta(days=7),
             }
         ],
+        reasons_for_parties="The decision was looked at again.",
     )
     assert not Ban.objects.running().filter(case=case).exists()
 
@@ -304,6 +307,7 @@ def test_a_modified_plan_can_keep_the_decisions_ban_as_it_is(make_case, users, p
             outcome="modified",
             reasons="A buddy instead of labor.",
             actions=[{**keep, "ban": {"keep_current": True, "days": 2}}, buddy],
+            reasons_for_parties="The decision was looked at again.",
         )
     services.decide_appeal(
         actor=users["a_admin"],
@@ -311,6 +315,7 @@ def test_a_modified_plan_can_keep_the_decisions_ban_as_it_is(make_case, users, p
         outcome="modified",
         reasons="A buddy instead of labor.",
         actions=[keep, buddy],
+        reasons_for_parties="The decision was looked at again.",
     )
     decided.refresh_from_db()
     assert decided.is_running() and decided.replaced_at is None

@@ -64,7 +64,7 @@ def test_report_rejects_bad_input_and_saves_nothing(make_case):
 
 def test_only_complaints_get_tracking_codes(make_case):
     complaint = make_case(kind="complaint", issue_tracking_code=True)
-    assert len(complaint.tracking_code) == 9
+    assert len(complaint.tracking_code) == 14
     with pytest.raises(WorkflowError):
         make_case(kind="incident", issue_tracking_code=True)
 

@@ -316,12 +316,28 @@ def test_reviewer_cannot_be_decider_or_party(make_case, users, advance, people):
         grounds="Unfair",
     )
     with pytest.raises(ConflictOfInterest):  # a_lead decided
-        services.decide_appeal(actor=users["a_lead"], appeal=appeal, outcome="upheld", reasons="r")
+        services.decide_appeal(
+            actor=users["a_lead"],
+            appeal=appeal,
+            outcome="upheld",
+            reasons="r",
+            reasons_for_parties="The decision was looked at again.",
+        )
     with pytest.raises(CaseNotFound):  # a_admin is a party: the case does not exist for them
-        services.decide_appeal(actor=users["a_admin"], appeal=appeal, outcome="upheld", reasons="r")
+        services.decide_appeal(
+            actor=users["a_admin"],
+            appeal=appeal,
+            outcome="upheld",
+            reasons="r",
+            reasons_for_parties="The decision was looked at again.",
+        )
     with pytest.raises(NotPermitted):  # staff are not appeal reviewers by default
         services.decide_appeal(
-            actor=users["a_staff2"], appeal=appeal, outcome="upheld", reasons="r"
+            actor=users["a_staff2"],
+            appeal=appeal,
+            outcome="upheld",
+            reasons="r",
+            reasons_for_parties="The decision was looked at again.",
         )
 
 
@@ -346,7 +362,11 @@ def test_ban_paused_during_appeal_when_policy_says(make_case, users, advance, pe
     ban.refresh_from_db()
     assert ban.paused_since is not None and not ban.in_effect()
     services.decide_appeal(
-        actor=users["a_admin"], appeal=appeal, outcome="overturned", reasons="Not proportionate"
+        actor=users["a_admin"],
+        appeal=appeal,
+        outcome="overturned",
+        reasons="Not proportionate",
+        reasons_for_parties="The decision was looked at again.",
     )
     ban.refresh_from_db()
     assert ban.ended_early_at is not None
@@ -394,7 +414,13 @@ def test_second_appeal_level_only_when_policy_allows(make_case, users, advance):
     case = advance(make_case(), "decided")
     who = party(case, PartyRole.PERSON_WHO_DID_HARM)
     appeal = services.file_appeal(actor=users["a_staff"], case=case, party=who, grounds="g")
-    services.decide_appeal(actor=users["a_admin"], appeal=appeal, outcome="upheld", reasons="Fair")
+    services.decide_appeal(
+        actor=users["a_admin"],
+        appeal=appeal,
+        outcome="upheld",
+        reasons="Fair",
+        reasons_for_parties="The decision was looked at again.",
+    )
     with pytest.raises(WorkflowError) as err:
         services.file_appeal(actor=users["a_staff"], case=case, party=who, grounds="again")
     assert "level" in err.value.message

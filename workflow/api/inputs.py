@@ -10,13 +10,13 @@ from rest_framework import serializers
 from tenants.models import Participant, Severity
 from workflow.access import NOT_A_MEMBER, members_of
 from workflow.models import (
+    STAFF_DELIVERY_METHODS,
     ActionKind,
     ActionStatus,
     AppealOutcome,
     CaseKind,
     Category,
     ContributingFactor,
-    DeliveryMethod,
     NotHeardReason,
     OtherBans,
     PartyRole,
@@ -155,7 +155,7 @@ class ReasonInput(serializers.Serializer):
 
 
 class NoticeDeliveryInput(serializers.Serializer):
-    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    method = serializers.ChoiceField(choices=[(m.value, m.label) for m in STAFF_DELIVERY_METHODS])
     delivered_at = serializers.DateTimeField(required=False)
 
 
@@ -259,7 +259,10 @@ class AppealInput(serializers.Serializer):
 
 class AppealDecisionInput(PlanInput):
     outcome = serializers.ChoiceField(choices=AppealOutcome.choices)
-    reasons = serializers.CharField()
+    reasons = serializers.CharField(help_text="Internal notes, for staff only.")
+    reasons_for_parties = serializers.CharField(
+        help_text="What every party's appeal-outcome notice says."
+    )
 
 
 class ActionStatusInput(serializers.Serializer):

@@ -89,7 +89,16 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseParty
-        fields = ["id", "role", "participant", "staff_user", "represents", "added_at"]
+        fields = [
+            "id",
+            "role",
+            "kind",
+            "participant",
+            "staff_user",
+            "name",
+            "represents",
+            "added_at",
+        ]
 
 
 class SupplyContactSerializer(serializers.ModelSerializer):
@@ -285,6 +294,7 @@ class AppealSerializer(serializers.ModelSerializer):
             "decided_at",
             "outcome",
             "outcome_reasons",
+            "reasons_for_parties",
         ]
 
 

@@ -2,6 +2,7 @@
 
 from workflow.models.audit import CaseRead, PurgeRecord, ReadVia
 from workflow.models.case import (
+    STAFF_DELIVERY_METHODS,
     Case,
     CaseKind,
     CaseParty,
@@ -10,6 +11,7 @@ from workflow.models.case import (
     DueStatus,
     Notice,
     NoticeKind,
+    PartyKind,
     PartyRole,
     due_status,
     next_due,
@@ -46,6 +48,7 @@ from workflow.models.safety import (
 )
 
 __all__ = [
+    "STAFF_DELIVERY_METHODS",
     "COMMUNITY_ACTION_KINDS",
     "ActionKind",
     "ActionStatus",
@@ -74,6 +77,7 @@ __all__ = [
     "Notice",
     "OtherBans",
     "NoticeKind",
+    "PartyKind",
     "PartyRole",
     "PlanOrigin",
     "PurgeRecord",

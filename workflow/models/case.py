@@ -191,11 +191,31 @@ class PartyRole(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
 
 
+class PartyKind(models.TextChoices):
+    """Who stands behind a party. Most are a registered participant or a staff member; a person
+    who filed on the public page is a party without either (often anonymous: reached only through
+    their own code), and so is someone a party names to represent or support them."""
+
+    PARTICIPANT = "participant", _("Participant")
+    STAFF = "staff", _("Staff member")
+    FILER = "filer", _("Filed on the public page")
+    NAMED = "named", _("Named by a party")
+
+
+# The roles a party may give someone they name themselves.
+NAMED_ROLES = (PartyRole.REPRESENTATIVE, PartyRole.SUPPORT_PERSON)
+
+
 class CaseParty(models.Model):
-    """A participant, or a staff member (for example in a staff-conduct case), in one role."""
+    """A participant, or a staff member (for example in a staff-conduct case), in one role; or
+    the person who filed a complaint on the public page; or someone a party named to represent
+    or support them."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=24, choices=PartyRole.choices)
+    kind = models.CharField(
+        _("who"), max_length=16, choices=PartyKind.choices, default=PartyKind.PARTICIPANT
+    )
     participant = models.ForeignKey(
         "tenants.Participant",
         null=True,
@@ -204,10 +224,19 @@ class CaseParty(models.Model):
         related_name="case_parties",
     )
     staff_user = user_field(_("staff member"))
-    # A representative speaks for one other party of the case (either side may choose one).
+    # The name a filer gave (empty: anonymous), or the name of a person a party named.
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # A representative speaks for one other party of the case (either side may choose one); a
+    # support person may say whom they support.
     represents = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="representatives"
     )
+    # The code that opens this party's own page (the filer's is the case's tracking code), and
+    # an optional passphrase they chose, kept only as a hash.
+    access_code = models.CharField(
+        _("code for their own page"), max_length=20, unique=True, null=True, blank=True
+    )
+    passphrase_hash = models.CharField(max_length=128, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -215,15 +244,46 @@ class CaseParty(models.Model):
         verbose_name_plural = _("case parties")
         constraints = [
             one_of("role", PartyRole, "party_role_valid"),
+            one_of("kind", PartyKind, "party_kind_valid"),
             models.CheckConstraint(
-                name="party_is_participant_or_staff",
-                condition=Q(participant__isnull=False, staff_user__isnull=True)
-                | Q(participant__isnull=True, staff_user__isnull=False),
+                name="party_kind_matches_person",
+                condition=Q(
+                    kind=PartyKind.PARTICIPANT,
+                    participant__isnull=False,
+                    staff_user__isnull=True,
+                    name="",
+                )
+                | Q(
+                    kind=PartyKind.STAFF,
+                    participant__isnull=True,
+                    staff_user__isnull=False,
+                    name="",
+                )
+                | Q(
+                    kind=PartyKind.FILER,
+                    participant__isnull=True,
+                    staff_user__isnull=True,
+                    role=PartyRole.COMPLAINANT,
+                )
+                | (
+                    Q(
+                        kind=PartyKind.NAMED,
+                        participant__isnull=True,
+                        staff_user__isnull=True,
+                        role__in=NAMED_ROLES,
+                    )
+                    & ~Q(name="")
+                ),
             ),
             models.CheckConstraint(
                 name="party_representative_represents",
                 condition=Q(role=PartyRole.REPRESENTATIVE, represents__isnull=False)
-                | (~Q(role=PartyRole.REPRESENTATIVE) & Q(represents__isnull=True)),
+                | Q(role=PartyRole.SUPPORT_PERSON)
+                | (~Q(role__in=NAMED_ROLES) & Q(represents__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="party_passphrase_needs_code",
+                condition=Q(passphrase_hash="") | Q(access_code__isnull=False),
             ),
             models.UniqueConstraint(
                 fields=["case", "participant", "role"], name="party_participant_role_once"
@@ -231,11 +291,26 @@ class CaseParty(models.Model):
             models.UniqueConstraint(
                 fields=["case", "staff_user", "role"], name="party_staff_role_once"
             ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(kind=PartyKind.FILER),
+                name="party_one_filer_per_case",
+            ),
         ]
 
     def __str__(self):
-        who = self.participant or _("staff member %(id)s") % {"id": self.staff_user_id}
-        return f"{who} · {self.get_role_display()}"
+        return f"{self.label} · {self.get_role_display()}"
+
+    @property
+    def label(self):
+        """How the party appears to staff: code and alias, or what else is known of them."""
+        if self.kind == PartyKind.PARTICIPANT:
+            return str(self.participant)
+        if self.kind == PartyKind.STAFF:
+            return str(_("staff member"))
+        if self.kind == PartyKind.FILER:
+            return self.name or str(_("anonymous"))
+        return self.name
 
 
 class NoticeKind(models.TextChoices):
@@ -250,6 +325,11 @@ class DeliveryMethod(models.TextChoices):
     PRINTED = "printed", _("Printed")
     TEXT = "text", _("Text message")
     EMAIL = "email", _("Email")
+    OWN_PAGE = "own_page", _("Read on their own page")
+
+
+# What staff may record; "read on their own page" is recorded only when the party opens it.
+STAFF_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.OWN_PAGE]
 
 
 class Notice(models.Model):

@@ -241,7 +241,10 @@ class Appeal(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=AppealOutcome.choices, blank=True
     )
-    outcome_reasons = models.TextField(_("reasons"), blank=True)
+    # The reviewer's internal notes stay with staff; the reasons for the parties are what each
+    # party's appeal-outcome notice says.
+    outcome_reasons = models.TextField(_("internal notes"), blank=True)
+    reasons_for_parties = models.TextField(_("reasons for the parties"), blank=True)
 
     class Meta:
         ordering = ["case", "level"]
@@ -261,6 +264,7 @@ class Appeal(models.Model):
                         reviewer__isnull=False,
                     )
                     & ~Q(outcome_reasons="")
+                    & ~Q(reasons_for_parties="")
                 ),
             ),
         ]

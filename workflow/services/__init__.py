@@ -31,6 +31,15 @@ from workflow.services.investigation import (
     start_investigation,
 )
 from workflow.services.notices import acknowledge_case, record_notice_delivery
+from workflow.services.own_page import (
+    add_own_statement,
+    file_own_appeal,
+    give_own_consent,
+    give_party_code,
+    name_own_supporter,
+    read_own_notices,
+    withdraw_own_consent,
+)
 from workflow.services.reporting import (
     add_party,
     assess_severity,
@@ -43,6 +52,7 @@ from workflow.services.safety import end_ban_early, impose_ban, log_supply_conta
 
 __all__ = [
     "acknowledge_case",
+    "add_own_statement",
     "add_party",
     "add_statement",
     "appeal_window_closes_at",
@@ -56,6 +66,12 @@ __all__ = [
     "decide_case",
     "end_ban_early",
     "file_appeal",
+    "file_own_appeal",
+    "give_own_consent",
+    "give_party_code",
+    "name_own_supporter",
+    "read_own_notices",
+    "withdraw_own_consent",
     "file_complaint",
     "follow_up_schedule",
     "impose_ban",

@@ -4,9 +4,10 @@ policy allows who neither decided the case nor is a party to it."""
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.dates import format_when
 from workflow.errors import AppealWindowClosed, ConflictOfInterest, WorkflowError
 from workflow.models import (
     Appeal,
@@ -14,6 +15,7 @@ from workflow.models import (
     Ban,
     Decision,
     NoticeKind,
+    PartyRole,
     RestorationPlan,
 )
 from workflow.services._base import (
@@ -24,6 +26,7 @@ from workflow.services._base import (
     record_event,
     required_text,
 )
+from workflow.services.notice_texts import may_appeal
 from workflow.services.notices import appeal_outcome_notice_text, issue_notices
 from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 from workflow.services.safety import end_bans
@@ -38,10 +41,39 @@ def appeal_window_closes_at(case):
     return last.decided_at + timedelta(days=case.policy_version.appeal_window_days)
 
 
+def check_appellant(case, party):
+    """Who may appeal follows the case's policy; a witness, representative or support person
+    never appeals in their own name."""
+    party_of(case, party, field="party")
+    if not may_appeal(party, case.policy_version):
+        raise WorkflowError(
+            _(
+                "A %(role)s cannot appeal under this program's policy. The people who can: "
+                "%(roles)s."
+            )
+            % {
+                "role": party.get_role_display().lower(),
+                "roles": ", ".join(
+                    str(PartyRole(role).label).lower()
+                    for role in case.policy_version.appellant_roles
+                ),
+            },
+            field="party",
+        )
+
+
 @transaction.atomic
 def file_appeal(*, actor, case, party, grounds, filed_at=None):
     case, step = begin_step("file_appeal", actor=actor, case=case)
-    party_of(case, party, field="party")
+    return appeal_for_party(
+        case=case, step=step, actor=actor, party=party, grounds=grounds, filed_at=filed_at
+    )
+
+
+def appeal_for_party(*, case, step, actor, party, grounds, filed_at=None, by_party=False):
+    """File the appeal (the caller holds the case lock and checked the step). `actor` is the
+    staff member who wrote it down, or None when the party filed it on their own page."""
+    check_appellant(case, party)
     policy = case.policy_version
     level = case.appeals.count() + 1
     if level > policy.appeal_levels:
@@ -54,7 +86,7 @@ def file_appeal(*, actor, case, party, grounds, filed_at=None):
     if filed_at > closes_at:
         raise AppealWindowClosed(
             _("The appeal window closed on %(date)s; an appeal can no longer be filed.")
-            % {"date": formats.date_format(timezone.localtime(closes_at), "DATETIME_FORMAT")},
+            % {"date": format_when(closes_at)},
             closed_at=closes_at,
         )
     appeal = Appeal.objects.create(
@@ -84,6 +116,7 @@ def file_appeal(*, actor, case, party, grounds, filed_at=None):
             "filed_by": party.pk,
             "window_closed_at": closes_at,
             "paused_bans": paused,
+            **({"by_party": party.pk, "by": str(party)} if by_party else {}),
         },
     )
     return appeal
@@ -91,10 +124,21 @@ def file_appeal(*, actor, case, party, grounds, filed_at=None):
 
 @transaction.atomic
 def decide_appeal(
-    *, actor, appeal, outcome, reasons, actions=None, summary="", community_impact=""
+    *,
+    actor,
+    appeal,
+    outcome,
+    reasons,
+    reasons_for_parties,
+    actions=None,
+    summary="",
+    community_impact="",
 ):
     """Upheld: the plan stands. Modified: a new plan version replaces it (both stay on
-    record). Overturned: the plan is replaced by an empty one and the case's bans end."""
+    record). Overturned: the plan is replaced by an empty one and the case's bans end.
+
+    `reasons` are the reviewer's internal notes, for staff; `reasons_for_parties` is what every
+    party's appeal-outcome notice says (it must not mention other people's details)."""
     case, step = begin_step("decide_appeal", actor=actor, case=appeal.case)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk, case=case)
     if appeal.decided_at is not None:
@@ -113,6 +157,11 @@ def decide_appeal(
     reasons = required_text(
         reasons, field="reasons", message=_("Give the reasons for the appeal outcome.")
     )
+    reasons_for_parties = required_text(
+        reasons_for_parties,
+        field="reasons_for_parties",
+        message=_("Write the reasons the parties will read (kept apart from your notes)."),
+    )
     if outcome == AppealOutcome.MODIFIED and not actions:
         raise WorkflowError(_("A modified outcome needs the new plan's actions."), field="actions")
     if outcome != AppealOutcome.MODIFIED and actions:
@@ -120,7 +169,16 @@ def decide_appeal(
     now = timezone.now()
     appeal.reviewer, appeal.decided_at = actor, now
     appeal.outcome, appeal.outcome_reasons = outcome, reasons
-    appeal.save(update_fields=["reviewer", "decided_at", "outcome", "outcome_reasons"])
+    appeal.reasons_for_parties = reasons_for_parties
+    appeal.save(
+        update_fields=[
+            "reviewer",
+            "decided_at",
+            "outcome",
+            "outcome_reasons",
+            "reasons_for_parties",
+        ]
+    )
     previous = RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
     ended, plan = [], None
     if outcome == AppealOutcome.OVERTURNED:
@@ -162,7 +220,7 @@ def decide_appeal(
     notices = issue_notices(
         case=case,
         kind=NoticeKind.APPEAL_OUTCOME,
-        text_for=lambda party: appeal_outcome_notice_text(appeal),
+        text_for=lambda party: appeal_outcome_notice_text(appeal, party),
     )
     before = move_to(case, step)
     record_event(
@@ -176,6 +234,7 @@ def decide_appeal(
             "outcome": outcome,
             "reviewer": actor.pk,
             "reasons": reasons,
+            "reasons_for_parties": reasons_for_parties,
             "ended_bans": ended,
             "replaced_bans": bans_replaced_by(plan) if plan else [],
             "resumed_bans": resumed,

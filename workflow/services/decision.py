@@ -102,7 +102,7 @@ def decide_case(
     notices = issue_notices(
         case=case,
         kind=NoticeKind.DECISION,
-        text_for=lambda party: decision_notice_text(case, decision),
+        text_for=lambda party: decision_notice_text(case, decision, party),
     )
     if case.responded_at is None:
         case.responded_at = now

@@ -1,79 +1,26 @@
-"""Acknowledging a case: every party is told the process, the possible outcomes, their rights
-and responsibilities and the timeline, in words generated from the case's policy version."""
+"""Acknowledging a case and delivering notices: every party is told the process, the possible
+outcomes, their rights and responsibilities and the timeline, in words written for their role
+(workflow/services/notice_texts.py)."""
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
-from workflow.models import DeliveryMethod, Notice, NoticeKind
+from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
 from workflow.services._base import begin_step, not_in_future, record_event
-
-
-def _date(value):
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-def process_notice_text(case, party):
-    policy = case.policy_version
-    lines = [
-        _("A concern was reported on %(date)s, and you are part of it as: %(role)s.")
-        % {"date": _date(case.reported_at), "role": party.get_role_display()},
-        _(
-            "What happens next: we acknowledge the concern, look into it fairly with someone who "
-            "is not involved, may hold a meeting with the people involved and their "
-            "representatives, and then decide on steps to repair the harm."
-        ),
-        _(
-            "Possible outcomes include listening to each other's stories, repairing or replacing "
-            "what was damaged, support for the people involved, and a temporary break from the "
-            "space of at most %(days)s days. No one is ever banned for good, and supplies remain "
-            "available during any break."
-        )
-        % {"days": policy.max_ban_days},
-        _(
-            "Your rights: to be heard, to bring a representative and a support person, to take "
-            "part or decline, to withdraw your consent at any time, and to appeal a decision "
-            "within %(days)s days."
-        )
-        % {"days": policy.appeal_window_days},
-        _(
-            "Your responsibilities: to be honest, to respect the people involved, and to keep "
-            "to the community agreement while the process runs."
-        ),
-        _("Timeline: we will respond with an outcome by %(date)s.")
-        % {"date": _date(case.response_due_at)},
-    ]
-    return "\n\n".join(str(line) for line in lines)
-
-
-def decision_notice_text(case, decision):
-    return "\n\n".join(
-        str(line)
-        for line in [
-            _("A decision was made on %(date)s.") % {"date": _date(decision.decided_at)},
-            _("If you disagree, you can appeal by telling a staff member before %(date)s.")
-            % {"date": _date(decision.appeal_deadline)},
-        ]
-    )
-
-
-def appeal_outcome_notice_text(appeal):
-    return "\n\n".join(
-        str(line)
-        for line in [
-            _("The appeal was decided on %(date)s: %(outcome)s.")
-            % {"date": _date(appeal.decided_at), "outcome": appeal.get_outcome_display()},
-            appeal.outcome_reasons,
-        ]
-    )
+from workflow.services.notice_texts import (
+    appeal_outcome_notice_text,
+    decision_notice_text,
+    process_notice_text,
+)
 
 
 def issue_notices(*, case, kind, text_for):
     """One notice of `kind` for every party of the case; returns how many were made."""
     notices = [
         Notice(case=case, party=party, kind=kind, text=text_for(party))
-        for party in case.parties.select_related("participant")
+        for party in case.parties.select_related("participant").order_by("id")
     ]
     Notice.objects.bulk_create(notices)
     return len(notices)
@@ -109,7 +56,7 @@ def record_notice_delivery(*, actor, notice, method, delivered_at=None):
     notice = Notice.objects.select_for_update().get(pk=notice.pk, case=case)
     if notice.delivered_at is not None:
         raise WorkflowError(_("This notice was already delivered; its delivery is on record."))
-    if method not in DeliveryMethod.values:
+    if method not in STAFF_DELIVERY_METHODS:
         raise WorkflowError(_("Choose how the notice was delivered."), field="method")
     notice.delivery_method = method
     notice.delivered_at = not_in_future(delivered_at or timezone.now(), field="delivered_at")
@@ -128,3 +75,13 @@ def record_notice_delivery(*, actor, notice, method, delivered_at=None):
         },
     )
     return notice
+
+
+__all__ = [
+    "acknowledge_case",
+    "appeal_outcome_notice_text",
+    "decision_notice_text",
+    "issue_notices",
+    "process_notice_text",
+    "record_notice_delivery",
+]

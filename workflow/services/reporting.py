@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
@@ -13,7 +14,15 @@ from notifications.services import sync_case_reminders
 from tenants.models import Participant, Severity
 from tenants.policy import current_policy
 from workflow.errors import ConflictOfInterest, WorkflowError
-from workflow.models import Case, CaseKind, CaseParty, Category, LowLevelResponse, PartyRole
+from workflow.models import (
+    Case,
+    CaseKind,
+    CaseParty,
+    Category,
+    LowLevelResponse,
+    PartyKind,
+    PartyRole,
+)
 from workflow.services._base import (
     begin_step,
     ensure_impartial,
@@ -27,17 +36,40 @@ from workflow.states import check_step
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud easily
 
 
+# Three groups of four: 32^12 (about 10^18) codes, so with guesses rate limited a code cannot
+# be found by trying, yet it still reads aloud and copies onto a card easily.
+CODE_GROUPS = 3
+PASSPHRASE_MIN_LENGTH = 4
+
+
 def _random_code():
     chunk = lambda: "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4))  # noqa: E731
-    return f"{chunk()}-{chunk()}"
+    return "-".join(chunk() for _ in range(CODE_GROUPS))
 
 
 def new_tracking_code():
-    """A code no case of this program has (32^8 codes: a repeat is practically never)."""
+    """A code no case or party of this program has (a repeat is practically never)."""
     code = _random_code()
-    while Case.objects.filter(tracking_code=code).exists():
+    while (
+        Case.objects.filter(tracking_code=code).exists()
+        or CaseParty.objects.filter(access_code=code).exists()
+    ):
         code = _random_code()
     return code
+
+
+def passphrase_hash(passphrase):
+    """The optional passphrase a party chose, checked for length and kept only as a hash."""
+    passphrase = (passphrase or "").strip()
+    if not passphrase:
+        return ""
+    if len(passphrase) < PASSPHRASE_MIN_LENGTH:
+        raise WorkflowError(
+            _("Choose a passphrase of at least %(n)s characters, or leave it empty.")
+            % {"n": PASSPHRASE_MIN_LENGTH},
+            field="passphrase",
+        )
+    return make_password(passphrase)
 
 
 class FilerContact(models.TextChoices):
@@ -61,6 +93,7 @@ def file_complaint(
     filer_name="",
     contact_method=FilerContact.NONE,
     contact_detail="",
+    passphrase="",
 ):
     """A participant files a complaint on the program's public page, without signing in.
 
@@ -68,8 +101,12 @@ def file_complaint(
     how often one address may file). The filer's words go into the narrative, labelled, so staff
     read everything in one place; nothing is matched against participants, so filing never
     reveals whether someone is known to the program. Severity is a neutral placeholder until
-    staff assess it (`assess_severity`; until then `severity_assessed_at` is empty). Returns the
-    case; `case.tracking_code` is for the filer.
+    staff assess it (`assess_severity`; until then `severity_assessed_at` is empty).
+
+    The filer becomes a party of their own (a complainant, anonymous unless they gave a name),
+    reached through the tracking code and, if they chose one, a passphrase: so the case can be
+    acknowledged and they get their notices on their own page. Returns the case;
+    `case.tracking_code` is for the filer.
     """
     what_happened = (what_happened or "").strip()
     if not what_happened:
@@ -96,6 +133,7 @@ def file_complaint(
         )
     if contact_method in (FilerContact.NONE, FilerContact.IN_PERSON):
         contact_detail = ""
+    secret = passphrase_hash(passphrase)
     now = timezone.now()
     occurred_at = not_in_future(occurred_at, field="occurred_at")
     if occurred_at is None or occurred_at > now:
@@ -146,6 +184,27 @@ def file_complaint(
             "acknowledgement_due_at": case.acknowledgement_due_at,
             "response_due_at": case.response_due_at,
             "beyond_recommendation": policy.beyond_recommendation,
+        },
+        sync_reminders=False,
+    )
+    filer = CaseParty.objects.create(
+        case=case,
+        role=PartyRole.COMPLAINANT,
+        kind=PartyKind.FILER,
+        name=filer_name[:100],
+        access_code=case.tracking_code,
+        passphrase_hash=secret,
+    )
+    record_event(
+        case=case,
+        actor=None,
+        action="add_party",
+        after={
+            "party": filer.pk,
+            "role": filer.role,
+            "filer": True,
+            "anonymous": not filer_name,
+            "passphrase": bool(secret),
         },
     )
     return case
@@ -302,7 +361,12 @@ def _add_party(
     if duplicate.exists():
         raise WorkflowError(_("This person already has this role in the case."), field="role")
     party = CaseParty.objects.create(
-        case=case, role=role, participant=participant, staff_user=staff_user, represents=represents
+        case=case,
+        role=role,
+        kind=PartyKind.PARTICIPANT if participant is not None else PartyKind.STAFF,
+        participant=participant,
+        staff_user=staff_user,
+        represents=represents,
     )
     record_event(
         case=case,

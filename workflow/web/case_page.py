@@ -79,6 +79,7 @@ SUBMIT = {
     "close_case": _("Close case"),
     "withdraw_case": _("Withdraw case"),
     "resolve_early": _("Resolve early"),
+    "give_party_code": _("Give a code"),
 }
 
 
@@ -278,6 +279,7 @@ class CasePage:
             name: self.form(name)
             for name in (
                 "add_party",
+                "give_party_code",
                 "assign_owner",
                 "assess_severity",
                 "impose_ban",

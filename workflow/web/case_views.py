@@ -14,7 +14,7 @@ from tenants.errors import DomainError
 from workflow.audit import record_case_read, record_case_reads
 from workflow.errors import CaseNotFound
 from workflow.evidence import evidence_response
-from workflow.models import Case, CaseEvent, EvidenceFile
+from workflow.models import Case, CaseEvent, EvidenceFile, Notice
 from workflow.models.audit import ReadVia
 from workflow.states import OPEN_STATES, State
 from workflow.web.base import attach_error, members_of, names_by_id
@@ -139,11 +139,30 @@ def case_record(request, pk):
     case = case_or_404(request, pk)
     record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
     context = CasePage(request, case, with_forms=False).context()
-    notice = request.GET.get("notice")
-    context["notice_only"] = int(notice) if (notice or "").isdigit() else None
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     context["events"] = describe_events(events)
     return render(request, "workflow/case_record.html", context)
+
+
+def notice_print(request, pk, notice_id):
+    """One party's notice on a page of its own, to print and hand over. Built from the notice
+    and its party alone (not the case page with parts hidden), so nothing about the case, its
+    other parties or its timeline can reach the paper."""
+    case = visible_case_or_404(request, pk)  # a party to the case never prints from here
+    notice = get_object_or_404(
+        Notice.objects.select_related("party__participant", "case"), pk=notice_id, case=case
+    )
+    record_case_read(case=case, user=request.user, via=ReadVia.EXPORT)
+    return render(
+        request,
+        "workflow/notice_print.html",
+        {
+            "notice": notice,
+            "party": notice.party,
+            "case_id": notice.case_id,
+            "own_page_url": request.program.site_url(reverse("public_complaint_status")),
+        },
+    )
 
 
 def evidence_download(request, pk, evidence_id):

@@ -9,16 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
+    STAFF_DELIVERY_METHODS,
     ActionKind,
     ActionStatus,
     AppealOutcome,
     ContributingFactor,
-    DeliveryMethod,
     NotHeardReason,
     OtherBans,
     PartyRole,
     SupplyAccessPlan,
 )
+from workflow.services.notice_texts import may_appeal
 from workflow.web.base import (
     DateInput,
     DateTimeLocalInput,
@@ -64,10 +65,10 @@ def party_labeller(members):
     names = {m.pk: str(m) for m in members}
 
     def label(party):
-        if party.participant_id:
-            who = party.participant
-        else:
+        if party.staff_user_id:
             who = names.get(party.staff_user_id) or _("a staff member")
+        else:
+            who = party.label
         return f"{who} · {party.get_role_display()}"
 
     return label
@@ -149,7 +150,7 @@ class NoFieldsForm(CaseForm):
 class NoticeDeliveryForm(CaseForm):
     method = forms.ChoiceField(
         label=_("How it was delivered"),
-        choices=blank(_("— choose —")) + list(DeliveryMethod.choices),
+        choices=blank(_("— choose —")) + [(m.value, m.label) for m in STAFF_DELIVERY_METHODS],
     )
 
 
@@ -440,18 +441,47 @@ class DecisionForm(PlanFormMixin, HeardMixin, CaseForm):
         self.build_actions()
 
 
+class GivePartyCodeForm(CaseForm):
+    party = party_field(_("For whom"))
+    passphrase = forms.CharField(
+        label=_("A passphrase they choose (optional)"),
+        required=False,
+        max_length=100,
+        help_text=_("Only if they want one; with the code it opens their page."),
+    )
+
+
 class FileAppealForm(CaseForm):
     party = party_field(_("Who appeals"))
     grounds = forms.CharField(
         label=_("What the appeal is about"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the parties the policy lets appeal are offered (the service checks it too).
+        policy = self.case.policy_version
+        self.fields["party"].set_objects(
+            [p for p in self.party_list if may_appeal(p, policy)], self.label_party
+        )
+
 
 class DecideAppealForm(PlanFormMixin, CaseForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=AppealOutcome.choices, widget=forms.RadioSelect
     )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons_for_parties = forms.CharField(
+        label=_("Reasons for the parties"),
+        help_text=_(
+            "Every party's notice says this. Write it for them: no other person's details."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reasons = forms.CharField(
+        label=_("Internal notes"),
+        help_text=_("For staff only; never shown to the parties."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     summary = forms.CharField(label=_("The new plan in a sentence"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -83,6 +83,7 @@ def _decide_appeal(actor, case, item, data, files, form):
         appeal=item,
         outcome=data["outcome"],
         reasons=data["reasons"],
+        reasons_for_parties=data["reasons_for_parties"],
         actions=actions or None,
         summary=data.get("summary") or "",
     )
@@ -273,6 +274,15 @@ STEP_PAGES = [
         item_model=RestorativeAction,
         item_case_path="plan__case",
         anchor="decision",
+    ),
+    StepPage(
+        "give_party_code",
+        f.GivePartyCodeForm,
+        lambda a, c, i, d, _f: services.give_party_code(
+            actor=a, party=d["party"], passphrase=d.get("passphrase") or ""
+        ),
+        _("Code given. Print their notice: the code and the address are on it."),
+        anchor="parties",
     ),
     StepPage(
         "file_appeal",

@@ -50,6 +50,12 @@ ACTIONS = {
     "close_case": _("Case closed"),
     "withdraw_case": _("Case withdrawn"),
     "resolve_early": _("Case resolved early"),
+    "give_party_code": _("Code for their own page given"),
+    "read_own_notices": _("Notices read on their own page"),
+    "add_own_statement": _("Statement added on their own page"),
+    "name_own_supporter": _("Representative or support person named on their own page"),
+    "give_own_consent": _("Consent given on their own page"),
+    "withdraw_own_consent": _("Consent withdrawn on their own page"),
 }
 
 # Keys of an event's before/after that are bookkeeping, not something a reader needs: ids of
@@ -66,6 +72,9 @@ HIDDEN = {
     "evidence",
     "sha256",
     "contact",
+    # A party acting on their own page: the event's "who" says it.
+    "by_party",
+    "by",
 }
 
 FIELD_LABELS = {
@@ -264,7 +273,7 @@ def _party_name(party, staff_names):
     elif party.staff_user_id is not None:
         who = staff_names.get(party.staff_user_id, _("a staff member"))
     else:
-        who = _("anonymous")
+        who = party.label  # a filer (anonymous unless they gave a name) or a named supporter
     return f"{who}, {role.lower()}"
 
 
@@ -274,6 +283,16 @@ def _given(value):
 
 def _label(key):
     return FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _who(event, names):
+    """Staff by name; a party acting on their own page as that party ("anonymous ·
+    Complainant"); a complaint filed on the public page by its filer."""
+    if event.actor_id is None and event.after.get("by"):
+        return _("%(party)s (on their own page)") % {"party": event.after["by"]}
+    if event.actor_id is None and event.action in ("file_complaint", "add_party"):
+        return _("the person who filed")
+    return names.get(event.actor_id, _("a participant"))
 
 
 def describe_events(events):
@@ -300,7 +319,7 @@ def describe_events(events):
             {
                 "seq": event.seq,
                 "at": event.at,
-                "who": names.users.get(event.actor_id, _("a participant")),
+                "who": _who(event, names.users),
                 "what": ACTIONS.get(event.action, event.action.replace("_", " ").capitalize()),
                 "action": event.action,
                 "changes": changes,

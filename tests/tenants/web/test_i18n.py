@@ -12,7 +12,7 @@ def test_makemessages_collects_the_public_and_admin_page_strings(tmp_path, monke
     for text in (
         'msgid "File a complaint"',
         'msgid "Write this code down"',
-        'msgid "No complaint with this code"',
+        'msgid "Nothing opens with this code"',
         'msgid "No one is ever banned for good."',
         'msgid "Send my complaint"',
         'msgid "Policy settings"',

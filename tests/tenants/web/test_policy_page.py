@@ -183,3 +183,40 @@ def test_admin_sets_how_long_records_are_kept(
     assert in_a_schema(current_policy).retention_days_after_close == 365
     data_page = client.get("/program-data/").content.decode()
     assert "365 days after they closed" in data_page
+
+
+def test_admin_chooses_who_may_appeal_and_the_time_zone(
+    program_a, client_for, world, policy_a, in_a_schema
+):
+    """Issue 15: who may appeal and the program's time zone are policy settings."""
+    client = client_for(program_a, world.users["a_admin"])
+    page = client.get(URL).text
+    assert "Who may appeal" in page and "Witness" not in page.split("Who may appeal")[1][:600]
+    none = client.post(URL, form_data(policy_a, appellant_roles=[]))
+    assert none.status_code == 400 and "Choose at least one." in none.text
+    response = client.post(
+        URL,
+        form_data(
+            policy_a,
+            appellant_roles=["harmed_person", "person_who_did_harm"],
+            time_zone="America/Chicago",
+        ),
+    )
+    assert response.status_code == 302
+    policy = in_a_schema(current_policy)
+    assert policy.appellant_roles == ["harmed_person", "person_who_did_harm"]
+    assert policy.time_zone == "America/Chicago"
+    bad = client.post(URL, form_data(policy_a, time_zone="Mars/Olympus"))
+    assert bad.status_code == 400
+
+
+def test_dates_follow_the_programs_time_zone(in_a, world):
+    from datetime import UTC, datetime
+
+    from tenants.dates import format_when
+    from tenants.policy import change_policy
+
+    moment = datetime(2026, 12, 1, 19, 33, tzinfo=UTC)
+    assert format_when(moment) == "1 December 2026, 19:33"
+    change_policy(actor=world.users["a_admin"], time_zone="America/Chicago")
+    assert format_when(moment) == "1 December 2026, 13:33"

@@ -63,6 +63,7 @@ def chain_case(make_case, users, people, advance):
         outcome="modified",
         reasons="Three days.",
         actions=[{**action, "ban": {"days": 3, **SUPPLIES}}],
+        reasons_for_parties="The decision was looked at again.",
     )
     return case
 

@@ -187,7 +187,11 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     appeal = Appeal.objects.get(case=case)
     assert "Decide appeal" not in staff.get(f"/cases/{case.pk}/").text
     prefix = f"decide_appeal-{appeal.pk}"
-    data = {f"{prefix}-outcome": "modified", f"{prefix}-reasons": "One day is enough."}
+    data = {
+        f"{prefix}-outcome": "modified",
+        f"{prefix}-reasons": "One day is enough.",
+        f"{prefix}-reasons_for_parties": "One day is enough.",
+    }
     data.update(
         plan_rows(
             prefix,

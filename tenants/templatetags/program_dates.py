@@ -1,0 +1,25 @@
+"""`{{ value|when }}` and `{{ value|day }}`: the one date format of tenants.dates, in the time
+zone active for the request (the program's: tenants.middleware.ProgramTimeZoneMiddleware)."""
+
+from django import template
+from django.utils import dateformat, timezone
+
+from tenants.dates import DAY_FORMAT, WHEN_FORMAT
+
+register = template.Library()
+
+
+@register.filter
+def when(value):
+    if not value:
+        return ""
+    return dateformat.format(timezone.localtime(value), WHEN_FORMAT)
+
+
+@register.filter
+def day(value):
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return dateformat.format(value, DAY_FORMAT)
