@@ -149,3 +149,35 @@ def test_acknowledgement_generates_notice_per_party(make_case, users):
     with pytest.raises(WorkflowError) as err:
         record_notice_delivery(actor=users["a_staff"], notice=notices[1], method="pigeon")
     assert err.value.field == "method"
+
+
+def test_case_numbers_have_no_gaps_when_a_report_is_refused(make_case, users, people):
+    """A refused report (here: its immediate ban is too long) gives its number back: the
+    next case takes the very next number, as staff would count them."""
+    from django.db import transaction
+
+    from workflow import services
+    from workflow.errors import WorkflowError
+
+    first = make_case()
+    ban = {
+        "participant": people["sky"],
+        "supply_access_plan": "offsite_bags",
+        "supply_access_details": "Bags at the side door",
+        "days": 999,
+    }
+    report = {
+        "actor": users["a_staff"],
+        "kind": "incident",
+        "occurred_at": timezone.now(),
+        "narrative": "Threw a chair.",
+        "categories": ["threat"],
+        "severity": "high",
+        "parties": [{"role": "person_who_did_harm", "participant": people["sky"]}],
+    }
+    for _attempt in range(3):
+        with pytest.raises(WorkflowError), transaction.atomic():
+            services.report_case_with_ban(ban=ban, **report)
+    second = services.report_case_with_ban(ban={**ban, "days": 3}, **report)
+    assert second.pk == first.pk + 1
+    assert str(second) == f"Case {first.pk + 1}"

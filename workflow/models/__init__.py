@@ -5,6 +5,7 @@ from workflow.models.case import (
     STAFF_DELIVERY_METHODS,
     Case,
     CaseKind,
+    CaseNumber,
     CaseParty,
     Category,
     DeliveryMethod,
@@ -15,6 +16,7 @@ from workflow.models.case import (
     PartyRole,
     due_status,
     next_due,
+    take_case_number,
 )
 from workflow.models.decision import (
     COMMUNITY_ACTION_KINDS,
@@ -88,6 +90,8 @@ __all__ = [
     "SupplyAccessPlan",
     "SupplyContact",
     "SupplyMethod",
+    "CaseNumber",
     "due_status",
     "next_due",
+    "take_case_number",
 ]

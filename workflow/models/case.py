@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +179,36 @@ class Case(models.Model):
 
     def response_status(self, now=None):
         return due_status(self.response_due_at, self.responded_at, now)
+
+
+class CaseNumber(models.Model):
+    """The last case number given in this program: one row. Numbers come from here, not from
+    the table's identity sequence, which PostgreSQL never gives back: a refused form would
+    leave a gap (5, 8, 12) that reads as missing records."""
+
+    last = models.BigIntegerField(_("last case number given"))  # no unnamed CHECK (Citus)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="case_number_one_row", condition=Q(id=1))]
+
+    def __str__(self):
+        return str(self.last)
+
+
+def take_case_number():
+    """The next case number: one more than any given before in this program. The counter row
+    stays locked until the case's transaction ends, so a refused form gives its number back
+    and two cases never share one. (Raw SQL: UPDATE ... RETURNING reads and bumps in one
+    statement, and `setval` keeps bulk loads, which use the identity sequence, past it.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE workflow_casenumber SET last = GREATEST("
+            " last, (SELECT COALESCE(max(id), 0) FROM workflow_case)) + 1"
+            " WHERE id = 1 RETURNING last"
+        )
+        number = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(pg_get_serial_sequence('workflow_case', 'id'), %s)", [number])
+    return number
 
 
 class PartyRole(models.TextChoices):

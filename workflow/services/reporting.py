@@ -22,6 +22,7 @@ from workflow.models import (
     LowLevelResponse,
     PartyKind,
     PartyRole,
+    take_case_number,
 )
 from workflow.services._base import (
     begin_step,
@@ -167,7 +168,8 @@ def file_complaint(
         tracking_code=new_tracking_code(),
     )
     validate(case, exclude=["policy_version", "owner", "reported_by"])
-    case.save()
+    case.id = take_case_number()
+    case.save(force_insert=True)
     record_event(
         case=case,
         actor=None,
@@ -275,7 +277,8 @@ def report_case(
             _("Say why police or EMS were called."), field="emergency_services_reason"
         )
     validate(case, exclude=["policy_version", "owner", "reported_by"])
-    case.save()
+    case.id = take_case_number()
+    case.save(force_insert=True)
     record_event(
         case=case,
         actor=actor,
