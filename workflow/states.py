@@ -60,6 +60,7 @@ _STEPS = [
     Step("log_supply_contact", frozenset(State), None, STAFF),
     Step("acknowledge_case", frozenset({State.REPORTED}), State.ACKNOWLEDGED, STAFF),
     Step("record_notice_delivery", frozenset(State), None, STAFF),
+    Step("record_notice_deliveries", frozenset(State), None, STAFF),
     Step("start_investigation", frozenset({State.ACKNOWLEDGED}), State.INVESTIGATING, LEADS),
     Step("add_statement", INVESTIGATION, None, STAFF),
     Step("attach_evidence", INVESTIGATION, None, STAFF),
@@ -77,6 +78,7 @@ _STEPS = [
     Step("update_action_status", AFTER_DECISION, None, STAFF),
     Step("complete_follow_up", AFTER_DECISION, None, STAFF),
     Step("waive_follow_up", AFTER_DECISION, None, LEADS),
+    Step("finish_follow_ups", AFTER_DECISION, None, STAFF),
     Step("close_case", frozenset({State.RESTORING}), State.CLOSED, LEADS),
     Step("give_party_code", OPEN_STATES, None, STAFF),
     # What a party does on their own page.

@@ -5,6 +5,7 @@ from workflow.services.appeals import appeal_window_closes_at, decide_appeal, fi
 from workflow.services.closing import (
     close_case,
     complete_follow_up,
+    finish_follow_ups,
     resolve_early,
     waive_follow_up,
     withdraw_case,
@@ -30,7 +31,11 @@ from workflow.services.investigation import (
     record_contributing_factors,
     start_investigation,
 )
-from workflow.services.notices import acknowledge_case, record_notice_delivery
+from workflow.services.notices import (
+    acknowledge_case,
+    record_notice_deliveries,
+    record_notice_delivery,
+)
 from workflow.services.own_page import (
     add_own_statement,
     file_own_appeal,
@@ -83,6 +88,8 @@ __all__ = [
     "cancel_hearing",
     "record_low_level_response",
     "record_notice_delivery",
+    "record_notice_deliveries",
+    "finish_follow_ups",
     "report_case",
     "report_case_with_ban",
     "resolve_early",

@@ -148,3 +148,20 @@ def withdraw_case(*, actor, case, reason):
 @transaction.atomic
 def resolve_early(*, actor, case, reason):
     return _end_early("resolve_early", actor=actor, case=case, reason=reason)
+
+
+@transaction.atomic
+def finish_follow_ups(*, actor, case, done=(), waived=(), reason="", notes=""):
+    """Several follow-ups at once: some done, some waived with one reason that covers them
+    (waiving stays for leads: the single-step rules apply to each)."""
+    case, _step = begin_step("finish_follow_ups", actor=actor, case=case)
+    if not done and not waived:
+        raise WorkflowError(_("Choose at least one follow-up."))
+    if any(f.case_id != case.pk for f in (*done, *waived)):
+        raise WorkflowError(_("Only this case's follow-ups can be marked here."))
+    if set(done) & set(waived):
+        raise WorkflowError(_("A follow-up is either done or waived, not both."))
+    for follow_up in done:
+        complete_follow_up(actor=actor, follow_up=follow_up, notes=notes)
+    for follow_up in waived:
+        waive_follow_up(actor=actor, follow_up=follow_up, reason=reason)

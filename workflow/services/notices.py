@@ -85,3 +85,18 @@ __all__ = [
     "process_notice_text",
     "record_notice_delivery",
 ]
+
+
+@transaction.atomic
+def record_notice_deliveries(*, actor, case, deliveries):
+    """Several notices delivered in one visit: [(notice, method)], all or nothing; each is on
+    the timeline as its own delivery."""
+    case, _step = begin_step("record_notice_deliveries", actor=actor, case=case)
+    if not deliveries:
+        raise WorkflowError(_("Choose how at least one notice was delivered."))
+    if any(notice.case_id != case.pk for notice, _method in deliveries):
+        raise WorkflowError(_("Only this case's notices can be marked here."))
+    return [
+        record_notice_delivery(actor=actor, notice=notice, method=method)
+        for notice, method in deliveries
+    ]

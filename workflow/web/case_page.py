@@ -59,6 +59,8 @@ SUBMIT = {
     "log_supply_contact": _("Log supplies"),
     "acknowledge_case": _("Acknowledge and prepare notices"),
     "record_notice_delivery": _("Mark delivered"),
+    "record_notice_deliveries": _("Save deliveries"),
+    "finish_follow_ups": _("Save follow-ups"),
     "start_investigation": _("Start investigation"),
     "add_statement": _("Add statement"),
     "attach_evidence": _("Attach file"),
@@ -219,10 +221,9 @@ class CasePage:
         follow_ups = list(case.follow_ups.all())
         appeals = list(case.appeals.all())
         bans = list(case.bans.all())
-        for notice in notices:
-            notice.step_form = self.item_form(
-                "record_notice_delivery", notice, notice.delivered_at is None
-            )
+        waiting_notices = [n for n in notices if n.delivered_at is None]
+        # One form marks every notice delivered in this visit (method per person).
+        deliveries_form = self.form("record_notice_deliveries") if waiting_notices else None
         for consent in consents:
             consent.step_form = self.item_form("withdraw_consent", consent, consent.is_active)
         for hearing in hearings:
@@ -234,10 +235,6 @@ class CasePage:
             hearing.not_yet = pending and hearing.scheduled_for > now
         for appeal in appeals:
             appeal.step_form = self.item_form("decide_appeal", appeal, appeal.decided_at is None)
-        for follow_up in follow_ups:
-            pending = follow_up.status == FollowUpStatus.PENDING
-            follow_up.done_form = self.form("complete_follow_up", follow_up) if pending else None
-            follow_up.waive_form = self.form("waive_follow_up", follow_up) if pending else None
         every = case.policy_version.supply_contact_every_days
         # Supplies logged under the person's bans in other cases count here too.
         days = supplied_days({ban.participant_id for ban in bans}) if bans else {}
@@ -321,6 +318,12 @@ class CasePage:
             "banned_elsewhere": self._banned_elsewhere(parties) if "impose_ban" in forms else [],
             "names": names_by_id(user_ids),
             "forms": forms,
+            "deliveries_form": deliveries_form,
+            "follow_ups_form": (
+                self.form("finish_follow_ups")
+                if any(f.status == FollowUpStatus.PENDING for f in follow_ups)
+                else None
+            ),
             "waiting": waiting,
             "policy": case.policy_version,
             "next_hint": self._next_hint(bans),

@@ -16,7 +16,7 @@ from workflow.models import (
     Notice,
     RestorativeAction,
 )
-from workflow.web import ban_forms
+from workflow.web import ban_forms, bulk_forms
 from workflow.web import forms as f
 from workflow.web.forms import start_of_day
 
@@ -300,6 +300,29 @@ STEP_PAGES = [
         _("Appeal decided."),
         item_model=Appeal,
         anchor="appeal",
+    ),
+    StepPage(
+        "record_notice_deliveries",
+        bulk_forms.NoticeDeliveriesForm,
+        lambda a, c, i, d, _f: services.record_notice_deliveries(
+            actor=a, case=c, deliveries=d["deliveries"]
+        ),
+        _("Notices marked delivered."),
+        anchor="notices",
+    ),
+    StepPage(
+        "finish_follow_ups",
+        bulk_forms.FinishFollowUpsForm,
+        lambda a, c, i, d, _f: services.finish_follow_ups(
+            actor=a,
+            case=c,
+            done=d["done_items"],
+            waived=d["waived_items"],
+            reason=d.get("reason") or "",
+            notes=d.get("notes") or "",
+        ),
+        _("Follow-ups updated."),
+        anchor="follow-ups",
     ),
     StepPage(
         "complete_follow_up",

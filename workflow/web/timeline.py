@@ -30,6 +30,8 @@ ACTIONS = {
     "log_supply_contact": _("Supplies reached the banned person"),
     "acknowledge_case": _("Acknowledged; notices prepared"),
     "record_notice_delivery": _("Notice delivered"),
+    "record_notice_deliveries": _("Notices delivered"),
+    "finish_follow_ups": _("Follow-ups updated"),
     "start_investigation": _("Investigation started"),
     "add_statement": _("Statement added"),
     "attach_evidence": _("Evidence attached"),

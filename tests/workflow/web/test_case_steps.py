@@ -52,13 +52,18 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     assert r.status_code == 302 and r.url.endswith(f"/cases/{case.pk}/#notices")
     notice = Notice.objects.filter(case=case).first()
     page = staff.get(f"/cases/{case.pk}/")
-    assert "Your rights" in page.text and "Mark delivered" in page.text
+    assert "Your rights" in page.text and "Save deliveries" in page.text
+    # One submission marks every notice handed over in this visit; the others wait.
+    others = list(Notice.objects.filter(case=case).exclude(pk=notice.pk))
+    r = staff.post(step_url(case, "record_notice_deliveries"), {})
+    assert r.status_code == 400 and "at least one notice" in r.text
     r = staff.post(
-        step_url(case, "record_notice_delivery", notice.pk),
-        {f"record_notice_delivery-{notice.pk}-method": "read_aloud"},
+        step_url(case, "record_notice_deliveries"),
+        {f"record_notice_deliveries-notice_{notice.pk}": "read_aloud"},
     )
     assert r.status_code == 302
     assert Notice.objects.get(pk=notice.pk).delivery_method == "read_aloud"
+    assert all(Notice.objects.get(pk=n.pk).delivered_at is None for n in others)
 
     # Starting the investigation is for leads: staff are told who does it.
     page = staff.get(f"/cases/{case.pk}/")
@@ -227,15 +232,19 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     )
     assert r.status_code == 302
     follow_ups = list(FollowUp.objects.filter(case=case))
-    for follow_up in follow_ups[:-1]:
-        r = staff.post(step_url(case, "complete_follow_up", follow_up.pk), {})
-        assert r.status_code == 302
-    last = follow_ups[-1]
+    *done, last = follow_ups
+    # Several at once: those done, and one waived with a reason, in one submission.
     r = lead.post(
-        step_url(case, "waive_follow_up", last.pk),
-        {f"waive_follow_up-{last.pk}-reason": "They moved to another city."},
+        step_url(case, "finish_follow_ups"),
+        {
+            "finish_follow_ups-done": [str(f.pk) for f in done],
+            "finish_follow_ups-waived": [str(last.pk)],
+            "finish_follow_ups-reason": "They moved to another city.",
+        },
     )
     assert r.status_code == 302
+    assert FollowUp.objects.get(pk=last.pk).waive_reason == "They moved to another city."
+    assert {f.status for f in FollowUp.objects.filter(pk__in=[f.pk for f in done])} == {"done"}
     # The appeal's one-day ban still runs: closing says so and waits for a confirmation.
     r = lead.post(step_url(case, "close_case"))
     assert r.status_code == 409 and "ban still runs until" in r.text
