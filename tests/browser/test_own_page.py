@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from tests.browser import test_staff_flow
+from tests.browser.test_accessibility import _violations as wcag_violations
 from tests.browser.test_public_pages import watch_console
 from tests.browser.test_staff_flow import sign_in, site_url
 
@@ -65,6 +66,7 @@ def test_an_anonymous_filer_reads_the_notice_and_appeals_from_a_phone(
     assert "You filed a complaint on" in notice.inner_text()
     assert "taking part is voluntary" in notice.inner_text()
     assert borrowed.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not wcag_violations(borrowed)  # WCAG 2.1 AA, as axe-core reads it
     screenshot(borrowed, "own-page-notice-phone")
 
     borrowed.get_by_label("Your statement", exact=True).fill("It was a blue backpack with my meds.")
@@ -179,3 +181,5 @@ def test_a_printed_notice_carries_only_its_party(
     assert "RIV-1 (River)" in text and "Your rights" in text
     assert not re.findall(r"MK-\w+|SKY-2", desk.content())
     screenshot(desk, "notice-print")
+    desk.emulate_media(media="screen")
+    assert not wcag_violations(desk)
