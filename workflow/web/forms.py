@@ -232,7 +232,9 @@ class HearingForm(CaseForm):
 
 class RescheduleHearingForm(CaseForm):
     scheduled_for = forms.DateTimeField(label=_("New time"), widget=DateTimeLocalInput())
-    location = forms.CharField(label=_("Where"), required=False)
+    location = forms.CharField(
+        label=_("Where"), required=False, help_text=_("Leave empty to keep the same place.")
+    )
     reason = forms.CharField(label=_("Why it is moved"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -241,7 +241,7 @@ STEP_PAGES = [
             actor=a,
             hearing=i,
             scheduled_for=d["scheduled_for"],
-            location=d.get("location") or "",
+            location=d.get("location") or None,  # left empty: the place stays as it was
             reason=d["reason"],
         ),
         _("Hearing moved."),

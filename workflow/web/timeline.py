@@ -91,7 +91,7 @@ FIELD_LABELS = {
     "filed_by": _("Filed by"),
     "investigator": _("Investigator"),
     "facilitator": _("Facilitator"),
-    "attendees": _("Staff attending"),
+    "attendees": _("Who attends"),
     "panelists": _("Participants on the panel"),
     "decided_by": _("Decided by"),
     "reviewer": _("Reviewed by"),
@@ -150,9 +150,9 @@ FIELD_LABELS = {
 }
 
 # Which keys hold what kind of id (an event stores ids; a reader needs who or what).
-USER_KEYS = {"owner", "investigator", "facilitator", "attendees", "decided_by", "reviewer"}
+USER_KEYS = {"owner", "investigator", "facilitator", "decided_by", "reviewer"}
 USER_KEYS |= {"staff_user"}
-PARTY_KEYS = {"party", "represents", "filed_by"}
+PARTY_KEYS = {"party", "represents", "filed_by", "attendees"}
 BAN_KEYS = {"ban", "ended_bans", "paused_bans", "resumed_bans", "replaced_bans", "replaced"}
 BAN_KEYS |= {"by_ban", "shortened_elsewhere", "bans_still_running"}
 ID_KEYS = USER_KEYS | PARTY_KEYS | BAN_KEYS | {"action", "follow_up", "participant"}

@@ -144,6 +144,7 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     assert r.status_code == 302
     timeline = staff.get(f"/cases/{case.pk}/timeline/").text
     assert "Hearing moved" in timeline and "Both came in early" in timeline
+    assert Hearing.objects.get(pk=hearing.pk).location == "Back room"  # left empty: kept
 
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
     data = {"decide_case-reasons": "Both were heard; repair the shared space."}

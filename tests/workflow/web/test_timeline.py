@@ -3,6 +3,7 @@ alias, stored values by their labels, dates as people read them. The stored even
 ids and values (the hash chain covers them)."""
 
 import re
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -44,3 +45,17 @@ def test_timeline_speaks_in_peoples_terms(site, make_case, advance, users, peopl
     stored = CaseEvent.objects.get(case=case, action="record_notice_delivery")
     assert stored.after["method"] == "read_aloud" and stored.after["party"] == notice.party_id
     assert timezone.is_aware(stored.at)
+
+
+def test_hearing_attendees_are_named_as_parties(site, make_case, advance, users):
+    case = advance(make_case(), "investigating")
+    services.schedule_hearing(
+        actor=users["a_staff"],
+        case=case,
+        scheduled_for=timezone.now() + timedelta(days=1),
+        facilitator=users["a_staff2"],
+        attendees=list(case.parties.all()),
+    )
+    page = site("a_lead").get(f"/cases/{case.pk}/timeline/").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Who attends T-river (River), harmed person, T-sky (Sky), person who did harm" in text
