@@ -8,12 +8,12 @@ from organizations.services import program_host, provision_program
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (printed for newcomers; demo data only)
 DEMO_USERS = [
-    ("operator@demo.test", Role.PLATFORM_OPERATOR, "platform"),
-    ("hd-admin@demo.test", Role.HEALTH_DEPARTMENT_ADMIN, "department"),
-    ("ta@demo.test", Role.TA_STAFF, "provider"),
-    ("admin@eastside.demo.test", Role.PROGRAM_ADMIN, "program"),
-    ("lead@eastside.demo.test", Role.PROGRAM_LEAD, "program"),
-    ("staff@eastside.demo.test", Role.PROGRAM_STAFF, "program"),
+    ("operator@demo.test", Role.PLATFORM_OPERATOR, "platform", "Olu"),
+    ("hd-admin@demo.test", Role.HEALTH_DEPARTMENT_ADMIN, "department", "Hana"),
+    ("ta@demo.test", Role.TA_STAFF, "provider", "Tomas"),
+    ("admin@eastside.demo.test", Role.PROGRAM_ADMIN, "program", "Alex"),
+    ("lead@eastside.demo.test", Role.PROGRAM_LEAD, "program", "Lee"),
+    ("staff@eastside.demo.test", Role.PROGRAM_STAFF, "program", "Sam"),
 ]
 DEMO_PROGRAM_SLUG = "eastside"
 
@@ -42,10 +42,11 @@ def load_demo_data():
             "provider": {"provider": provider},
             "program": {"program": program},
         }
-        for email, role, kind in DEMO_USERS:
+        for email, role, kind, name in DEMO_USERS:
             user = User.objects.create_user(
                 email=email,
                 password=DEMO_PASSWORD,
+                first_name=name,
                 is_staff=role == Role.PLATFORM_OPERATOR,
                 is_superuser=role == Role.PLATFORM_OPERATOR,
             )
@@ -56,7 +57,9 @@ def load_demo_data():
         from notifications.demo import load_demo_cases
 
         staff = {
-            e.split("@")[0]: User.objects.get(email=e) for e, _r, k in DEMO_USERS if k == "program"
+            e.split("@")[0]: User.objects.get(email=e)
+            for e, _r, k, _n in DEMO_USERS
+            if k == "program"
         }
         load_demo_cases(program, staff)
     return program

@@ -102,7 +102,7 @@ class Command(BaseCommand):
             f"  Database:           {settings.DATABASE_URL}",
             f"  Redis:              {settings.REDIS_URL}",
             f"  Demo sign-ins (password {DEMO_PASSWORD}):",
-            *[f"    {email:<28} {role.label}" for email, role, _kind in DEMO_USERS],
+            *[f"    {email:<28} {role.label}" for email, role, _kind, _name in DEMO_USERS],
             "",
         ]
         self.stdout.write("\n".join(lines))
