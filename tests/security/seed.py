@@ -82,6 +82,12 @@ def _move_sequences(base):
                 "pg_sequences WHERE schemaname = current_schema() AND sequencename = %s)))",
                 [name, base + n * 10000, name],
             )
+        # Case numbers come from the program's counter, not the sequence: move it the same way.
+        cursor.execute(
+            "UPDATE workflow_casenumber SET last = GREATEST(last, (SELECT last_value FROM "
+            "pg_sequences WHERE schemaname = current_schema() AND sequencename = %s))",
+            ["workflow_case_id_seq"],
+        )
 
 
 def _extra_members(program, tag):
