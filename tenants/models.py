@@ -305,3 +305,14 @@ class PolicyVersion(models.Model):
             ) % {"cap": FOLLOW_UP_CAP_DAYS}
         if errors:
             raise ValidationError(errors)
+
+
+class SetupStep(models.Model):
+    """A step of a new program's first-run list that no other record shows by itself (the
+    poster opened for printing); the others tick from the records they leave."""
+
+    name = models.CharField(_("step"), max_length=32, unique=True)
+    done_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    def __str__(self):
+        return self.name

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from organizations.middleware import program_public
+from tenants.models import SetupStep
 from tenants.policy import current_policy
 from tenants.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
 from tenants.web.public_own_page import open_own_page
@@ -155,6 +156,8 @@ def qr_data_uri(text):
 
 @program_public
 def poster(request):
+    if getattr(request, "program_role", None):  # staff opening it to print: first-run list
+        SetupStep.objects.get_or_create(name="poster")
     filing_url = request.program.site_url(reverse("public_file_complaint"))
     context = how_it_works_context(current_policy())
     context.update(

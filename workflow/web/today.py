@@ -22,6 +22,7 @@ from workflow.models import (
 )
 from workflow.states import OPEN_STATES, State
 from workflow.web.base import names_by_id
+from workflow.web.first_run import first_run_checklist
 
 LIST_LIMIT = 25
 DUE_WITHIN = timedelta(days=7)
@@ -107,4 +108,5 @@ def today(request):
     shown += [item.case_id for item in context["follow_ups"]]
     shown += [action.plan.case_id for action in context["actions"]]
     record_case_reads(case_ids=shown, user=request.user)
+    context["first_run"] = first_run_checklist(request)
     return render(request, "tenants/home.html", context)

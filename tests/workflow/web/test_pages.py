@@ -336,3 +336,22 @@ def test_staff_set_the_name_colleagues_see_in_pick_lists(site, make_case, users)
     lead_view = site("a_lead").get(f"/cases/{case.pk}/").text
     assert ">Sam Rivera</option>" in lead_view  # the pick-lists name people, not addresses
     assert f">{users['a_staff2'].email}</option>" not in lead_view
+
+
+def test_a_new_programs_admin_gets_a_first_run_list_that_ticks_itself(site, make_case, users):
+    admin = site("a_admin")
+    today = admin.get("/").text
+    assert "Getting started" in today
+    assert '<a href="/how-complaints-work/poster/">Print the poster' in today
+    assert "✓ Invite your staff" in today  # program A already has its staff
+    assert "Getting started" not in site("a_staff").get("/").text  # for admins only
+    admin.get("/how-complaints-work/poster/")
+    assert "✓ Print the poster" in admin.get("/").text
+    make_case()
+    assert "✓ Record a test incident" in admin.get("/").text
+    from tenants.policy import change_policy, current_policy
+
+    change_policy(
+        actor=users["a_admin"], response_window_days=current_policy().response_window_days
+    )
+    assert "Getting started" not in admin.get("/").text  # all done: the list goes away
