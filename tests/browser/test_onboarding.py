@@ -96,6 +96,10 @@ def test_health_department_admin_onboards_a_program_and_its_admin_signs_in(
     invited.get_by_role("heading", name="Today").wait_for()
     assert invited.url == site_url
     assert "Riverside Syringe Services" in invited.content()
+    # A new program's admin sees what to set up; inviting staff is still to do (their own
+    # invitation does not count).
+    invited.get_by_role("heading", name="Getting started").wait_for()
+    assert invited.get_by_role("link", name="Invite your staff").count() == 1
     screenshot(invited, "program-home-after-invitation")
 
     # The link works once.

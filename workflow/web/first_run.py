@@ -1,6 +1,7 @@
 """A new program's first-run list, shown to its admins on Today until every item is done.
 Each item ticks itself from what it leaves behind: a second policy version, a colleague
-invited, the poster opened for printing, a first incident recorded."""
+invited (the first admin's own invitation does not count), the poster opened for printing,
+a first incident recorded."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,8 @@ def first_run_checklist(request):
         (
             _("Invite your staff"),
             reverse("staff_list"),
-            members.count() > 1 or Invitation.objects.filter(program=program).exists(),
+            members.count() > 1
+            or Invitation.objects.filter(program=program, first_admin=False).exists(),
         ),
         (
             _("Print the poster for the wall"),
