@@ -85,6 +85,34 @@ def _rollback_atomics_but_not_the_owners(cls, atomics):
         atomics[db_name].__exit__(None, None, None)
 
 
+def _schema_of_host(host):
+    """The site a test client talks to: public for the platform, else its program's schema."""
+    from django.conf import settings
+
+    from organizations.models import Domain
+
+    hostname = host.split(":")[0].lower()
+    if hostname in settings.PLATFORM_HOSTS:
+        return "public"
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    return domain.tenant.schema_name if domain else ""
+
+
+_django_force_login = Client.force_login
+
+
+def _force_login_on_the_clients_site(self, user, backend=None):
+    """Like a sign-in on the client's own site: the session belongs to that site
+    (accounts.site_sessions), as a real sign-in there would leave it."""
+    from accounts.site_sessions import bind_session_to_site
+
+    _django_force_login(self, user, backend)
+    session = self.session
+    bind_session_to_site(session, _schema_of_host(self.defaults.get("HTTP_HOST", "testserver")))
+    session.save()
+
+
+Client.force_login = _force_login_on_the_clients_site
 TestCase._enter_atomics = classmethod(_enter_atomics_but_not_the_owners)
 TestCase._rollback_atomics = classmethod(_rollback_atomics_but_not_the_owners)
 

@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.files import program_file_name
 from workflow.models.fields import not_empty, user_field
 
 
@@ -81,7 +82,7 @@ class Statement(models.Model):
 
 def evidence_path(instance, filename):
     """Stored per program, under a random name: the original name is kept in the row only."""
-    return f"programs/{connection.schema_name}/evidence/{instance.id}"
+    return program_file_name(connection.schema_name, "evidence", instance.id)
 
 
 class EvidenceFile(models.Model):
