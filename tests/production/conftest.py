@@ -27,6 +27,7 @@ class StackWorld:
 @pytest.fixture(scope="module")
 def stack_world(django_db_setup, django_db_blocker):
     from django.conf import settings
+    from django.contrib.auth.hashers import Argon2PasswordHasher
 
     from accounts.models import Membership, Role, User
     from organizations.models import Domain, HealthDepartment, Program, ProgramType
@@ -48,7 +49,11 @@ def stack_world(django_db_setup, django_db_blocker):
         Domain.objects.create(domain=program_host(slug), tenant=program)
         program = provision_program(program_id=program.pk)
         assert program.status == "ready", program.failure_reason
-        staff = User.objects.create_user(email=f"staff-{slug}@example.test", password=PASSWORD)
+        # Hashed as production hashes (the test settings use a fast hasher production refuses).
+        argon2 = Argon2PasswordHasher()
+        staff = User.objects.create_user(email=f"staff-{slug}@example.test")
+        staff.password = argon2.encode(PASSWORD, argon2.salt())
+        staff.save(update_fields=["password"])
         Membership.objects.create(user=staff, role=Role.PROGRAM_STAFF, program=program)
         now = timezone.now()
         with tenant_context(program):

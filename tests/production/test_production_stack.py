@@ -8,7 +8,8 @@ import re
 import uuid
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django_tenants.utils import tenant_context
 
 from tests.conftest import PASSWORD
 from tests.notifications.harness import (
@@ -86,11 +87,15 @@ def test_pages_render_with_their_css_and_js(stack, stack_world):
 
 def test_a_due_reminder_is_delivered(stack, stack_world):
     from notifications.models import Reminder
+    from workflow.models import Case
 
     _web, mail = stack
-    due = timezone.now()
     case_id = stack_world.reported_case_id
-    key = f"stack:{case_id}:{uuid.uuid4().hex}"
+    with tenant_context(stack_world.program):
+        due = Case.objects.get(pk=case_id).acknowledgement_due_at  # passed already
+    stamp = int(due.timestamp())
+    # The key delivery expects for this case's acknowledgement (notifications.services.sync).
+    key = f"p{stack_world.program.pk}:acknowledgement_overdue:{case_id}:{stamp}:{stamp}"
     reminder = Reminder.objects.create(
         program=stack_world.program,
         case_id=case_id,
@@ -100,6 +105,7 @@ def test_a_due_reminder_is_delivered(stack, stack_world):
         due_at=due,
         idempotency_key=key,
     )
+    connection.set_schema_to_public()
     wait_for(
         lambda: Reminder.objects.get(pk=reminder.pk).state == "delivered",
         timeout=90,
