@@ -189,9 +189,10 @@ def fresh_reminders(programs, owner, due_at):
 
     from django.db import connection, connections
 
-    from notifications.models import Notification, Reminder
+    from notifications.models import Notification
     from tenants.models import PolicyVersion
     from workflow.models import Case
+    from workflow.outbox.models import Reminder
 
     Reminder.objects.filter(program__in=programs).delete()
     Notification.objects.filter(program__in=programs).delete()
@@ -302,10 +303,10 @@ def pipeline():
 
     from django.utils import timezone
 
-    from notifications.models import OPEN_STATES, Reminder
     from notifications.scheduler import TICK_SECONDS
     from notifications.services.dispatch import dispatch_due_reminders
     from notifications.tasks import QUEUE
+    from workflow.outbox.models import OPEN_STATES, Reminder
 
     programs, owner = bench_programs()
     worker = _worker("config.worker", queues=[QUEUE])

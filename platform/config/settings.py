@@ -41,6 +41,7 @@ SHARED_APPS = [
     "django_tenants",
     "organizations",
     "accounts",
+    "workflow.outbox",  # the reminder outbox (public schema); the rest of workflow is per program
     "notifications",
     "summaries",
     "django.contrib.contenttypes",

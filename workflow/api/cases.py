@@ -17,9 +17,9 @@ from workflow.api.serializers import (
     EventSerializer,
 )
 from workflow.audit import record_case_read, record_case_reads
+from workflow.case_record import export_case_record
 from workflow.evidence import evidence_response
-from workflow.models import Case, CaseEvent, ReadVia
-from workflow.selectors import export_case_record
+from workflow.models import Case, CaseEvent, ReadVia, RestorativeAction
 
 
 def item(name):
@@ -292,8 +292,6 @@ class CaseViewSet(
         params=[item("action_id")],
     )
     def update_action_status(self, request, pk=None, action_id=None):
-        from workflow.models import RestorativeAction
-
         case = self.get_object()
         found = get_object_or_404(RestorativeAction, pk=action_id, plan__case=case)
         return self._run(services.update_action_status, inputs.ActionStatusInput, action=found)

@@ -1,6 +1,8 @@
 """The decision, its restoration plan (versioned: an appeal that modifies it adds a version and
 both stay on the record), follow-ups and appeals."""
 
+from datetime import timedelta
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -271,3 +273,12 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"Appeal {self.level} on case {self.case_id}"
+
+
+def next_appeal_closes_at(decision, appeals, policy):
+    """When the next appeal must be filed by: the decision's deadline for the first, and the
+    policy's window after the previous appeal's outcome for a further level. `appeals`: the
+    case's appeals, by level."""
+    if not appeals:
+        return decision.appeal_deadline
+    return appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)

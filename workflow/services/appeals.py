@@ -1,8 +1,6 @@
 """Appeals under the case's policy: filed by a party within the window, reviewed by someone the
 policy allows who neither decided the case nor is a party to it."""
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from workflow.models import (
     PartyRole,
     RestorationPlan,
 )
+from workflow.models.decision import next_appeal_closes_at
 from workflow.services._base import (
     begin_step,
     ensure_impartial,
@@ -35,10 +34,8 @@ from workflow.services.safety import end_bans
 def appeal_window_closes_at(case):
     """When the next appeal must be filed by: the decision's deadline for the first, and the
     policy's window after the previous appeal's outcome for a further level."""
-    last = case.appeals.order_by("-level").first()
-    if last is None:
-        return Decision.objects.get(case=case).appeal_deadline
-    return last.decided_at + timedelta(days=case.policy_version.appeal_window_days)
+    appeals = list(case.appeals.order_by("level"))
+    return next_appeal_closes_at(Decision.objects.get(case=case), appeals, case.policy_version)
 
 
 def check_appellant(case, party):
