@@ -3,9 +3,15 @@ policy settings and staff pages."""
 
 from django.urls import path
 
-from tenants.web import admin_views, public, public_own_page
+from tenants.web import admin_views, public, public_own_page, token_views
 
 urlpatterns = [
+    path("accounts/api-tokens/", token_views.member_tokens, name="member_tokens"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        token_views.revoke_token,
+        name="member_token_revoke",
+    ),
     path("complaints/new/", public.file_complaint_page, name="public_file_complaint"),
     path("complaints/filed/", public.complaint_filed, name="public_complaint_filed"),
     path("complaints/status/", public.complaint_status, name="public_complaint_status"),
