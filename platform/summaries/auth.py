@@ -48,7 +48,7 @@ class RefuseApiTokensOnProgramSites:
 
     def __call__(self, request):
         plaintext = presented_token(request)
-        if getattr(request, "program", None) is not None and plaintext:
-            if not (request.path.startswith("/api/") and is_program_token(plaintext)):
-                raise Http404
+        member_token_on_api = request.path.startswith("/api/") and is_program_token(plaintext)
+        if getattr(request, "program", None) is not None and plaintext and not member_token_on_api:
+            raise Http404
         return self.get_response(request)
