@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from tenants.api_tokens import ProgramTokenAuthentication
 from tenants.errors import DomainError
+from workflow.api.schema import ProgramApiSchema
 from workflow.errors import AppealWindowClosed, CaseNotFound, NeedsChoice
 
 
@@ -38,6 +39,8 @@ def domain_error_response(exc):
 class DomainErrorsMixin:
     # A member's personal token first: a token request then needs no CSRF token.
     authentication_classes = [ProgramTokenAuthentication, SessionAuthentication]
+    # Each operation's OpenAPI description lists its error answers (400 ... 409).
+    schema = ProgramApiSchema()
     permission_classes = [permissions.IsAuthenticated, IsProgramMember]
 
     def handle_exception(self, exc):
