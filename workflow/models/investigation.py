@@ -86,7 +86,14 @@ def evidence_path(instance, filename):
 
 # Image kinds every browser shows in an <img>: these get a thumbnail on the case page (HEIC
 # and TIFF do not display in most browsers, so they stay links).
-PREVIEWABLE_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/bmp"}
+PREVIEWABLE_IMAGES = {
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/bmp",
+}
 
 
 class EvidenceFile(models.Model):
