@@ -38,7 +38,8 @@ def png(width=48, height=32, rgb=(200, 40, 40)):
     )
 
 
-def reported_case(program, users, people):
+def reported_case(program, users, people, investigating=False):
+    from workflow import services
     from workflow.models import PartyRole
     from workflow.services import report_case
 
@@ -56,6 +57,11 @@ def reported_case(program, users, people):
                 {"role": PartyRole.PERSON_WHO_DID_HARM, "participant": people["sky"]},
             ],
         )
+        if investigating:  # evidence and statements are added while investigating
+            services.acknowledge_case(actor=users["staff"], case=case)
+            services.start_investigation(
+                actor=users["lead"], case=case, investigator=users["staff2"]
+            )
     connection.set_schema_to_public()
     return case
 
@@ -65,7 +71,7 @@ def test_a_photo_attached_on_a_phone_shows_as_a_thumbnail_without_a_reload(
 ):
     program, users, people = staff_program
     base = site_url(live_server_url, program)
-    case = reported_case(program, users, people)
+    case = reported_case(program, users, people, investigating=True)
     phone = new_page(360, 740, is_mobile=True, has_touch=True)
     sign_in(phone, base, users["staff"])
     phone.goto(f"{base}/cases/{case.pk}/")
@@ -119,7 +125,7 @@ def test_a_refused_step_in_the_background_leads_to_the_field(
 ):
     program, users, people = staff_program
     base = site_url(live_server_url, program)
-    case = reported_case(program, users, people)
+    case = reported_case(program, users, people, investigating=True)
     phone = new_page(360, 740, is_mobile=True, has_touch=True)
     sign_in(phone, base, users["staff"])
     phone.goto(f"{base}/cases/{case.pk}/")

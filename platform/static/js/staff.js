@@ -173,19 +173,6 @@
   // Steps on the case page post in the background and swap in the page's new main part, so
   // the page is not reloaded whole. One handler for every step form (form.step); without
   // JavaScript (or fetch) each form posts as usual and the server answers the same page.
-  var announcer = null;
-  function announce(text) {
-    if (!announcer) {
-      announcer = document.createElement("div");
-      announcer.className = "visually-hidden";
-      announcer.setAttribute("role", "status");
-      announcer.setAttribute("aria-live", "polite");
-      document.body.appendChild(announcer);
-    }
-    announcer.textContent = "";
-    setTimeout(function () { announcer.textContent = text; }, 50);
-  }
-
   function submitStep(event) {
     var form = event.target;
     if (!form.matches || !form.matches("form.step") || !window.fetch || !window.FormData || !window.DOMParser) return;
@@ -219,18 +206,19 @@
         var alert = main.querySelector(".msg.error[role=alert]");
         var done = main.querySelector(".msg[role=status]");
         if (alert) { alert.setAttribute("tabindex", "-1"); alert.focus(); return; }
-        if (done) announce(done.textContent.trim());
-        // Back where the person was: the part of the case they just worked on.
+        // Focus on the message (read out, as at the top of a new page), the view back at the
+        // part of the case the person just worked on.
+        if (done) { done.setAttribute("tabindex", "-1"); done.focus({ preventScroll: true }); }
         var place = section && document.getElementById(section.id);
-        if (place) {
-          place.setAttribute("tabindex", "-1");
-          place.focus({ preventScroll: true });
-          place.scrollIntoView({ block: "start" });
-        }
+        if (place) place.scrollIntoView({ block: "start" });
       })
       .catch(function () {
         form.removeAttribute("aria-busy");
-        announce(form.getAttribute("data-offline"));
+        var note = form.querySelector(".offline") || document.createElement("p");
+        note.className = "msg error offline";
+        note.setAttribute("role", "alert");
+        note.textContent = form.getAttribute("data-offline");
+        form.insertBefore(note, form.firstChild);
       });
   }
 
