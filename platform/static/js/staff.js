@@ -183,6 +183,8 @@
     if (by && by.name) data.append(by.name, by.value);
     var section = form.closest("section[id]");
     form.setAttribute("aria-busy", "true");
+    // The last step's message goes now: what shows next is this step's own answer.
+    document.querySelectorAll("#main > .msg, #main .msg.offline").forEach(function (old) { old.remove(); });
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         return response.text().then(function (html) { return { response: response, html: html }; });
