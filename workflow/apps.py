@@ -6,4 +6,5 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        from workflow.api import schema  # noqa: F401  (registers the OpenAPI extensions)
+        # why: the OpenAPI extensions register on import, which needs the app registry ready.
+        from workflow.api import schema  # noqa: F401
