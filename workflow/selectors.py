@@ -1,19 +1,28 @@
 """Read paths that need care: the whole case record for export, and the due items a reminder
 scheduler needs."""
 
+from __future__ import annotations
+
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, FollowUpStatus, SupplyContact
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
-def _rows(queryset, *fields):
+    from django.db.models import QuerySet
+
+
+def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
     return list(queryset.values(*fields))
 
 
-def export_case_record(case):
+def export_case_record(case: Case) -> dict[str, Any]:
     """Everything on record about one case, each part in the order it happened. Participants
     appear by code and alias only."""
     case = Case.objects.select_related("policy_version").get(pk=case.pk)
@@ -252,12 +261,14 @@ POINT_RELATIONS = {
 SINGLE_RELATIONS = {"policy_version", "decision"}  # joined (select_related), not prefetched
 
 
-def _relations(kinds):
+def _relations(kinds: Iterable[str] | None) -> set[str]:
     kinds = POINT_RELATIONS if kinds is None else kinds
     return {relation for kind in kinds for relation in POINT_RELATIONS[kind]}
 
 
-def reminder_cases(case_ids, *, kinds=None):
+def reminder_cases(
+    case_ids: Iterable[int], *, kinds: Iterable[str] | None = None
+) -> dict[int, Case]:
     """{case id: case} with everything reminder_points reads for these point kinds (all kinds
     if None), in a fixed number of queries for any number of cases."""
     relations = _relations(kinds)
@@ -269,18 +280,20 @@ def reminder_cases(case_ids, *, kinds=None):
     return {case.pk: case for case in cases}
 
 
-def prefetch_reminder_relations(cases, *, kinds=None):
+def prefetch_reminder_relations(
+    cases: Iterable[Case], *, kinds: Iterable[str] | None = None
+) -> None:
     """For cases already read (the reminder worker reads them as it locks them): fetch what
     reminder_points reads for these point kinds, one query per relation for all the cases."""
     prefetch_related_objects(list(cases), *sorted(_relations(kinds)))
 
 
-def reminder_points_many(case_ids):
+def reminder_points_many(case_ids: Iterable[int]) -> dict[int, list[Any]]:
     """{case id: reminder_points(case)} for many cases at once."""
     return {pk: reminder_points(case) for pk, case in reminder_cases(case_ids).items()}
 
 
-def reminder_points(case, *, kinds=None):
+def reminder_points(case: Case, *, kinds: Iterable[str] | None = None) -> list[Any]:
     """[(kind, due_at, reference)] still ahead for an open case: what a reminder scheduler
     should hold. Call it after each step that changes the case (the steps' return values
     carry the case) and replace the case's pending reminders with its result.
@@ -327,7 +340,7 @@ def reminder_points(case, *, kinds=None):
 BAN_POINTS = frozenset({"ban_ending", "supply_gap"})
 
 
-def _ban_points(case, kinds):
+def _ban_points(case: Case, kinds: Iterable[str]) -> list[Any]:
     now = timezone.now()
     points = []
     for ban in case.bans.all():
@@ -348,7 +361,7 @@ def _ban_points(case, kinds):
     return points
 
 
-def _appeal_points(case, kinds):
+def _appeal_points(case: Case, kinds: Iterable[str]) -> list[Any]:
     points = []
     appeals = sorted(case.appeals.all(), key=lambda a: a.level)
     policy = case.policy_version
@@ -360,7 +373,9 @@ def _appeal_points(case, kinds):
             if not appeals:
                 points.append(("appeal_window_closing", decision.appeal_deadline, case.pk))
             elif len(appeals) < policy.appeal_levels:
-                closes = appeals[-1].decided_at + timedelta(days=policy.appeal_window_days)
+                last_decided = appeals[-1].decided_at
+                assert last_decided is not None  # every appeal is decided (above)
+                closes = last_decided + timedelta(days=policy.appeal_window_days)
                 points.append(("appeal_window_closing", closes, appeals[-1].pk))
     if "appeal_decision_due" in kinds:
         for appeal in appeals:

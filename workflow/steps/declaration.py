@@ -69,7 +69,7 @@ class Api:
     step acts on an item), taking `input` (None: no body); it answers with the whole case, 201
     when `created`. The input's validated data are the service's arguments."""
 
-    input: type[serializers.Serializer] | None
+    input: type[serializers.Serializer[Any]] | None
     path: str
     created: bool = False
 
