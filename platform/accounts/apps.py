@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # Registers the sign-in receiver that binds a session to its site.
+        # why: importing it registers the sign-in receiver that binds a session to its site,
+        # which needs the app registry ready.
         from accounts import site_sessions  # noqa: F401
