@@ -6,7 +6,7 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        # The step declarations sit above the services, pages and API they name, and hand the
+        # why: the step declarations sit above the services, pages and API they name, and hand the
         # state machine its steps (workflow.states.STEPS) when loaded: load them before any
         # step can run.
         import workflow.steps  # noqa: F401
