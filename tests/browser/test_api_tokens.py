@@ -15,9 +15,9 @@ staff_program = staff_flow.staff_program  # the same fresh program per test
 
 
 def call(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (test server)
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as refused:
         return refused.code, json.loads(refused.read())
