@@ -17,9 +17,9 @@ from workflow.api.serializers import (
     EventSerializer,
 )
 from workflow.audit import record_case_read, record_case_reads
+from workflow.case_record import export_case_record
 from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, ReadVia
-from workflow.selectors import export_case_record
 from workflow.steps import STEPS
 
 

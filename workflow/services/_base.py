@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import program_role
-from notifications.services import sync_case_reminders
 from workflow.access import NOT_A_MEMBER, is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
 from workflow.models import Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
+from workflow.outbox.sync import sync_case_reminders
 from workflow.states import check_step
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@ policy allows who neither decided the case nor is a party to it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -21,6 +20,7 @@ from workflow.models import (
     PartyRole,
     RestorationPlan,
 )
+from workflow.models.decision import next_appeal_closes_at
 from workflow.services._base import (
     begin_step,
     ensure_impartial,
@@ -47,10 +47,8 @@ if TYPE_CHECKING:
 def appeal_window_closes_at(case: Case) -> datetime:
     """When the next appeal must be filed by: the decision's deadline for the first, and the
     policy's window after the previous appeal's outcome for a further level."""
-    last = case.appeals.order_by("-level").first()
-    if last is None or last.decided_at is None:  # a further level once the last is decided
-        return Decision.objects.get(case=case).appeal_deadline
-    return last.decided_at + timedelta(days=case.policy_version.appeal_window_days)
+    appeals = list(case.appeals.order_by("level"))
+    return next_appeal_closes_at(Decision.objects.get(case=case), appeals, case.policy_version)
 
 
 def check_appellant(case: Case, party: CaseParty) -> None:

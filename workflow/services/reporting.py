@@ -13,7 +13,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import sync_case_reminders
 from tenants.models import Participant, Severity
 from tenants.policy import current_policy
 from workflow.errors import ConflictOfInterest, WorkflowError
@@ -27,6 +26,7 @@ from workflow.models import (
     PartyRole,
     take_case_number,
 )
+from workflow.outbox.sync import sync_case_reminders
 from workflow.services._base import (
     begin_step,
     ensure_impartial,

@@ -14,12 +14,12 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import sync_case_reminders
 from tenants.models import Participant
 from workflow.access import is_party
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
 from workflow.models import Ban, Case, CaseParty, OtherBans, SupplyContact, SupplyMethod
+from workflow.outbox.sync import sync_case_reminders
 from workflow.services._base import begin_step, record_event, required_text, validate
 
 if TYPE_CHECKING:
