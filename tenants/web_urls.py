@@ -1,6 +1,6 @@
-"""Program pages besides cases: the program admin's policy settings, staff pages and a member's own API
-tokens. (The public complaint pages file cases, so they live with the workflow:
-workflow/public_urls.py.)"""
+"""Program pages besides cases: the program admin's policy settings, staff pages and a
+member's own API tokens. (The public complaint pages file cases, so they live with the
+workflow: workflow/public_urls.py.)"""
 
 from django.urls import path
 

@@ -3,7 +3,7 @@ both stay on the record), follow-ups and appeals."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
@@ -17,7 +17,6 @@ from workflow.models.investigation import ContributingFactor, factors_valid
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
 
     from tenants.models import PolicyVersion
 
@@ -291,6 +290,6 @@ def next_appeal_closes_at(
     policy's window after the previous appeal's outcome for a further level. `appeals`: the
     case's appeals, by level."""
     last_decided = appeals[-1].decided_at if appeals else None
-    if last_decided is None:  # a further level once the last appeal is decided
+    if last_decided is None:  # a further level opens once the last appeal is decided
         return decision.appeal_deadline
     return last_decided + timedelta(days=policy.appeal_window_days)
