@@ -31,7 +31,7 @@ OWNER = "owner"
 
 def lift_append_only_guard(cursor):
     """Let the rest of this transaction DELETE append-only rows, on an owner connection (the
-    trigger, tenants migration 0007, checks both). SET LOCAL ends with the transaction. On a
+    trigger, tenants migration 0008, checks both). SET LOCAL ends with the transaction. On a
     Citus cluster `citus.propagate_set_commands` sends it on to the worker holding the program's
     shards; without Citus it is an unused placeholder setting."""
     cursor.execute("SET LOCAL citus.propagate_set_commands = 'local'")

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     # Edited for Citus (issue 21): was a PositiveIntegerField, whose unnamed inline CHECK
-    # (>= 0) Citus refuses in ALTER TABLE. policy_retention_range below covers it; tenants 0007
+    # (>= 0) Citus refuses in ALTER TABLE. policy_retention_range below covers it; tenants 0008
     # drops the unnamed CHECK where an earlier run of this migration made it.
     operations = [
         migrations.AddField(

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     # Edited for Citus (issue 21): was a PositiveSmallIntegerField, whose unnamed inline CHECK
     # (>= 0) Citus refuses in ALTER TABLE. policy_supply_contact_range below covers it;
-    # tenants 0007 drops the unnamed CHECK where an earlier run of this migration made it.
+    # tenants 0008 drops the unnamed CHECK where an earlier run of this migration made it.
     operations = [
         migrations.AddField(
             model_name="policyversion",

@@ -19,7 +19,15 @@ from django.db import connections, migrations
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import CheckConstraint
 
-PROJECT_APPS = ("organizations", "accounts", "notifications", "summaries", "tenants", "workflow")
+PROJECT_APPS = (
+    "organizations",
+    "accounts",
+    "notifications",
+    "summaries",
+    "outbox",
+    "tenants",
+    "workflow",
+)
 
 
 def declared_check_names():

@@ -45,7 +45,7 @@ $$
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0006_setup_steps'),
+        ('tenants', '0007_member_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
