@@ -34,7 +34,7 @@ def test_the_owner_may_delete_only_with_the_setting_and_never_update(in_a):
 
 
 def test_the_program_role_is_refused_even_with_the_setting(in_a):
-    version = PolicyVersion.objects.order_by("number").first()
+    version = PolicyVersion.objects.create(number=90_002, change_note="switch test")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         lift_append_only_guard(cursor)
         cursor.execute("DELETE FROM tenants_policyversion WHERE id = %s", [version.pk])
