@@ -153,6 +153,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                # Not a superuser's (a Citus coordinator's own background workers).
+                " AND NOT (SELECT rolsuper FROM pg_roles WHERE oid = usesysid)"
             )
         owner.close()
         owner.creation._destroy_test_db(name, verbosity)
@@ -184,7 +186,9 @@ def pytest_runtest_teardown(item, nextitem):
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%'"
             " AND nspname NOT IN ('public', 'information_schema', %s)"
-            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)",
+            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)"
+            # Only what the owner made: an extension's schemas (Citus's) stay.
+            " AND nspowner = current_user::regrole",
             [settings.TENANT_BASE_SCHEMA],
         )
         for (schema,) in cursor.fetchall():

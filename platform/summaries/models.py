@@ -51,13 +51,19 @@ class Publication(models.Model):
     """One published release of all summaries (the rows are replaced as a whole)."""
 
     published_at = models.DateTimeField()
-    threshold = models.PositiveSmallIntegerField()
-    months = models.PositiveSmallIntegerField()
-    rows = models.PositiveIntegerField()
+    threshold = models.SmallIntegerField()
+    months = models.SmallIntegerField()
+    rows = models.IntegerField()
     seconds = models.FloatField()
 
     class Meta:
         get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                name="publication_figures_not_negative",
+                condition=Q(threshold__gte=0, months__gte=0, rows__gte=0),
+            )
+        ]
 
     def __str__(self):
         return f"release of {self.published_at:%Y-%m-%d %H:%M}"
@@ -95,7 +101,7 @@ class Summary(models.Model):
         related_name="+",
     )
     program_type = models.CharField(max_length=32, choices=ProgramType.choices, blank=True)
-    program_count = models.PositiveIntegerField()
+    program_count = models.IntegerField()
     metrics = models.JSONField()
 
     class Meta:
@@ -109,6 +115,9 @@ class Summary(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(program_count__gte=0), name="summary_program_count_not_negative"
+            ),
             models.CheckConstraint(
                 name="summary_scope_fields",
                 condition=Q(
