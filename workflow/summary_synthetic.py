@@ -1,22 +1,21 @@
-"""Consistent made-up monthly counts for one program, for the benchmark and tests (the parts of
-every family add up to their total, as real counts do). Not used by the product's own paths."""
+"""Consistent made-up monthly counts for one program, as if counted from that many made-up
+cases (the parts of every family add up to their total, as real counts do): for the demo
+programs of `make run`, the benchmark and tests."""
 
-from summaries.metrics import (
-    ACTION_KINDS,
-    CATEGORIES,
-    COMMUNITY_ACTION_KINDS,
-    DUE,
-    FACTORS,
-    ROOTS,
-    empty_counts,
-)
+from summaries.metrics import empty_counts
+from workflow.models import COMMUNITY_ACTION_KINDS, ActionKind, Category, ContributingFactor
+from workflow.summary_catalogue import DUE
+
+ACTION_KINDS = tuple(ActionKind.values)
+CATEGORIES = tuple(Category.values)
+FACTORS = tuple(ContributingFactor.values)
 
 LENGTH_OF = {1: "1_day", 3: "2_to_3_days", 7: "4_to_7_days", 14: "8_to_14_days"}
 
 
 def _bump(counts, root, family, component):
-    fam = next(f for f in ROOTS[root] if f.name == family)
-    counts[root][family][fam.components.index(component)] += 1
+    parts = counts[root][family]
+    parts[component] = parts.get(component, 0) + 1
 
 
 def synthetic_month(rng, cases):
@@ -29,7 +28,7 @@ def synthetic_month(rng, cases):
 
     yes = lambda p: "yes" if rng.random() < p else "no"  # noqa: E731
     for _ in range(cases):
-        counts["cases"]["total"][0] += 1
+        _bump(counts, "cases", "total", "n")
         _bump(counts, "cases", "kind", rng.choice(("incident", "complaint")))
         _bump(
             counts,
@@ -76,7 +75,7 @@ def synthetic_month(rng, cases):
                 rng.choice(("upheld", "modified", "overturned", "pending")),
             )
         if decided and rng.random() < 0.3:
-            counts["bans"]["total"][0] += 1
+            _bump(counts, "bans", "total", "n")
             _bump(counts, "bans", "ended_early", yes(0.3))
             _bump(counts, "bans", "supply_plan", "with_plan")
             days = rng.choice((1, 3, 3, 7, 14))
@@ -85,11 +84,11 @@ def synthetic_month(rng, cases):
             _bump(counts, "bans", "length", LENGTH_OF[days])
             _bump(counts, "bans", "appeal_change", "not_changed_on_appeal")
             for day in range(days):
-                counts["ban_days"]["total"][0] += 1
+                _bump(counts, "ban_days", "total", "n")
                 _bump(counts, "ban_days", "supplies", "within_interval" if day < 3 else "gap")
         for _action in range(rng.choice((0, 1, 2, 3)) if decided else 0):
             kind = rng.choice(ACTION_KINDS)
-            counts["actions"]["total"][0] += 1
+            _bump(counts, "actions", "total", "n")
             _bump(counts, "actions", "kind", kind)
             _bump(
                 counts,
@@ -99,6 +98,6 @@ def synthetic_month(rng, cases):
             )
             _bump(counts, "actions", "community", "yes" if kind in COMMUNITY_ACTION_KINDS else "no")
         for _follow_up in range(3 if decided else 0):
-            counts["follow_ups"]["total"][0] += 1
+            _bump(counts, "follow_ups", "total", "n")
             _bump(counts, "follow_ups", "status", rng.choice(("done",) * 8 + ("waived", "pending")))
     return {"counts": counts, "histograms": histograms}
