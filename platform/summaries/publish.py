@@ -235,9 +235,7 @@ def release_for_year(year_atoms, existing, *, limit, min_programs, now):
         }
         figures, reasons = metrics.figures(values, decisions, histograms, limit)
         entity, period = (("program", k[0]), month_key(k[1])) if k in atom_info else k
-        out.append(
-            _summary_row(key_of[k], entity, period, periods[period], members, by_atom, now)
-        )
+        out.append(_summary_row(key_of[k], entity, period, periods[period], members, by_atom, now))
         out[-1].metrics, out[-1].reasons = figures, reasons
     return out
 
@@ -288,9 +286,7 @@ def publish(*, now=None):
         rows = []
         for year in years:
             atoms = list(settled.filter(month__year=year))
-            existing = dict(
-                Summary.objects.filter(month__year=year).values_list("key", "metrics")
-            )
+            existing = dict(Summary.objects.filter(month__year=year).values_list("key", "metrics"))
             rows += release_for_year(
                 atoms,
                 existing,

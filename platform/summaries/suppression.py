@@ -104,7 +104,9 @@ def suppress(*, tree, atoms, groups, threshold, owner=None, forced=None):
     release = Release(groups=groups)
     for g, members in groups.items():
         release.group_values[g] = {
-            f.name: tuple(sum(atoms[a][f.name][i] for a in members) for i in range(len(f.components)))
+            f.name: tuple(
+                sum(atoms[a][f.name][i] for a in members) for i in range(len(f.components))
+            )
             for f in tree
         }
     group_values = release.group_values

@@ -104,9 +104,7 @@ def test_two_releases_together_never_pin_a_withheld_count(world):
     # pair of programs in one month (a difference of two rollups).
     everything = candidate_groups(info, periods_of(months), 1)
     targets = [frozenset([a]) for a in atoms] + list(everything.values())
-    targets += [
-        frozenset([a, b]) for a in atoms for b in atoms if a[1] == b[1] and str(a) < str(b)
-    ]
+    targets += [frozenset([a, b]) for a in atoms for b in atoms if a[1] == b[1] and str(a) < str(b)]
     for insider in [None, *sorted({p for p, _m in atoms})]:
         leaks = attack(
             tree=TREE,

@@ -69,9 +69,10 @@ ORDER = {
 
 
 def counts_by_key(apps, schema_editor):
+    db = schema_editor.connection.alias
     ProgramMonth = apps.get_model("summaries", "ProgramMonth")
-    apps.get_model("summaries", "Summary").objects.all().delete()
-    for row in ProgramMonth.objects.all():
+    apps.get_model("summaries", "Summary").objects.using(db).all().delete()
+    for row in ProgramMonth.objects.using(db).all():
         keyed = {}
         for root, families in row.counts.items():
             for family, values in families.items():
@@ -83,7 +84,7 @@ def counts_by_key(apps, schema_editor):
                     continue  # unknown shape: left out (it counts as 0) rather than guessed
                 keyed.setdefault(root, {})[family] = dict(zip(names, values, strict=True))
         row.counts = keyed
-        row.save(update_fields=["counts"])
+        row.save(update_fields=["counts"], using=db)
 
 
 class Migration(migrations.Migration):
