@@ -11,7 +11,6 @@ from summaries.catalogue import Catalogue
 from summaries.suppression import TOTAL, Family, root_family
 from tenants.models import Severity
 from workflow.models import (
-    COMMUNITY_ACTION_KINDS,
     ActionKind,
     AppealOutcome,
     CaseKind,

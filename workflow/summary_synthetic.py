@@ -18,8 +18,10 @@ def _bump(counts, root, family, component):
     parts[component] = parts.get(component, 0) + 1
 
 
-def synthetic_month(rng, cases):
-    """{"counts": ..., "histograms": ...} for `cases` made-up cases drawn with `rng`."""
+def synthetic_month(rng, cases, *, struggle=0.0):
+    """{"counts": ..., "histograms": ...} for `cases` made-up cases drawn with `rng`. With
+    `struggle` (0 to 1) more answers are late and fewer harmed people are heard (at 0 the draws
+    are exactly those of before)."""
     counts, histograms = empty_counts(), {"ack_days": {}, "response_days": {}, "ban_days": {}}
 
     def note(name, days):
@@ -37,7 +39,7 @@ def synthetic_month(rng, cases):
             rng.choice(("low", "moderate", "moderate", "high", "severe")),
         )
         for family, name in (("acknowledgement", "ack_days"), ("response", "response_days")):
-            due = rng.choices(DUE, weights=(30, 1, 0.5, 1))[0]
+            due = rng.choices(DUE, weights=(30 - 25 * struggle, 1 + 8 * struggle, 0.5, 1))[0]
             _bump(counts, "cases", family, due)
             if due in ("on_time", "late"):
                 note(name, rng.uniform(0.1, 3 if family == "acknowledgement" else 12))
@@ -58,7 +60,13 @@ def synthetic_month(rng, cases):
             counts,
             "cases",
             "harmed_heard",
-            rng.choice(("heard",) * 9 + ("not_heard",)) if decided else "no_decision",
+            (
+                "not_heard"
+                if struggle and rng.random() < struggle / 2
+                else rng.choice(("heard",) * 9 + ("not_heard",))
+            )
+            if decided
+            else "no_decision",
         )
         appealed = decided and rng.random() < 0.2
         _bump(

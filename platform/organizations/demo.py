@@ -62,4 +62,8 @@ def load_demo_data():
             if k == "program"
         }
         load_demo_cases(program, staff)
+        # Imported here: demo figures are made by the workflow's counting side (a layer above).
+        from workflow.summary_demo import load_demo_summaries
+
+        load_demo_summaries(provider=provider, department=department, eastside=program)
     return program

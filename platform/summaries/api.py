@@ -25,7 +25,7 @@ from summaries.access import (
     visible_providers,
 )
 from summaries.auth import ApiTokenAuthentication
-from summaries.dictionary import column_names, entries, reason_text
+from summaries.dictionary import column_names
 from summaries.metrics import all_keys
 from summaries.models import PeriodKind, Scope, Summary
 

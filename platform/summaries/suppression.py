@@ -160,7 +160,7 @@ class _Complement:
         )
 
     def run(self):
-        f, shown, grp = self.f, self.release.atom_rows, self.release.group_rows
+        f, shown = self.f, self.release.atom_rows
         gave_up = False
         while True:
             sig_of = {a: self.signature(a) for a in self.atoms}

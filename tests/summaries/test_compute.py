@@ -116,8 +116,8 @@ def run_cases_in_a(users, in_program, program_a):
 
 
 def test_counts_real_cases_of_program_a_by_month(db, world, in_program, program_a):
-    from workflow.summary_counts import recompute_current_program
     from workflow.models import FollowUp
+    from workflow.summary_counts import recompute_current_program
 
     run_cases_in_a(world.users, in_program, program_a)
     with in_program(program_a):
@@ -125,7 +125,6 @@ def test_counts_real_cases_of_program_a_by_month(db, world, in_program, program_
         follow_ups = FollowUp.objects.count()
     assert list(months) == [last_month()]
     counts = months[last_month()]["counts"]
-    cases = counts["cases"]
     assert seq(counts, "cases", "total") == [3]
     assert seq(counts, "cases", "kind") == [2, 1]  # incident, complaint
     assert seq(counts, "cases", "severity") == [1, 1, 0, 1]  # low, moderate, high, severe
@@ -297,9 +296,9 @@ def test_the_catalogue_follows_the_workflow_choices_and_counts_are_keyed():
 def test_bans_by_length_supplied_days_and_changes_on_appeal(db, world, in_program, program_a):
     """Issue 14: an immediate ban six days ago with supplies once on its second day, replaced
     today by the decision's ban, itself replaced on appeal by a one-day ban."""
-    from workflow.summary_counts import recompute_current_program
     from workflow import services
     from workflow.models import PartyRole
+    from workflow.summary_counts import recompute_current_program
 
     users = world.users
     with in_program(program_a):
