@@ -87,6 +87,16 @@ def _bump(counts, root, family, component):
     parts[component] = parts.get(component, 0) + 1
 
 
+def bump_due(counts, family, due):
+    """On time or not first (two parts, both usually large enough to publish), then how the
+    others stand (late, overdue, still pending) in a family of their own."""
+    if due == "on_time":
+        _bump(counts, "cases", family, "on_time")
+    else:
+        _bump(counts, "cases", family, "not_on_time")
+        _bump(counts, "cases", f"{family}_detail", due)
+
+
 def _yes_no(counts, root, family, flag):
     _bump(counts, root, family, "yes" if flag else "no")
 
@@ -135,13 +145,8 @@ def compute_program_months(now=None):
         _bump(counts, "cases", "total", "n")
         _bump(counts, "cases", "kind", c["kind"])
         _bump(counts, "cases", "severity", c["severity"])
-        _bump(
-            counts,
-            "cases",
-            "acknowledgement",
-            _due(c["acknowledged_at"], c["acknowledgement_due_at"], now),
-        )
-        _bump(counts, "cases", "response", _due(c["responded_at"], c["response_due_at"], now))
+        bump_due(counts, "acknowledgement", _due(c["acknowledged_at"], c["acknowledgement_due_at"], now))
+        bump_due(counts, "response", _due(c["responded_at"], c["response_due_at"], now))
         if c["acknowledged_at"]:
             histogram(m, "ack_days", _days(c["reported_at"], c["acknowledged_at"]))
         if c["responded_at"]:

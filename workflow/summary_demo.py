@@ -1,5 +1,6 @@
 """Demo figures for `make run`: a second health department served by the demo TA provider, and
-eleven more programs across both departments whose past months hold made-up counts (as if
+nine more programs across both departments (five in each with Eastside, five of each of two
+program types: every kind of rollup publishes) whose past months hold made-up counts (as if
 counted from made-up cases), so that months, quarters and the last whole year publish and the
 flags have something to show. Two programs struggle (late answers, harmed people not heard)."""
 
@@ -17,19 +18,17 @@ from workflow.summary_synthetic import synthetic_month
 
 # (name, slug, department index, type, made-up cases a month, struggle)
 PROGRAMS = [
-    ("Harbor Syringe Services", "harbor", 0, ProgramType.SYRINGE_SERVICES, (14, 30), 0.0),
-    ("Northgate Drop-in", "northgate", 0, ProgramType.DROP_IN, (8, 20), 0.0),
-    ("Mill Street SSP", "mill-street", 0, ProgramType.SYRINGE_SERVICES, (3, 9), 0.0),
-    ("Eastside Mobile Outreach", "eastside-mobile", 0, ProgramType.MOBILE_OUTREACH, (4, 10), 0.9),
-    ("Lakeview Drop-in", "lakeview", 0, ProgramType.DROP_IN, (2, 7), 0.0),
-    ("Riverside Drop-in", "riverside", 1, ProgramType.DROP_IN, (15, 32), 0.0),
-    ("Canal Syringe Access", "canal", 1, ProgramType.SYRINGE_SERVICES, (10, 24), 0.0),
-    ("Bridge Recovery Community", "bridge", 1, ProgramType.RECOVERY_COMMUNITY, (3, 8), 0.0),
-    ("Southside SSP", "southside", 1, ProgramType.SYRINGE_SERVICES, (5, 12), 0.8),
-    ("Westfield Drop-in", "westfield", 1, ProgramType.DROP_IN, (6, 14), 0.0),
-    ("River Road Outreach", "river-road", 1, ProgramType.MOBILE_OUTREACH, (2, 6), 0.0),
+    ("Harbor Syringe Services", "harbor", 0, ProgramType.SYRINGE_SERVICES, (20, 40), 0.0),
+    ("Northgate Drop-in", "northgate", 0, ProgramType.DROP_IN, (12, 28), 0.0),
+    ("Mill Street SSP", "mill-street", 0, ProgramType.SYRINGE_SERVICES, (6, 14), 0.0),
+    ("Eastgate Syringe Outreach", "eastgate", 0, ProgramType.SYRINGE_SERVICES, (8, 16), 0.9),
+    ("Riverside Drop-in", "riverside", 1, ProgramType.DROP_IN, (20, 40), 0.0),
+    ("Canal Syringe Access", "canal", 1, ProgramType.SYRINGE_SERVICES, (14, 30), 0.0),
+    ("Southside SSP", "southside", 1, ProgramType.SYRINGE_SERVICES, (8, 18), 0.8),
+    ("Westfield Drop-in", "westfield", 1, ProgramType.DROP_IN, (10, 22), 0.0),
+    ("Lakeview Drop-in", "lakeview", 1, ProgramType.DROP_IN, (5, 12), 0.0),
 ]
-EASTSIDE_CASES = (6, 15)
+EASTSIDE_CASES = (8, 18)
 
 
 def months_with_figures(today):

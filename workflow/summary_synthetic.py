@@ -5,6 +5,7 @@ programs of `make run`, the benchmark and tests."""
 from summaries.metrics import empty_counts
 from workflow.models import COMMUNITY_ACTION_KINDS, ActionKind, Category, ContributingFactor
 from workflow.summary_catalogue import DUE
+from workflow.summary_counts import bump_due
 
 ACTION_KINDS = tuple(ActionKind.values)
 CATEGORIES = tuple(Category.values)
@@ -40,7 +41,7 @@ def synthetic_month(rng, cases, *, struggle=0.0):
         )
         for family, name in (("acknowledgement", "ack_days"), ("response", "response_days")):
             due = rng.choices(DUE, weights=(30 - 25 * struggle, 1 + 8 * struggle, 0.5, 1))[0]
-            _bump(counts, "cases", family, due)
+            bump_due(counts, family, due)
             if due in ("on_time", "late"):
                 note(name, rng.uniform(0.1, 3 if family == "acknowledgement" else 12))
         _bump(counts, "cases", "police", yes(0.04))

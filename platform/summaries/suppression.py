@@ -140,10 +140,18 @@ class _Complement:
     def __init__(self, release, atoms, owner, groups_of, f, threshold, forced):
         self.release, self.atoms, self.owner = release, atoms, owner
         self.groups_of, self.f, self.threshold, self.forced = groups_of, f, threshold, forced
+        self.sig_of = None  # {atom: signature}, once run() starts
+        # Groups of one program's atoms (its quarters and years).
+        self.own_groups = {
+            g for g, members in release.groups.items() if len({owner[a] for a in members}) == 1
+        }
 
     def withhold(self, rows, key):
         rows[(key, self.f)] = False
         self.release.reasons[(key, self.f)] = PROTECTS
+        if rows is self.release.group_rows and self.sig_of is not None:
+            for a in self.release.groups[key]:
+                self.sig_of[a] = self.signature(a)
 
     def free(self, key):
         return (key, self.f) not in self.forced
@@ -162,15 +170,15 @@ class _Complement:
     def run(self):
         f, shown = self.f, self.release.atom_rows
         gave_up = False
+        # Signatures change only for the atoms of a group just withheld: kept up to date.
+        self.sig_of = {a: self.signature(a) for a in self.atoms}
         while True:
-            sig_of = {a: self.signature(a) for a in self.atoms}
             classes = defaultdict(list)
-            for a, sig in sig_of.items():
+            for a, sig in self.sig_of.items():
                 if sig:
                     classes[sig].append(a)
             regrouped = False
-            for sig in sorted(classes, key=str):
-                members = classes[sig]
+            for sig, members in classes.items():  # atoms' order: deterministic
                 withheld = [a for a in members if not shown[(a, f)]]
                 if not withheld or self.safe(withheld):
                     continue
@@ -194,13 +202,46 @@ class _Complement:
                             self.withhold(shown, c)
                         break
                 else:
-                    regrouped = self.withhold_a_group(sig, sig_of)
+                    regrouped = self.withhold_a_partner(sig, withheld) or self.withhold_a_group(
+                        sig, self.sig_of
+                    )
                     if not regrouped:
                         gave_up = self.withhold_everything_new()
                         regrouped = True
                     break  # signatures changed: regroup before judging other classes
             if not regrouped:
                 return
+
+    def withhold_a_partner(self, sig, withheld):
+        """(a') Other atoms that only new groups set apart from the class: withholding those
+        groups (and the atoms, if published) merges them into the class. The cheapest first:
+        the fewest atoms covered by the groups given up (single-program quarters before a
+        rollup), then the smallest cell; so a few cells are given up rather than a rollup."""
+        f, shown = self.f, self.release.atom_rows
+        wanted, members = set(sig), set(withheld)
+        size = self.release.groups
+        candidates = []
+        for a, other in self.sig_of.items():
+            if a in members or (shown[(a, f)] and not (self.free(a) and any(self.atoms[a][f]))):
+                continue
+            differ = wanted ^ set(other)
+            if not differ or not all(self.free(g) for g in differ):
+                continue
+            cost = sum(len(size[g]) for g in differ)
+            candidates.append((cost, sum(self.atoms[a][f]), str(a), a, differ))
+        candidates.sort(key=lambda c: c[:3])
+        chosen, apart = [], set()
+        for _cost, _value, _name, a, differ in candidates[:50]:
+            chosen.append(a)
+            apart |= differ
+            if self.safe(withheld + chosen):
+                for c in chosen:
+                    if shown[(c, f)]:
+                        self.withhold(shown, c)
+                for g in sorted(apart, key=str):
+                    self.withhold(self.release.group_rows, g)
+                return True
+        return False
 
     def withhold_a_group(self, sig, sig_of):
         """(b) the smallest new group of the signature (the class merges with others); else

@@ -129,8 +129,10 @@ def test_counts_real_cases_of_program_a_by_month(db, world, in_program, program_
     assert seq(counts, "cases", "kind") == [2, 1]  # incident, complaint
     assert seq(counts, "cases", "severity") == [1, 1, 0, 1]  # low, moderate, high, severe
     # Reported last month and handled now: acknowledgements late, the untouched one overdue.
-    assert seq(counts, "cases", "acknowledgement") == [0, 2, 1, 0]
-    assert seq(counts, "cases", "response") == [0, 1, 2, 0]
+    assert seq(counts, "cases", "acknowledgement") == [0, 3]  # on time, not
+    assert seq(counts, "cases", "acknowledgement_detail") == [2, 1, 0]  # late, overdue, pending
+    assert seq(counts, "cases", "response") == [0, 3]
+    assert seq(counts, "cases", "response_detail") == [1, 2, 0]
     assert seq(counts, "cases", "police") == [1, 2]
     assert seq(counts, "cases", "category_theft") == [1, 2]
     assert seq(counts, "cases", "factor_supply_shortage") == [1, 2]

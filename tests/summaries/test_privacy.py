@@ -148,7 +148,9 @@ def test_the_page_flags_struggling_programs_with_charts_and_withholds_small_coun
     # harmed was heard; every other family puts all cases in its first part.
     cases = {fam.name: {fam.components[0]: n} for fam in roots()["cases"]}
     cases["total"] = {"n": n}
-    cases["acknowledgement"] = {"late": n}
+    cases["acknowledgement"] = {"not_on_time": n}
+    cases["acknowledgement_detail"] = {"late": n}
+    cases["response_detail"] = {}  # all on time
     cases["factor_supply_shortage"] = {"yes": n}
     cases["harmed_heard"] = {"not_heard": n}
     raw.counts["cases"] = cases

@@ -83,6 +83,17 @@ def counts_by_key(apps, schema_editor):
                 if names is None or len(names) != len(values):
                     continue  # unknown shape: left out (it counts as 0) rather than guessed
                 keyed.setdefault(root, {})[family] = dict(zip(names, values, strict=True))
+        for family in ("acknowledgement", "response"):
+            # On time or not, then the others in a family of their own (as counted from now on).
+            parts = keyed.get("cases", {}).get(family)
+            if parts and "late" in parts:
+                keyed["cases"][family] = {
+                    "on_time": parts["on_time"],
+                    "not_on_time": parts["late"] + parts["overdue"] + parts["pending"],
+                }
+                keyed["cases"][f"{family}_detail"] = {
+                    k: parts[k] for k in ("late", "overdue", "pending")
+                }
         row.counts = keyed
         row.save(update_fields=["counts"], using=db)
 
