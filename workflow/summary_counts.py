@@ -145,7 +145,8 @@ def compute_program_months(now=None):
         _bump(counts, "cases", "total", "n")
         _bump(counts, "cases", "kind", c["kind"])
         _bump(counts, "cases", "severity", c["severity"])
-        bump_due(counts, "acknowledgement", _due(c["acknowledged_at"], c["acknowledgement_due_at"], now))
+        acknowledged = _due(c["acknowledged_at"], c["acknowledgement_due_at"], now)
+        bump_due(counts, "acknowledgement", acknowledged)
         bump_due(counts, "response", _due(c["responded_at"], c["response_due_at"], now))
         if c["acknowledged_at"]:
             histogram(m, "ack_days", _days(c["reported_at"], c["acknowledged_at"]))
