@@ -17,19 +17,24 @@ def lands_on_summaries(user, administers_departments):
 
 
 def department_figures(user):
-    """{"period", "labels", "rows"} of the latest published quarter (else month) of the
-    departments the user administers, or None."""
+    """{"period", "labels", "rows"} of the departments the user administers, or None."""
     departments = viewer_for(user).hd_departments
     if not departments:
         return None
     mine = Summary.objects.filter(
         Q(scope=Scope.PROGRAM) | Q(scope=Scope.DEPARTMENT), department__in=departments
     ).select_related("program", "department")
-    for kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
-        latest = mine.filter(period_kind=kind).order_by("-month").values("period").first()
-        if latest:
+    # The latest period whose department figures publish: a quarter, else a year, else a month
+    # (else the latest quarter, withheld, so the admin sees why).
+    latest = None
+    for kind in (PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.MONTH):
+        rollups = mine.filter(scope=Scope.DEPARTMENT, period_kind=kind).order_by("-month")
+        latest = latest or rollups.values("period").first()
+        shown = next((r for r in rollups if r.metrics.get("cases") is not None), None)
+        if shown:
+            latest = {"period": shown.period}
             break
-    else:
+    if latest is None:
         return None
     rows = sorted(
         mine.filter(period=latest["period"]),
