@@ -6,7 +6,20 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        # Models are loaded only now: the catalogue reads their choices.
+        # The step declarations sit above the services, pages and API they name, and hand the
+        # state machine its steps (workflow.states.STEPS) when loaded: load them before any
+        # step can run.
+        import workflow.steps  # noqa: F401
+
+        # why: the OpenAPI extensions register on import, which needs the app registry ready.
+        from workflow.api import schema  # noqa: F401
+
+        self.register_summary_catalogue()
+
+    @staticmethod
+    def register_summary_catalogue():
+        # why: the summaries' catalogue reads the models' choices, loaded only now; it is
+        # handed to the summaries app (a layer below), which never imports the workflow.
         from summaries.catalogue import register
         from workflow.summary_catalogue import catalogue
 
