@@ -6,8 +6,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        # The step declarations sit above the services, pages and API they name, and hand the
-        # state machine its steps (workflow.states.STEPS) when loaded: load them before any
+        # why: the step declarations sit above the services, pages and API they name, and hand
+        # the state machine its steps (workflow.states.STEPS) when loaded: load them before any
         # step can run.
         import workflow.steps  # noqa: F401
 
@@ -21,6 +21,6 @@ class WorkflowConfig(AppConfig):
         # why: the summaries' catalogue reads the models' choices, loaded only now; it is
         # handed to the summaries app (a layer below), which never imports the workflow.
         from summaries.catalogue import register
-        from workflow.summary_catalogue import catalogue
+        from workflow.summary_catalogue import catalogue  # why: as above (needs the models)
 
         register(catalogue())
