@@ -12,3 +12,14 @@ class WorkflowConfig(AppConfig):
 
         # why: the OpenAPI extensions register on import, which needs the app registry ready.
         from workflow.api import schema  # noqa: F401
+
+        self.register_summary_catalogue()
+
+    @staticmethod
+    def register_summary_catalogue():
+        # why: the summaries' catalogue reads the models' choices, loaded only now; it is
+        # handed to the summaries app (a layer below), which never imports the workflow.
+        from summaries.catalogue import register
+        from workflow.summary_catalogue import catalogue  # why: as above (needs the models)
+
+        register(catalogue())

@@ -226,6 +226,8 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 SUMMARIES_SUPPRESSION_THRESHOLD = env.int("SUMMARIES_SUPPRESSION_THRESHOLD", default=11)
 SUMMARIES_MIN_PROGRAMS = env.int("SUMMARIES_MIN_PROGRAMS", default=5)
 SUMMARIES_MONTHS = env.int("SUMMARIES_MONTHS", default=24)
+# A month's figures are published (and then never change) this many days after it ends.
+SUMMARIES_SETTLE_DAYS = env.int("SUMMARIES_SETTLE_DAYS", default=14)
 
 # A session ends after this long without a request, and this long after sign-in however active
 # (accounts.session_timeout).
