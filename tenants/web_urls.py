@@ -13,6 +13,7 @@ urlpatterns = [
     path("how-complaints-work/", public.how_it_works, name="public_how_it_works"),
     path("how-complaints-work/poster/", public.poster, name="public_poster"),
     path("settings/policy/", admin_views.policy_settings, name="policy_settings"),
+    path("settings/languages/", admin_views.program_languages, name="program_languages"),
     path("settings/staff/", admin_views.staff_list, name="staff_list"),
     path("settings/staff/invite/", admin_views.staff_invite, name="staff_invite"),
     path(

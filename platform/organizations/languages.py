@@ -12,19 +12,24 @@ from django.utils.translation import get_language_info
 
 
 def offered_languages(program=None):
-    """(code, name in that language) of the languages the program offers (all on the
-    platform site), in the order of settings.LANGUAGES."""
-    off = set(program.languages_off) if program is not None else set()
-    return [
-        (code, get_language_info(code)["name_local"])
-        for code, _name in settings.LANGUAGES
-        if code not in off
-    ] or [(settings.LANGUAGE_CODE, get_language_info(settings.LANGUAGE_CODE)["name_local"])]
+    """(code, name) of the languages the program offers (all on the platform site), as
+    settings.LANGUAGES names them (each in its own language), in that order."""
+    # Outside a program (the platform site, a schema-less job) every language is offered.
+    off = set(getattr(program, "languages_off", None) or ())
+    return [(code, name) for code, name in settings.LANGUAGES if code not in off] or [
+        (settings.LANGUAGE_CODE, get_language_info(settings.LANGUAGE_CODE)["name_local"])
+    ]
 
 
 def language_for(program, *wanted):
     """The first of `wanted` (codes, empty ones skipped) the program offers, else its default."""
-    offered = [code for code, _name in offered_languages(program)]
+    return language_among(getattr(program, "languages_off", None) or (), *wanted)
+
+
+def language_among(languages_off, *wanted):
+    """language_for, from a program's `languages_off` alone (rows read without the program)."""
+    offered = [code for code, _name in settings.LANGUAGES if code not in languages_off]
+    offered = offered or [settings.LANGUAGE_CODE]
     for code in wanted:
         if code and code in offered:
             return code

@@ -2,10 +2,11 @@
 outcomes, their rights and responsibilities and the timeline, in words written for their role
 (workflow/services/notice_texts.py)."""
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from organizations.languages import language_for
 from workflow.errors import WorkflowError
 from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
 from workflow.services._base import begin_step, not_in_future, record_event
@@ -16,12 +17,21 @@ from workflow.services.notice_texts import (
 )
 
 
+def party_language(party):
+    """The language a party's notices and own page are written in: the party's own (a filer's
+    is the one they filed in), else the participant's or staff member's, else the program's
+    first, among the languages the program offers."""
+    person = party.participant or party.staff_user
+    return language_for(connection.tenant, party.language, getattr(person, "language", ""))
+
+
 def issue_notices(*, case, kind, text_for):
-    """One notice of `kind` for every party of the case; returns how many were made."""
-    notices = [
-        Notice(case=case, party=party, kind=kind, text=text_for(party))
-        for party in case.parties.select_related("participant").order_by("id")
-    ]
+    """One notice of `kind` for every party of the case, in that party's language; returns how
+    many were made."""
+    notices = []
+    for party in case.parties.select_related("participant", "staff_user").order_by("id"):
+        with translation.override(party_language(party)):
+            notices.append(Notice(case=case, party=party, kind=kind, text=text_for(party)))
     Notice.objects.bulk_create(notices)
     return len(notices)
 
@@ -82,6 +92,7 @@ __all__ = [
     "appeal_outcome_notice_text",
     "decision_notice_text",
     "issue_notices",
+    "party_language",
     "process_notice_text",
     "record_notice_delivery",
 ]

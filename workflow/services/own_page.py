@@ -9,10 +9,11 @@ a party a code with `give_party_code`."""
 import functools
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.languages import offered_languages
 from workflow.errors import WorkflowError
 from workflow.models import (
     Case,
@@ -179,6 +180,19 @@ def file_own_appeal(*, party, grounds):
     return appeal_for_party(
         case=case, step=step, actor=None, party=party, grounds=grounds, by_party=True
     )
+
+
+def choose_own_language(*, party, language):
+    """The language the party's own page and their next notices are written in (one of those
+    the program offers). Not a step of the case: nothing goes on the timeline."""
+    offered = [code for code, _name in offered_languages(connection.tenant)]
+    if language not in offered:
+        raise WorkflowError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}, field="language"
+        )
+    CaseParty.objects.filter(pk=party.pk).update(language=language)
+    party.language = language
+    return party
 
 
 @transaction.atomic
