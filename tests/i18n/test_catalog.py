@@ -1,5 +1,6 @@
-"""The Spanish catalog is complete: every string the code marks is in locale/es, translated,
-not fuzzy, with the same placeholders, in the product's words; the compiled .mo matches it."""
+"""Each language's catalog is complete (Spanish, and any added to settings.LANGUAGES): every
+string the code marks is in locale/LANG, translated, not fuzzy, with the same placeholders, in
+the product's words; the compiled .mo matches it."""
 
 import re
 import shutil
@@ -9,8 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-CATALOG = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
-COMPILED = CATALOG.with_suffix(".mo")
+LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 SOURCES = ("platform", "tenants", "workflow", "notifications")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{\s*\w+\s*\}\}|<[^>]+>")
 # "Offender", "victim" and their kin are not the product's words, in any language.
@@ -23,9 +23,19 @@ def _translations(entry):
     return [entry.msgstr]
 
 
+def _catalog_path(code):
+    return settings.BASE_DIR / "locale" / code / "LC_MESSAGES" / "django.po"
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def language(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def catalog():
-    return polib.pofile(str(CATALOG))
+def catalog(language):
+    assert _catalog_path(language).exists(), f"No catalog for {language}: see README"
+    return polib.pofile(str(_catalog_path(language)))
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +57,22 @@ def extracted(tmp_path_factory):
     return polib.pofile(str(root / "locale" / "es" / "LC_MESSAGES" / "django.po"))
 
 
-def test_every_marked_string_is_in_the_spanish_catalog(catalog, extracted):
+def test_every_marked_string_is_in_the_catalog(catalog, extracted, language):
     known = {(e.msgctxt, e.msgid) for e in catalog}
     missing = [e.msgid for e in extracted if (e.msgctxt, e.msgid) not in known]
     assert not missing, (
-        f"{len(missing)} strings are not in {CATALOG.name}; run `make messages` and translate "
+        f"{len(missing)} strings are not in the {language} catalog; run `make messages` and "
+        f"translate "
         f"them: {missing[:10]}"
     )
 
 
-def test_every_spanish_message_is_translated_and_not_fuzzy(catalog):
+def test_every_message_is_translated_and_not_fuzzy(catalog, language):
     untranslated = [e.msgid for e in catalog if not all(_translations(e))]
     fuzzy = [e.msgid for e in catalog if "fuzzy" in e.flags]
     assert not untranslated, f"{len(untranslated)} untranslated: {untranslated[:10]}"
     assert not fuzzy, f"{len(fuzzy)} fuzzy: {fuzzy[:10]}"
-    print(f"\nSpanish catalog: {len(catalog)} messages, all translated")
+    print(f"\n{language} catalog: {len(catalog)} messages, all translated")
 
 
 def test_translations_keep_placeholders_and_the_products_words(catalog):
@@ -76,7 +87,8 @@ def test_translations_keep_placeholders_and_the_products_words(catalog):
     assert not wrong, wrong[:10]
 
 
-def test_the_compiled_catalog_matches_the_translations(catalog):
-    compiled = {(e.msgctxt, e.msgid): _translations(e) for e in polib.mofile(str(COMPILED))}
+def test_the_compiled_catalog_matches_the_translations(catalog, language):
+    compiled_path = _catalog_path(language).with_suffix(".mo")
+    compiled = {(e.msgctxt, e.msgid): _translations(e) for e in polib.mofile(str(compiled_path))}
     stale = [e.msgid for e in catalog if compiled.get((e.msgctxt, e.msgid)) != _translations(e)]
-    assert not stale, f"{COMPILED.name} is out of date: run `make messages`. {stale[:5]}"
+    assert not stale, f"{compiled_path} is out of date: run `make messages`. {stale[:5]}"
