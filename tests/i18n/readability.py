@@ -10,6 +10,8 @@ BLOCKS = {
     "dt", "dd", "small", "option", "div", "section", "article", "figcaption", "nav", "ol", "ul",
 }  # fmt: skip
 SKIP = {"script", "style", "template", "noscript", "svg"}
+# An element hidden from everyone (not nested in one of its own kind, as on these pages).
+HIDDEN = re.compile(r"<(\w+)\b[^>]*?\s(?:hidden|aria-hidden=\"true\")(?:[\s=][^>]*)?>.*?</\1>", re.S)
 
 
 class _Text(HTMLParser):
@@ -23,8 +25,8 @@ class _Text(HTMLParser):
         if tag == "main":
             self.in_main += 1
             self.saw_main = 1
-        if tag in SKIP or "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            self.skipping += 1 if tag not in ("input", "br", "img") else 0
+        if tag in SKIP:
+            self.skipping += 1
         self.in_nav += tag == "nav"
         if tag in BLOCKS or (tag == "a" and self.in_nav):
             self._flush()
@@ -51,7 +53,7 @@ class _Text(HTMLParser):
 def sentences(html):
     """The page's readable text, each block ending as a sentence."""
     parser = _Text()
-    parser.feed(html)
+    parser.feed(HIDDEN.sub(" ", html))
     parser._flush()
     out = []
     for block in parser.blocks:

@@ -41,9 +41,9 @@ def _own_page_line(party):
     if not party.access_code:
         return ""
     return _(
-        "You can read your notices and act for yourself (add your statement, name a support "
-        "person, give or withdraw consent, appeal) on your own page: on the program's "
-        "complaint page choose “Check a complaint” and type your code."
+        "You have your own page. There you can read your notices, add what you want to say, "
+        "name a support person, give or take back your consent, and appeal. To open it, go to "
+        "the program's complaint page, choose “Check a complaint” and type your code."
     )
 
 
@@ -76,10 +76,9 @@ def process_notice_text(case, party):
     lines = [
         _role_line(case, party),
         _(
-            "What happens next: someone who is not involved looks into what happened and "
-            "listens to the people involved. There may be a meeting with them and the people "
-            "speaking for or supporting them. Then the program decides on steps to repair the "
-            "harm."
+            "What happens next: someone who is not part of this looks at what happened. They "
+            "listen to each person. There may be a meeting. People who speak for you or support "
+            "you can come. Then the program decides how to repair the harm."
         ),
     ]
     if party.role == PartyRole.WITNESS:
@@ -92,38 +91,38 @@ def process_notice_text(case, party):
     if principal:
         lines.append(
             _(
-                "Possible outcomes include listening to each other's stories, repairing or "
-                "replacing what was damaged, support for the people involved, and a break from "
-                "the space of at most %(days)s days. No one is ever banned for good, and "
-                "supplies keep reaching anyone on a break."
+                "Possible outcomes: people listen to each other. Someone fixes or replaces what "
+                "was damaged. People get support. Or someone takes a break from the space, for "
+                "%(days)s days at most. No one is ever banned for good. Anyone on a break still "
+                "gets supplies."
             )
             % {"days": policy.max_ban_days}
         )
     rights = [
-        _("Your rights: to be heard and to tell it in your own words"),
-        _("to bring a representative or a support person"),
+        _("Your rights: you can be heard and tell it in your own words."),
+        _("You can bring a representative or a support person."),
         _(
-            "to choose whether to take part in any restorative step: taking part is voluntary, "
-            "and you can withdraw your consent at any time"
+            "Taking part in each step to repair the harm is your choice: it is voluntary. You "
+            "can withdraw your consent at any time."
         ),
     ]
     if may_appeal(party, policy):
         rights.append(
-            _("to appeal the decision within %(days)s days of it")
+            _("You can appeal the decision within %(days)s days of it.")
             % {"days": policy.appeal_window_days}
         )
-    lines.append("; ".join(str(r) for r in rights) + ".")
+    lines.append(" ".join(str(r) for r in rights))
     lines.append(
         _(
-            "Your responsibilities: to be honest, to respect the people involved and their "
-            "privacy, and to keep to the community agreement while the process runs."
+            "Your responsibilities: be honest. Respect the people in this and their privacy. "
+            "Keep to the community agreement while this goes on."
         )
     )
     if principal:
         lines.append(
             _(
-                "Dates for this case: acknowledged on %(ack)s; the program responds with an "
-                "outcome by %(due)s."
+                "Dates for this case: we got it on %(ack)s. The program gives an answer by "
+                "%(due)s."
             )
             % {
                 "ack": format_day(case.acknowledged_at or timezone.now()),
