@@ -11,7 +11,9 @@ BLOCKS = {
 }  # fmt: skip
 SKIP = {"script", "style", "template", "noscript", "svg"}
 # An element hidden from everyone (not nested in one of its own kind, as on these pages).
-HIDDEN = re.compile(r"<(\w+)\b[^>]*?\s(?:hidden|aria-hidden=\"true\")(?:[\s=][^>]*)?>.*?</\1>", re.S)
+HIDDEN = re.compile(
+    r"<(\w+)\b[^>]*?\s(?:hidden|aria-hidden=\"true\")(?:[\s=][^>]*)?>.*?</\1>", re.S
+)
 
 
 class _Text(HTMLParser):

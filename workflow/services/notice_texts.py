@@ -120,10 +120,7 @@ def process_notice_text(case, party):
     )
     if principal:
         lines.append(
-            _(
-                "Dates for this case: we got it on %(ack)s. The program gives an answer by "
-                "%(due)s."
-            )
+            _("Dates for this case: we got it on %(ack)s. The program gives an answer by %(due)s.")
             % {
                 "ack": format_day(case.acknowledged_at or timezone.now()),
                 "due": format_day(case.response_due_at),
