@@ -102,8 +102,8 @@ def process_notice_text(case, party):
         _("Your rights: you can be heard and tell it in your own words."),
         _("You can bring a representative or a support person."),
         _(
-            "Taking part in each step to repair the harm is your choice: it is voluntary. You "
-            "can withdraw your consent at any time."
+            "You choose whether to take part in each step to repair the harm: taking part is "
+            "voluntary. You can withdraw your consent at any time."
         ),
     ]
     if may_appeal(party, policy):
