@@ -209,18 +209,17 @@ def _how_to_appeal(party, policy, closes_at):
         return ""
     if party.access_code:
         ways = _(
-            "in person, to any staff member; on your own page, with your code; or by asking "
-            "anyone on staff to write it down for you"
+            "Tell any staff member in person, or use your own page with your code. Staff can "
+            "also write it down for you."
         )
     else:
         ways = _(
-            "in person, to any staff member, who writes it down for you; or on your own page, "
-            "with a code any staff member can give you"
+            "Tell any staff member in person: they write it down for you. Or use your own "
+            "page, with a code any staff member can give you."
         )
     return _(
-        "If you disagree, you can appeal until %(date)s. Say what you disagree with and why, "
-        "in any of these ways: %(ways)s. Someone who did not make the decision will look at it "
-        "again."
+        "If you disagree, you can appeal until %(date)s. Say what you disagree with, and why. "
+        "%(ways)s Someone who did not make the decision will look at it again."
     ) % {"date": format_when(closes_at), "ways": ways}
 
 

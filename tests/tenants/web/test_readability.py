@@ -52,8 +52,20 @@ def participant_texts(language, program, public_client, client_for, world, in_pr
     code = re.search(r"([A-Z2-9]{4}(?:-[A-Z2-9]{4}){2})", texts["tracking code"])[1]
     with in_program(program):
         case = Case.objects.get(tracking_code=code)
-        services.acknowledge_case(actor=world.users["a_staff"], case=case)
+        case = services.acknowledge_case(actor=world.users["a_staff"], case=case)
         texts["notice"] = Notice.objects.get(case=case).text
+        case = services.start_investigation(
+            actor=world.users["a_lead"], case=case, investigator=world.users["a_staff2"]
+        )
+        services.decide_case(
+            actor=world.users["a_lead"],
+            case=case,
+            reasons="Staff talked with everyone.",
+            harmed_person_heard=False,
+            not_heard_reason="unreachable",
+            actions=[],
+        )
+        texts["decision"] = Notice.objects.get(case=case, kind="decision").text
     visitor.post(STATUS, {"code": code}, **header)
     texts["own page"] = visitor.get(MINE, **header).text
 
