@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -106,6 +107,8 @@ class Program(TenantMixin):
         models.CharField(max_length=8),
         verbose_name=_("languages turned off"),
         default=list,
+        # Rows written without the column (raw SQL, an older release mid-deploy) offer all.
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=8))),
         blank=True,
     )
 

@@ -2,30 +2,47 @@
 outcomes, their rights and responsibilities and the timeline, in words written for their role
 (workflow/services/notice_texts.py)."""
 
-from django.db import connection, transaction
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.languages import language_for
 from workflow.errors import WorkflowError
 from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
-from workflow.services._base import begin_step, not_in_future, record_event
+from workflow.services._base import (
+    begin_step,
+    current_program,
+    move_to,
+    not_in_future,
+    record_event,
+)
 from workflow.services.notice_texts import (
     appeal_outcome_notice_text,
     decision_notice_text,
     process_notice_text,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
 
-def party_language(party):
+    from accounts.models import User
+    from workflow.models import Case, CaseParty
+
+
+def party_language(party: CaseParty) -> str:
     """The language a party's notices and own page are written in: the party's own (a filer's
     is the one they filed in), else the participant's or staff member's, else the program's
     first, among the languages the program offers."""
     person = party.participant or party.staff_user
-    return language_for(connection.tenant, party.language, getattr(person, "language", ""))
+    return str(language_for(current_program(), party.language, getattr(person, "language", "")))
 
 
-def issue_notices(*, case, kind, text_for):
+def issue_notices(*, case: Case, kind: str, text_for: Callable[[CaseParty], str]) -> int:
     """One notice of `kind` for every party of the case, in that party's language; returns how
     many were made."""
     notices = []
@@ -37,7 +54,7 @@ def issue_notices(*, case, kind, text_for):
 
 
 @transaction.atomic
-def acknowledge_case(*, actor, case):
+def acknowledge_case(*, actor: User, case: Case) -> Case:
     case, step = begin_step("acknowledge_case", actor=actor, case=case)
     if not case.parties.exists():
         raise WorkflowError(
@@ -47,9 +64,7 @@ def acknowledge_case(*, actor, case):
         case=case, kind=NoticeKind.PROCESS, text_for=lambda party: process_notice_text(case, party)
     )
     case.acknowledged_at = timezone.now()
-    before = case.state
-    case.state = step.to
-    case.save(update_fields=["state", "acknowledged_at", "updated_at"])
+    before = move_to(case, step, extra_fields=["acknowledged_at"])
     record_event(
         case=case,
         actor=actor,
@@ -61,7 +76,9 @@ def acknowledge_case(*, actor, case):
 
 
 @transaction.atomic
-def record_notice_delivery(*, actor, notice, method, delivered_at=None):
+def record_notice_delivery(
+    *, actor: User, notice: Notice, method: str, delivered_at: datetime | None = None
+) -> Notice:
     case, step = begin_step("record_notice_delivery", actor=actor, case=notice.case)
     notice = Notice.objects.select_for_update().get(pk=notice.pk, case=case)
     if notice.delivered_at is not None:
@@ -99,7 +116,9 @@ __all__ = [
 
 
 @transaction.atomic
-def record_notice_deliveries(*, actor, case, deliveries):
+def record_notice_deliveries(
+    *, actor: User, case: Case, deliveries: Sequence[tuple[Notice, str]]
+) -> list[Notice]:
     """Several notices delivered in one visit: [(notice, method)], all or nothing; each is on
     the timeline as its own delivery."""
     case, _step = begin_step("record_notice_deliveries", actor=actor, case=case)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0006_setup_steps'),
+        ('tenants', '0007_member_api_tokens'),
     ]
 
     operations = [
