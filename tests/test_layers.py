@@ -47,9 +47,6 @@ KNOWN_HIDDEN = {
     ("platform/organizations/retirement.py", "organizations.services"),
     ("platform/organizations/retirement.py", "organizations.tasks"),
     ("platform/organizations/retirement.py", "workflow.archive"),
-    # The step-declaration work (issue 19 point 2) rewrites these modules.
-    ("workflow/states.py", "workflow.errors"),
-    ("workflow/web/case_page.py", "workflow.models"),
 }
 
 

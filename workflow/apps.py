@@ -6,9 +6,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        # The step declarations sit above the services, pages and API they name, and hand the
-        # state machine its steps (workflow.states.STEPS) when loaded: load them before any
-        # step can run.
+        # why: the step declarations sit above the services, pages and API they name, and hand
+        # the state machine its steps (workflow.states.STEPS) when loaded, before any step runs.
         import workflow.steps  # noqa: F401
 
         # why: the OpenAPI extensions register on import, which needs the app registry ready.
