@@ -80,6 +80,7 @@ def dashboard(request):
             "trends": trends,
             "metric_label": label(metric),
             "threshold": services.suppression_threshold(),
+            "largest_withheld": services.suppression_threshold() - 1,
             "settle_days": settings.SUMMARIES_SETTLE_DAYS,
             "is_ta": bool(viewer.providers),
         },
