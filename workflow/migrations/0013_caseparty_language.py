@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0007_member_api_tokens'),
+        ('workflow', '0012_named_checks_and_schema_qualified_guards'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
+            model_name='caseparty',
             name='language',
-            field=models.CharField(blank=True, db_default='', default='', max_length=8, verbose_name='preferred language'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=8, verbose_name='language'),
         ),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0006_program_name_one_line'),
+        ('organizations', '0007_named_check_constraints'),
     ]
 
     operations = [

@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0011_case_numbers_without_gaps'),
+        ('tenants', '0008_named_checks_and_guard_switch'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseparty',
+            model_name='participant',
             name='language',
-            field=models.CharField(blank=True, db_default='', default='', max_length=8, verbose_name='language'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=8, verbose_name='preferred language'),
         ),
     ]
