@@ -15,7 +15,13 @@ staff_program = staff_flow.staff_program  # the same fresh program per test
 
 
 def call(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
+    # Python does not resolve *.localhost as browsers do: ask localhost, name the site.
+    site, path = url.split("//", 1)[1].split("/", 1)
+    host, port = site.split(":")
+    request = urllib.request.Request(  # noqa: S310
+        f"http://localhost:{port}/{path}",
+        headers={"Authorization": f"Token {token}", "Host": f"{host}:{port}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return answer.status, json.loads(answer.read())
