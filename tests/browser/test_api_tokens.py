@@ -15,7 +15,13 @@ staff_program = staff_flow.staff_program  # the same fresh program per test
 
 
 def call(url, token):
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
+    # Python does not resolve *.localhost as browsers do: ask localhost, name the site.
+    site, path = url.split("//", 1)[1].split("/", 1)
+    host, port = site.split(":")
+    request = urllib.request.Request(  # noqa: S310
+        f"http://localhost:{port}/{path}",
+        headers={"Authorization": f"Token {token}", "Host": f"{host}:{port}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return answer.status, json.loads(answer.read())
@@ -44,7 +50,7 @@ def test_a_member_makes_uses_and_revokes_a_token_from_a_phone(
     assert status == 200 and me["name"] == "Robin Example"
     phone.reload()
     assert token not in phone.content()  # shown once
-    assert phone.get_by_text("Active").count() == 1
+    assert phone.get_by_text("Active", exact=True).count() == 1
     phone.get_by_role("button", name="Revoke weekly report script").click()
     phone.get_by_text("Token revoked.").wait_for()
     screenshot(phone, "phone-api-token-revoked")
