@@ -191,7 +191,7 @@ def migrate_program_schemas(programs, *, command_options, write, workers):
     statements = []
     if plan and replayable_as_sql(plan):
         owner.set_schema(template)
-        statements = executor.collect_sql(plan)
+        statements = executor.loader.collect_sql(plan)
         owner.set_schema_to_public()
     records = _records(plan)
     start_state = before[template]
