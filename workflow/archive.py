@@ -23,6 +23,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signing import Signer
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from tenants.models import Participant, PolicyVersion
@@ -120,6 +121,11 @@ def write_program_archive(fileobj, *, program, reader=None):
         "evidence_files": len(evidence),
         "policy_versions": PolicyVersion.objects.count(),
         "participants": Participant.objects.count(),
+        # The schema's migrations: a restore rebuilds the tables as they were, loads the rows,
+        # then migrates them forward to the code of the day.
+        "migrations": sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+        ),
     }
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         archive = _HashingZip(zipped)

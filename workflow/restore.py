@@ -5,10 +5,11 @@ Everything is checked before anything is made: the archive's list of parts is si
 site's secret key when it is written (workflow.archive), each part must be there and match its
 SHA-256, every case's timeline must link from the first event to the last, and every evidence
 file must match the fingerprint taken when it was uploaded. A damaged archive is refused with
-what is wrong. Then the schema, its rows, the evidence files and the program's address are made
-in one owner transaction: a failure drops the schema with everything else, and the evidence
-files already stored are deleted. The timelines are checked once more in the new schema
-before that transaction commits."""
+what is wrong. Then, in one owner transaction: a new schema gets the tables the archive's
+migrations made (its manifest lists them), the rows are loaded with the models of that time,
+the schema is migrated forward to today's code, the timelines are checked once more, and the
+program gets its role and its address back. A failure rolls all of it back (the schema with
+it), and the evidence files already stored are deleted."""
 
 import hashlib
 import json
@@ -17,21 +18,25 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import PurePosixPath
 
-from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.management.color import no_style
 from django.db import connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils.crypto import constant_time_compare
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from accounts.access import is_platform_operator
+from config import dbroles
 from organizations.archives import archive_storage
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Program, ProgramStatus
-from organizations.schemas import create_program_schema
 from organizations.services import check_slug_available, program_host
 from organizations.slugs import schema_name_for_slug
 from workflow.archive import (
@@ -207,20 +212,79 @@ def _open_archive(program):
     return scratch
 
 
-def _load_rows(checked, schema, saved_files):
-    """Insert every row in the active (new) schema on the owner connection; store evidence."""
-    storage = EvidenceFile._meta.get_field("file").storage
-    for item in serializers.deserialize("python", checked.rows, using=OWNER):
-        if isinstance(item.object, EvidenceFile):
-            data = checked.evidence[str(item.object.pk)]
-            name = storage.save(f"programs/{schema}/evidence/{item.object.pk}", ContentFile(data))
-            saved_files.append(name)
-            item.object.file.name = name
-        item.save(using=OWNER)
+def _archived_state(executor, manifest):
+    """The migration nodes the archived schema had, and Django's targets to rebuild it."""
+    archived = {tuple(item.split(".", 1)) for item in manifest.get("migrations", [])}
+    unknown = sorted(archived - set(executor.loader.graph.nodes))
+    if not archived or unknown:
+        raise DamagedArchive(
+            _(
+                "The archive's tables were made by migrations this version does not have "
+                "(%(names)s): restore it with the version that retired it."
+            )
+            % {"names": ", ".join(".".join(node) for node in unknown[:5]) or "none listed"}
+        )
+    graph = executor.loader.graph
+    targets = [
+        node
+        for node in archived
+        if not any(child in archived for child in graph.node_map[node].children)
+    ]
+    return targets
+
+
+def _rebuild_tables(schema, manifest):
+    """In the new (empty) schema on the owner connection: the tables as the archive had them.
+    Returns the models of that time (the rows are loaded with them)."""
     owner = connections[OWNER]
     with owner.cursor() as cursor:
-        for statement in owner.ops.sequence_reset_sql(no_style(), program_models()):
-            cursor.execute(statement)
+        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    # Its own migration table first, or the public schema's would be read.
+    owner.set_schema(schema, include_public=False)
+    MigrationRecorder(owner).ensure_schema()
+    owner.set_schema(schema)
+    executor = MigrationExecutor(owner)
+    targets = _archived_state(executor, manifest)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def _instance(model, row):
+    values, many = {model._meta.pk.attname: model._meta.pk.to_python(row["pk"])}, {}
+    for name, value in row["fields"].items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise DamagedArchive(
+                _("The archive's %(model)s rows have a field %(field)s its tables lack.")
+                % {"model": row["model"], "field": name}
+            ) from exc
+        if field.many_to_many:
+            many[name] = value
+        elif field.is_relation:
+            target = field.target_field
+            values[field.attname] = None if value is None else target.to_python(value)
+        else:
+            values[field.attname] = field.to_python(value)
+    return model(**values), many
+
+
+def _load_rows(checked, schema, saved_files, models):
+    """Insert every row with the models of the archive's time; store the evidence files."""
+    storage = EvidenceFile._meta.get_field("file").storage
+    for label, group in groupby(checked.rows, key=lambda row: row["model"]):
+        model = models.get_model(label)
+        made = [_instance(model, row) for row in group]
+        for item, _many in made:
+            if label == "workflow.evidencefile":
+                data = checked.evidence[str(item.pk)]
+                name = storage.save(f"programs/{schema}/evidence/{item.pk}", ContentFile(data))
+                saved_files.append(name)
+                item.file = name
+        model._base_manager.using(OWNER).bulk_create([item for item, _many in made], 500)
+        for item, many in made:
+            for name, pks in many.items():
+                getattr(item, name).set(pks)
 
 
 def _check_restored_timelines(expected_events):
@@ -267,19 +331,31 @@ def restore_program(*, actor, program, slug=None):
     schema = schema_name_for_slug(slug)
     expected_events = sum(1 for row in checked.rows if row["model"] == "workflow.caseevent")
     owner = connections[OWNER]
+    app_role = connections["default"].settings_dict["USER"]
     saved_files = []
+    owner.ensure_connection()  # no connection may be opened inside the atomic block
     try:
-        # The app connection's transaction only keeps django-tenants' migrate (inside
-        # create_program_schema) from committing and closing the owner connection.
-        with transaction.atomic(), transaction.atomic(using=OWNER):
+        with transaction.atomic(using=OWNER):
             locked = Program.objects.using(OWNER).select_for_update().get(pk=program.pk)
             if locked.status != ProgramStatus.RETIRED:
                 raise OnboardingError(_("The program was restored by someone else meanwhile."))
-            create_program_schema(schema)
-            owner.set_schema(schema)
-            _load_rows(checked, schema, saved_files)
+            with owner.cursor() as cursor:
+                # A stray schema of that name (no program has it: checked above) is replaced.
+                cursor.execute(
+                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+                )
+            models = _rebuild_tables(schema, checked.manifest)
+            _load_rows(checked, schema, saved_files, models)
+            # Then forward to today's tables, as `migrate_all` would have taken it.
+            executor = MigrationExecutor(owner)
+            executor.migrate(executor.loader.graph.leaf_nodes())
+            with owner.cursor() as cursor:  # new rows are numbered after the restored ones
+                for statement in owner.ops.sequence_reset_sql(no_style(), program_models()):
+                    cursor.execute(statement)
             _check_restored_timelines(expected_events)
             owner.set_schema_to_public()
+            with owner.cursor() as cursor:
+                dbroles.grant_program(cursor, schema, app_role)
             locked.slug, locked.schema_name = slug, schema
             locked.status, locked.retired_at, locked.failure_reason = ProgramStatus.READY, None, ""
             locked.save(

@@ -3,48 +3,21 @@ program, and a program where it fails is left exactly as it was, recorded as not
 named with the reason, while the others are migrated."""
 
 import io
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
-from django.test import override_settings
 from psycopg import sql
 
-MIGRATION = "0999_test_note"
-MODULE = "migrate_all_test_migrations"
+from tests.extra_migration import MIGRATION, extra_workflow_migration
 
 
 @pytest.fixture
 def extra_migration(tmp_path):
-    """The workflow's migrations plus one: a nullable column with an index (deferred SQL)."""
-    from django.db.migrations.loader import MigrationLoader
-
-    import workflow.migrations
-
-    package = tmp_path / MODULE
-    shutil.copytree(Path(workflow.migrations.__file__).parent, package)
-    leaf = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("workflow")[0][1]
-    (package / f"{MIGRATION}.py").write_text(
-        "from django.db import migrations, models\n\n\n"
-        "class Migration(migrations.Migration):\n"
-        f"    dependencies = [('workflow', '{leaf}')]\n"
-        "    operations = [\n"
-        "        migrations.AddField('case', 'test_note',"
-        " models.CharField(max_length=40, null=True)),\n"
-        "        migrations.AddIndex('case',"
-        " models.Index(fields=['test_note'], name='case_test_note_idx')),\n"
-        "    ]\n"
-    )
-    sys.path.insert(0, str(tmp_path))
     try:
-        with override_settings(MIGRATION_MODULES={"workflow": MODULE}):
+        with extra_workflow_migration(tmp_path):
             yield
     finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop(MODULE, None)
         _undo()
 
 
