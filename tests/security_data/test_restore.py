@@ -20,6 +20,7 @@ from tests.security_data.conftest import make_case
 
 SLUG = "come-back"
 NEW_SLUG = "come-back-two"
+STAFF = "come-back-staff@example.test"
 
 
 def _record():
@@ -63,6 +64,11 @@ def retired(world, django_db_blocker):
             ("a_staff2", Role.PROGRAM_STAFF),
         ):
             Membership.objects.create(user=world.users[key], role=role, program=program)
+        # A staff member of its own, who signs in with a password alone (no second factor).
+        from accounts.models import User
+
+        member = User.objects.create_user(email=STAFF, password=PASSWORD)
+        Membership.objects.create(user=member, role=Role.PROGRAM_STAFF, program=program)
         with tenant_context(program):
             make_case(world.users, codes=("C-1", "C-2"))
             make_case(world.users, codes=("C-3", "C-4"))
@@ -83,6 +89,7 @@ def retired(world, django_db_blocker):
         Membership.objects.filter(program=program).delete()
         Domain.objects.filter(tenant=program).delete()
         Program.objects.filter(pk=program.pk).delete()
+        User.objects.filter(email=STAFF).delete()
 
 
 def _rewrite(archive_bytes, change):
@@ -238,7 +245,7 @@ def test_a_retired_program_comes_back_with_its_record_intact(
         connection.set_schema_to_public()
         # Its staff sign in at the new address and see their cases and evidence.
         staff = Client(HTTP_HOST=host_of(program))
-        staff.post("/accounts/login/", {"username": "a_staff@example.test", "password": PASSWORD})
+        staff.post("/accounts/login/", {"username": STAFF, "password": PASSWORD})
         case_id, _state, narrative = before["cases"][0]
         page = staff.get(f"/cases/{case_id}/")
         assert page.status_code == 200 and narrative in page.text
