@@ -6,8 +6,9 @@
 2. Schemas still where the template was before this run get the template's pending
    migrations as SQL: Django writes that SQL once (`collect_sql`, which is how `sqlmigrate`
    works; table names are unqualified, so it is the same for every schema), then each schema
-   runs it, records the migrations and re-grants its role **in one transaction**, several
-   schemas at a time on connections of their own. A schema either gets everything or nothing,
+   runs it, records the migrations (and re-grants its role when a table is new) **in one
+   transaction**, several schemas at a time on connections of their own. A schema either gets
+   everything or nothing,
    and its record always says which (Django's own executor records a migration with deferred
    SQL, such as an index, only after its DDL has committed).
 3. Anything else (a migration that is Python code or must run outside a transaction, or a
@@ -114,7 +115,7 @@ def _run_sql_in(conn, schema, statements, records, app_role):
             "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, now())", records
         )
         cursor.execute("SET LOCAL search_path TO public")
-        if schema != settings.TENANT_BASE_SCHEMA:  # the template has no role of its own
+        if app_role is not None:
             dbroles.grant_program(cursor, schema, app_role)
 
 
@@ -122,6 +123,10 @@ def replay_sql(schemas, statements, records, *, app_role, workers, progress):
     """Run `statements` and record `records` in each schema, one transaction per schema,
     `workers` schemas at a time. Returns {schema: error} for the ones that failed."""
     failed = {}
+    if not any("CREATE TABLE" in statement.upper() for statement in statements):
+        # Changed tables keep their grants, and default privileges cover new sequences; only a
+        # new table may need its append-only revokes (grant_program), so skip the rest.
+        app_role = None
     pending = list(schemas)
     lanes = [pending[i::workers] for i in range(workers)]
     params = owner_params()
