@@ -35,11 +35,18 @@ browsers:
 # Product code only; tests, migrations and bench are excluded in pyproject.toml [tool.bandit].
 BANDIT := $(VENV)/bin/bandit -c pyproject.toml -q -r platform tenants workflow notifications
 
-## ruff (lint + format) and bandit: a medium- or high-severity finding fails.
+# mypy loads the Django settings (django-stubs); placeholder URLs keep it from looking for or
+# starting PostgreSQL and Redis: nothing connects.
+MYPY := DATABASE_URL=postgres://mypy@127.0.0.1/mypy DATABASE_OWNER_URL=postgres://mypy@127.0.0.1/mypy \
+	REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/mypy
+
+## ruff (lint + format), bandit (a medium- or high-severity finding fails) and mypy (the
+## typed modules listed in pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(BANDIT) -ll
+	$(MYPY)
 
 ## The CI security gate (.ci/run, before the tests): a high-severity bandit finding fails.
 security: $(STAMP)

@@ -62,9 +62,9 @@ def main(parts, callgrind):
     from django.db import connection, connections
     from django.utils import timezone
 
-    from notifications.models import Reminder
     from notifications.services.dispatch import pack
     from notifications.tasks import deliver_reminders_of_programs
+    from workflow.outbox.models import Reminder
 
     programs, owner = reminders.bench_programs()
     programs = programs[: parts + 1]  # the first part warms up (imports, templates)

@@ -1,5 +1,7 @@
 """Reminders: raw Dramatiq throughput for a no-op actor, then this pipeline's throughput and
-due-to-delivered latency for 10,000 reminders across 1,000 programs.
+due-to-delivered latency for 10,000 reminders across 1,000 programs (goal: p95 under 10 s, and
+at least 0.35 of raw Dramatiq). BENCH_REMINDER_PROGRAMS=100 runs a tenth of it (10 reminders
+per program either way), for a quick look on a small machine.
 
 Runs in a child process on a database of its own (`harmrepair_bench_reminders`), so the
 1,000 programs never slow down `migrate_all` on the shared bench database. Programs are cheap
@@ -18,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "harmrepair_bench_reminders"
-PROGRAMS = 1_000
+PROGRAMS = int(os.environ.get("BENCH_REMINDER_PROGRAMS", "1000"))
 PER_PROGRAM = 10
 RAW_MESSAGES = 20_000
 PROCESSES, THREADS = max(2, os.cpu_count() or 2), 8
@@ -156,7 +158,8 @@ def bench_programs():
     department, _ = HealthDepartment.objects.get_or_create(name="Reminder bench department")
     programs = list(Program.objects.filter(slug__startswith="rbench-").order_by("slug"))
     stale = True
-    if len(programs) == PROGRAMS:
+    if len(programs) >= PROGRAMS:
+        programs = programs[:PROGRAMS]  # a smaller run uses the first of the kept clones
         with owner_db.cursor() as cursor:
             schema = programs[-1].schema_name
             cursor.execute(
@@ -175,7 +178,7 @@ def bench_programs():
     if stale:
         started = time.perf_counter()
         print(f"  (building {PROGRAMS} cheap program clones; kept for later runs)", flush=True)
-        for program in programs:
+        for program in Program.objects.filter(slug__startswith="rbench-"):
             with owner_db.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{program.schema_name}" CASCADE')
         Program.objects.filter(slug__startswith="rbench-").delete()
@@ -206,9 +209,10 @@ def fresh_reminders(programs, owner, due_at):
 
     from django.db import connection, connections
 
-    from notifications.models import Notification, Reminder
+    from notifications.models import Notification
     from tenants.models import PolicyVersion
     from workflow.models import Case
+    from workflow.outbox.models import Reminder
 
     Reminder.objects.filter(program__in=programs).delete()
     Notification.objects.filter(program__in=programs).delete()
@@ -319,10 +323,10 @@ def pipeline():
 
     from django.utils import timezone
 
-    from notifications.models import OPEN_STATES, Reminder
     from notifications.scheduler import TICK_SECONDS
     from notifications.services.dispatch import dispatch_due_reminders
     from notifications.tasks import QUEUE
+    from workflow.outbox.models import OPEN_STATES, Reminder
 
     programs, owner = bench_programs()
     worker = _worker("config.worker", queues=[QUEUE])
@@ -366,9 +370,9 @@ def main():
     print(f"Reminders ({PROCESSES} worker processes x {THREADS} threads)")
     print(f"  raw Dramatiq, no-op actor        : {raw:8.0f} messages/s")
     print(f"  pipeline ({total} reminders, {PROGRAMS} programs): {throughput:8.0f} reminders/s")
-    print(f"  pipeline / raw                   : {throughput / raw:8.2f}  (target >= 0.50)")
+    print(f"  pipeline / raw                   : {throughput / raw:8.2f}  (target >= 0.35)")
     print(f"  due -> delivered, median          : {median(lags):8.1f} s")
-    print(f"  due -> delivered, 95th percentile : {percentile(lags, 95):8.1f} s  (target < 60 s)")
+    print(f"  due -> delivered, 95th percentile : {percentile(lags, 95):8.1f} s  (target < 10 s)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from notifications import deadletters
-from notifications.models import DeadLetter, Digest, Notification, Reminder
+from notifications.models import DeadLetter, Digest, Notification
+from workflow.outbox.models import Reminder
 
 
 @admin.register(Reminder)

@@ -17,6 +17,8 @@ def _dead_keys(broker):
 
 def dead_letters(broker=None, *, limit=200):
     """Newest first: [{id, queue, actor, schema, args, failed_at, error}]."""
+    # why: importing the broker sets Dramatiq's global one; the web process does it only
+    # when an operator opens the dead letters.
     from config.broker import broker as default_broker
 
     broker = broker or default_broker
@@ -45,6 +47,8 @@ def dead_letters(broker=None, *, limit=200):
 
 def requeue(message_id, queue, broker=None):
     """Send a dead letter again (fresh retries) and remove it from the dead-letter queue."""
+    # why: importing the broker sets Dramatiq's global one; the web process does it only
+    # when an operator opens the dead letters.
     from config.broker import broker as default_broker
 
     broker = broker or default_broker

@@ -6,6 +6,13 @@ re-planned (demo data only)."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenants.models import Participant
+from workflow import services
+from workflow.models import Appeal, Decision, FollowUp, RestorativeAction
+from workflow.outbox.sync import sync_case_reminders
+from workflow.reminders import ACTION_REMINDER_TIME
 
 SUPPLIES = {
     "supply_access_plan": "offsite_bags",
@@ -48,14 +55,6 @@ def _decided(services, users, people, narrative, actions=()):
 
 def load_demo_cases(program, users):
     """users: {"admin", "lead", "staff"} of the demo program."""
-    from django_tenants.utils import tenant_context
-
-    from notifications.services import sync_case_reminders
-    from tenants.models import Participant
-    from workflow import services
-    from workflow.models import Decision, FollowUp, RestorativeAction
-    from workflow.selectors import ACTION_REMINDER_TIME
-
     now = timezone.now()
     soon = now + timedelta(minutes=2)
     staff, lead = users["staff"], users["lead"]
@@ -141,7 +140,5 @@ def load_demo_cases(program, users):
             party=case.parties.get(role="person_who_did_harm"),
             grounds="The person says they were not heard.",
         )
-        from workflow.models import Appeal
-
         Appeal.objects.filter(case=case).update(filed_at=soon - timedelta(days=6))
         sync_case_reminders(case)

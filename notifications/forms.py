@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import CHOOSABLE_KINDS, ReminderKind
 from notifications.models import DeliveryChoice
+from workflow.reminders import CHOOSABLE_KINDS, ReminderKind
 
 
 class PreferencesForm(forms.Form):

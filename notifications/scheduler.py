@@ -8,7 +8,13 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from notifications.services.digest import send_daily_digests as send
+from notifications.services.dispatch import dispatch_due_reminders as dispatch
+from organizations.jobs import send_for_program
+from organizations.models import Program, ProgramStatus
+from organizations.services import requeue_stalled_jobs as requeue
 from summaries.services import summaries_tick
+from workflow.tasks import purge_expired_cases_job
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +29,6 @@ def try_become_leader():
 
 
 def requeue_stalled_jobs():
-    from organizations.services import requeue_stalled_jobs as requeue
-
     return requeue()
 
 
@@ -35,10 +39,6 @@ _retention = {"next_at": None}
 def enqueue_retention_purges(*, now=None):
     """Every few hours, one retention job per program (each runs in its own schema). After a
     restart it runs at once: the job is idempotent, so an extra run costs nothing."""
-    from organizations.jobs import send_for_program
-    from organizations.models import Program, ProgramStatus
-    from workflow.tasks import purge_expired_cases_job
-
     now = now or timezone.now()
     if _retention["next_at"] and now < _retention["next_at"]:
         return 0
@@ -52,14 +52,10 @@ def enqueue_retention_purges(*, now=None):
 
 
 def dispatch_due_reminders():
-    from notifications.services.dispatch import dispatch_due_reminders as dispatch
-
     return dispatch()
 
 
 def send_daily_digests():
-    from notifications.services.digest import send_daily_digests as send
-
     return send()
 
 

@@ -9,8 +9,11 @@ database, not the broker, is the source of truth). A time limit frees a stuck wo
 import logging
 
 import dramatiq
+from django.core.mail import get_connection
 
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
+from notifications.services.delivery import deliver_reminders as deliver
+from notifications.services.recipients import find_people
 from organizations.jobs import resolve_programs, run_in_each_program
 
 logger = logging.getLogger(__name__)
@@ -39,11 +42,6 @@ def deliver_reminders_of_programs(work):
     reminders due at a time, so one message carries several programs; each part is delivered
     inside its own program's schema and transaction. The public rows every part needs (the
     programs, their staff and preferences) are read once, first, on the public schema."""
-    from django.core.mail import get_connection
-
-    from notifications.services.delivery import deliver_reminders as deliver
-    from notifications.services.recipients import find_people
-
     programs = resolve_programs(work)
     people = find_people(program.pk for program in programs.values())
     # One email connection for the whole message: opened by the first part that sends email

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.forms import PreferencesForm
-from notifications.kinds import OVERDUE_KINDS, ReminderKind
 from notifications.services import inbox
+from workflow.reminders import OVERDUE_KINDS, ReminderKind
 
 
 def notification_list(request):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The field guidance: respond with an outcome within a week at the latest.
@@ -316,3 +317,41 @@ class SetupStep(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MemberToken(models.Model):
+    """A program member's personal API token, for their own scripts. Kept in the program's
+    schema, so a token of one program is unknown on every other program's host. Only the
+    SHA-256 of the secret is stored (the secret is long and random: nothing to brute-force);
+    it is shown once, expires, and can be revoked. It acts as its member, no more."""
+
+    # Users live in the public schema: no database FK across schemas, and nothing cascades.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="member_token_expires_after_creation",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="member_token_named"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import program_role
 from tenants.errors import DomainError, NotPermitted
 from tenants.models import PolicyVersion
 
@@ -39,8 +40,6 @@ def current_policy():
 
 
 def _role_of(user):
-    from accounts.access import program_role
-
     return program_role(user, getattr(connection, "tenant", None))
 
 

@@ -1,17 +1,18 @@
-"""Program pages besides cases: the public complaint pages (no sign-in), and the program admin's
-policy settings and staff pages."""
+"""Program pages besides cases: the program admin's policy settings, staff pages and a
+member's own API tokens. (The public complaint pages file cases, so they live with the
+workflow: workflow/public_urls.py.)"""
 
 from django.urls import path
 
-from tenants.web import admin_views, public, public_own_page
+from tenants.web import admin_views, token_views
 
 urlpatterns = [
-    path("complaints/new/", public.file_complaint_page, name="public_file_complaint"),
-    path("complaints/filed/", public.complaint_filed, name="public_complaint_filed"),
-    path("complaints/status/", public.complaint_status, name="public_complaint_status"),
-    path("complaints/mine/", public_own_page.own_page_view, name="public_own_page"),
-    path("how-complaints-work/", public.how_it_works, name="public_how_it_works"),
-    path("how-complaints-work/poster/", public.poster, name="public_poster"),
+    path("accounts/api-tokens/", token_views.member_tokens, name="member_tokens"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        token_views.revoke_token,
+        name="member_token_revoke",
+    ),
     path("settings/policy/", admin_views.policy_settings, name="policy_settings"),
     path("settings/staff/", admin_views.staff_list, name="staff_list"),
     path("settings/staff/invite/", admin_views.staff_invite, name="staff_invite"),

@@ -1,16 +1,24 @@
 from django.apps import AppConfig
 
+from organizations.lifecycle import register_archive_writer, register_restorer
+
 
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = "Case workflow"
 
     def ready(self):
-        # Inside ready(): models may be imported only once every app is loaded. The platform
-        # retires programs; what their archive holds is the workflow's to say.
-        from organizations.lifecycle import register_archive_writer, register_restorer
-        from workflow.archive import write_program_archive
-        from workflow.restore import restore_program
+        # why: the step declarations sit above the services, pages and API they name, and hand the
+        # state machine its steps (workflow.states.STEPS) when loaded: load them before any
+        # step can run.
+        import workflow.steps  # noqa: F401
 
-        register_archive_writer(write_program_archive)
-        register_restorer(restore_program)
+        # why: models may be imported only once every app is loaded. The platform retires
+        # programs; what their archive holds, and how one comes back, is the workflow's to say.
+        from workflow import archive, restore
+
+        # why: the OpenAPI extensions register on import, which needs the app registry ready.
+        from workflow.api import schema  # noqa: F401
+
+        register_archive_writer(archive.write_program_archive)
+        register_restorer(restore.restore_program)

@@ -1,11 +1,19 @@
-"""The case state machine, declared once: the states, every step, the states each step is
-allowed from, where it leads, and who may take it. Services ask `check_step`; nothing else
-decides whether a step is allowed."""
+"""The case state machine: the states, who is who, and the check every step makes. The steps
+themselves (the states each is allowed from, where it leads, who may take it) are declared in
+workflow/steps. Services ask `check_step`; nothing else decides whether a step is allowed."""
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from workflow.errors import NotPermitted, StepNotAllowed
+
+if TYPE_CHECKING:  # the declarations import this module; only their type is needed here
+    from tenants.models import PolicyVersion
+    from workflow.steps.declaration import Step
 
 
 class State(models.TextChoices):
@@ -38,70 +46,18 @@ POLICY_REVIEWERS = "policy:appeal_reviewer_roles"
 PARTY = frozenset({"party"})
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    allowed_from: frozenset
-    to: State | None  # None: the case stays in its state
-    who: frozenset | str
-
-
 INVESTIGATION = frozenset({State.INVESTIGATING, State.HEARING})
 
-_STEPS = [
-    Step("report_case", frozenset(), State.REPORTED, STAFF),
-    Step("record_low_level_response", frozenset(), None, STAFF),
-    Step("add_party", OPEN_STATES, None, STAFF),
-    Step("assign_owner", OPEN_STATES, None, LEADS),
-    Step("assess_severity", OPEN_STATES, None, STAFF),
-    Step("impose_ban", OPEN_STATES, None, STAFF),
-    Step("end_ban_early", frozenset(State), None, LEADS),
-    # Supplies reach a banned person whatever the case's state (a closed case's ban still runs).
-    Step("log_supply_contact", frozenset(State), None, STAFF),
-    Step("acknowledge_case", frozenset({State.REPORTED}), State.ACKNOWLEDGED, STAFF),
-    Step("record_notice_delivery", frozenset(State), None, STAFF),
-    Step("record_notice_deliveries", frozenset(State), None, STAFF),
-    Step("start_investigation", frozenset({State.ACKNOWLEDGED}), State.INVESTIGATING, LEADS),
-    Step("add_statement", INVESTIGATION, None, STAFF),
-    Step("attach_evidence", INVESTIGATION, None, STAFF),
-    Step("record_contributing_factors", INVESTIGATION, None, STAFF),
-    Step("schedule_hearing", INVESTIGATION, State.HEARING, STAFF),
-    Step("record_consent", OPEN_STATES, None, STAFF),
-    Step("withdraw_consent", frozenset(State), None, STAFF),
-    Step("record_hearing_outcome", frozenset({State.HEARING}), None, STAFF),
-    Step("reschedule_hearing", INVESTIGATION, None, STAFF),
-    Step("cancel_hearing", INVESTIGATION, None, STAFF),
-    Step("decide_case", INVESTIGATION, State.DECIDED, POLICY_DECIDERS),
-    Step("begin_restoration", frozenset({State.DECIDED}), State.RESTORING, STAFF),
-    Step("file_appeal", frozenset({State.DECIDED, State.RESTORING}), State.APPEALED, STAFF),
-    Step("decide_appeal", frozenset({State.APPEALED}), State.RESTORING, POLICY_REVIEWERS),
-    Step("update_action_status", AFTER_DECISION, None, STAFF),
-    Step("complete_follow_up", AFTER_DECISION, None, STAFF),
-    Step("waive_follow_up", AFTER_DECISION, None, LEADS),
-    Step("finish_follow_ups", AFTER_DECISION, None, STAFF),
-    Step("close_case", frozenset({State.RESTORING}), State.CLOSED, LEADS),
-    Step("give_party_code", OPEN_STATES, None, STAFF),
-    # What a party does on their own page.
-    Step("read_own_notices", frozenset(State), None, PARTY),
-    Step("add_own_statement", OPEN_STATES, None, PARTY),
-    Step("name_own_supporter", OPEN_STATES, None, PARTY),
-    Step("give_own_consent", OPEN_STATES, None, PARTY),
-    Step("withdraw_own_consent", frozenset(State), None, PARTY),
-    Step("file_own_appeal", frozenset({State.DECIDED, State.RESTORING}), State.APPEALED, PARTY),
-    Step("withdraw_case", OPEN_STATES, State.WITHDRAWN, LEADS),
-    Step("resolve_early", OPEN_STATES, State.RESOLVED_EARLY, LEADS),
-]
-STEPS = {step.name: step for step in _STEPS}
+# Every step by name, declared in workflow/steps (with its service, pages and API, which sit
+# above this module): that package hands its declarations over here when it is loaded, which
+# WorkflowConfig.ready does before any step can run.
+STEPS: dict[str, Step] = {}
 
-# Every (from, to) pair a step can make. The database refuses any other change of state
-# (workflow/migrations/0005_state_transitions.py; a test keeps the two in step).
-TRANSITIONS = frozenset(
-    (origin.value, step.to.value)
-    for step in _STEPS
-    if step.to is not None
-    for origin in step.allowed_from
-    if origin != step.to
-)
+
+def use_steps(steps: dict[str, Step]) -> None:
+    STEPS.clear()
+    STEPS.update(steps)
+
 
 # What to do next from each state: the hint that ends every "not now" message.
 NEXT_STEP_HINT = {
@@ -120,28 +76,28 @@ NEXT_STEP_HINT = {
 }
 
 
-def roles_for(step, policy):
+def roles_for(step: Step, policy: PolicyVersion) -> frozenset[str]:
     """The program roles that may take `step` under `policy`."""
     if step.who == POLICY_DECIDERS:
         return frozenset(policy.decider_roles)
     if step.who == POLICY_REVIEWERS:
         return frozenset(policy.appeal_reviewer_roles)
+    if isinstance(step.who, str):
+        raise ValueError(f"The step {step.name!r} names no roles the policy knows: {step.who!r}")
     return step.who
 
 
-def allowed_steps(state, role, policy):
+def allowed_steps(state: str, role: str | None, policy: PolicyVersion) -> list[str]:
     """Names of the steps this role may take on a case in `state` (for the API and pages)."""
     return [
         step.name
-        for step in _STEPS
+        for step in STEPS.values()
         if state in step.allowed_from and role in roles_for(step, policy)
     ]
 
 
-def check_step(name, *, state, role, policy):
+def check_step(name: str, *, state: str | None, role: str | None, policy: PolicyVersion) -> Step:
     """Return the step, or raise the domain error that says why it cannot be taken now."""
-    from workflow.errors import NotPermitted, StepNotAllowed
-
     step = STEPS[name]
     if role not in roles_for(step, policy):
         raise NotPermitted(
@@ -152,6 +108,7 @@ def check_step(name, *, state, role, policy):
             % {"step": name, "roles": ", ".join(sorted(roles_for(step, policy)))}
         )
     if step.allowed_from and state not in step.allowed_from:
+        assert state is not None, f"the step {name!r} is taken on a case"
         raise StepNotAllowed(
             _("This case is “%(state)s”, so “%(step)s” cannot be done now. %(hint)s")
             % {"state": State(state).label, "step": name, "hint": NEXT_STEP_HINT[State(state)]}

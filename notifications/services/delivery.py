@@ -11,44 +11,16 @@ import logging
 from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import OVERDUE_KINDS, RULE_BY_KIND, ReminderKind, case_path
-from notifications.models import DeliveryChoice, Notification, Reminder, ReminderState
+from notifications.models import DeliveryChoice, Notification
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
-from notifications.services.sync import keyed
 from tenants.dates import WHEN_FORMAT, program_zone
 from workflow.models import Case
-from workflow.selectors import prefetch_reminder_relations, reminder_points
+from workflow.outbox.models import Reminder, ReminderState
+from workflow.reminders import OVERDUE_KINDS, RULE_BY_KIND, case_path, still_due
 
 logger = logging.getLogger(__name__)
-
-TITLES = {
-    ReminderKind.ACKNOWLEDGEMENT_DUE: _("Case %(case)s: acknowledge it by %(when)s"),
-    ReminderKind.ACKNOWLEDGEMENT_OVERDUE: _(
-        "Case %(case)s: acknowledgement overdue (it was due %(when)s)"
-    ),
-    ReminderKind.RESPONSE_DUE: _("Case %(case)s: respond with an outcome by %(when)s"),
-    ReminderKind.RESPONSE_OVERDUE: _("Case %(case)s: response overdue (it was due %(when)s)"),
-    ReminderKind.HEARING_UPCOMING: _("Case %(case)s: hearing on %(when)s"),
-    ReminderKind.APPEAL_WINDOW_CLOSING: _(
-        "Case %(case)s: the appeal window closes %(when)s; remind the parties"
-    ),
-    ReminderKind.APPEAL_DECISION_DUE: _("Case %(case)s: appeal decision due %(when)s"),
-    ReminderKind.BAN_ENDING: _(
-        "Case %(case)s: a ban ends %(when)s; restore access and welcome the person back"
-    ),
-    ReminderKind.SUPPLY_GAP: _(
-        "Case %(case)s: no supplies recorded for a banned person since before %(when)s; get "
-        "supplies to them and log it"
-    ),
-    ReminderKind.RESTORATIVE_ACTION_DUE: _("Case %(case)s: restorative action due %(when)s"),
-    ReminderKind.FOLLOW_UP_DUE: _("Case %(case)s: follow-up due %(when)s"),
-    ReminderKind.COMMUNITY_CHECK_IN: _(
-        "Case %(case)s: community-restoration check-in due %(when)s"
-    ),
-}
 
 
 class _Titles:
@@ -67,72 +39,39 @@ class _Titles:
                 timezone.localtime(reminder.target_at, self._zone), WHEN_FORMAT
             )
         when = self._dates[reminder.target_at]
-        return str(TITLES[reminder.kind]) % {"case": reminder.case_id, "when": when}
+        title = RULE_BY_KIND[reminder.kind].title
+        return str(title) % {"case": reminder.case_id, "when": when}
 
 
 def _lock_cases(program, reminder_ids):
-    """Share-lock and read the cases of those reminders still waiting for delivery, in one
-    query: {case id: case}. A workflow step on one of them (which holds its row FOR UPDATE)
-    either finished before, and we see it done, or waits until this delivery commits."""
-    cases = Case.objects.raw(
-        # The reminders are found by primary key alone, apart from the state test. With the
-        # state in the same query, statistics taken when no row was waiting (every burst
-        # starts so) make the planner read the whole index of waiting rows, for every part.
-        "WITH sent AS MATERIALIZED (SELECT case_id, program_id, state"
-        " FROM notifications_reminder WHERE id = ANY(%s))"
-        " SELECT * FROM workflow_case WHERE id IN"
-        " (SELECT case_id FROM sent WHERE program_id = %s AND state = %s)"
-        " ORDER BY id FOR SHARE OF workflow_case",
-        [list(reminder_ids), program.pk, ReminderState.ENQUEUED],
+    """Lock and read the cases of those reminders still waiting for delivery: {case id: case}.
+    A workflow step on one of them (which holds its row FOR UPDATE) either finished before, and
+    we see it done, or waits until this delivery commits. (NO KEY UPDATE: rows that refer to
+    the case can still be added meanwhile.)"""
+    waiting = Reminder.objects.filter(
+        pk__in=reminder_ids, program=program, state=ReminderState.ENQUEUED
+    )
+    cases = (
+        Case.objects.filter(pk__in=waiting.values("case_id"))
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
     )
     return {case.pk: case for case in cases}
 
 
 def _lock_reminders(program, reminder_ids, cases):
     """Lock and read the rows still waiting whose case we locked. A row whose case we did not
-    lock (it was not waiting a moment ago) is left to the message that enqueued it again.
-    Raw SQL for what the ORM would send: building the query was a tenth of a worker's time."""
-    rows = Reminder.objects.raw(
-        # Only what delivery reads (the rest are the dispatcher's times and counts). The state
-        # is tested on the locked rows, not in the query, for the reason given in _lock_cases.
-        "SELECT id, program_id, case_id, kind, ref_id, target_at, idempotency_key, state"
-        " FROM notifications_reminder"
-        " WHERE id = ANY(%s) AND program_id = %s AND case_id = ANY(%s)"
-        " ORDER BY id FOR UPDATE",
-        [list(reminder_ids), program.pk, list(cases)],
-    )
-    return [row for row in rows if row.state == ReminderState.ENQUEUED]
-
-
-def _still_due(program, rows, cases):
-    """The rows that still apply: case open, step not done, deadline not moved. Only the
-    relations the rows' kinds depend on are read."""
-    kinds = {RULE_BY_KIND[row.kind].point for row in rows}
-    prefetch_reminder_relations(cases.values(), kinds=kinds)
-    wanted = set()
-    for case in cases.values():
-        wanted |= set(keyed(reminder_points(case, kinds=kinds), program.pk))
-    return [row for row in rows if row.idempotency_key in wanted]
-
-
-def _record(notifications):
-    """Insert notifications ({field: value} each, every field given) in one statement.
-
-    Not bulk_create: it prepares each field of each object in turn, which took a quarter of a
-    worker's instructions for these plain values; the statement is the one it would send."""
-    if not notifications:
-        return
-    names = list(notifications[0])
-    fields = [Notification._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Names from the model's metadata, quoted; the values are parameters.
-            f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays})",  # noqa: S608  # nosec B608
-            [[row[name] for row in notifications] for name in names],
+    lock (it was not waiting a moment ago) is left to the message that enqueued it again."""
+    return list(
+        Reminder.objects.filter(
+            pk__in=reminder_ids,
+            program=program,
+            case_id__in=list(cases),
+            state=ReminderState.ENQUEUED,
         )
+        .order_by("pk")
+        .select_for_update()
+    )
 
 
 def _choice(people, user_id, kind):
@@ -155,7 +94,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
             return counts
         rows = _lock_reminders(program, reminder_ids, cases)
         counts["skipped"] = len(reminder_ids) - len(rows)
-        due = _still_due(program, rows, cases)
+        due = still_due(rows, cases, program.pk)
         due_ids = {row.pk for row in due}
         stale = [row.pk for row in rows if row.pk not in due_ids]
         if stale:
@@ -174,18 +113,17 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                 emailed = choice == DeliveryChoice.IMMEDIATELY
                 key = f"{reminder.idempotency_key}|u{user_id}"
                 notifications.append(
-                    {
-                        "user_id": user_id,
-                        "program_id": program.pk,
-                        "reminder_id": reminder.pk,
-                        "kind": reminder.kind,
-                        "case_id": reminder.case_id,
-                        "title": title,
-                        "created_at": now,
-                        "in_digest": choice == DeliveryChoice.DAILY_DIGEST,
-                        "emailed": emailed,
-                        "idempotency_key": key,
-                    }
+                    Notification(
+                        user_id=user_id,
+                        program=program,
+                        reminder=reminder,
+                        kind=reminder.kind,
+                        case_id=reminder.case_id,
+                        title=title,
+                        in_digest=choice == DeliveryChoice.DAILY_DIGEST,
+                        emailed=emailed,
+                        idempotency_key=key,
+                    )
                 )
                 if emailed:
                     emails.append(
@@ -198,7 +136,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                         )
                     )
         # A duplicate key raises here and rolls everything back: never twice.
-        _record(notifications)
+        Notification.objects.bulk_create(notifications)
         Reminder.objects.filter(pk__in=due_ids).update(
             state=ReminderState.DELIVERED, delivered_at=now
         )

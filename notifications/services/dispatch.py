@@ -18,7 +18,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from notifications import conf
-from notifications.models import Reminder, ReminderState
+from notifications.tasks import deliver_reminders_of_programs
+from organizations.jobs import send_for_programs
+from organizations.models import LIVE_STATUSES, Program
+from workflow.outbox.models import Reminder, ReminderState
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +34,6 @@ def _chunks(items, size):
 
 def claim_due(*, now=None, limit=None):
     """Claim one batch: {program schema: [reminder ids]} (committed as enqueued)."""
-    from organizations.models import LIVE_STATUSES, Program
-
     now = now or timezone.now()
     limit = limit or conf.get("REMINDER_CLAIM_BATCH")
     # The wait before sending again doubles with each attempt (up to 8x): a long queue or an
@@ -102,9 +103,6 @@ def pack(by_schema, *, size):
 
 def enqueue(by_schema):
     """Send the claimed ids, at most REMINDER_MESSAGE_SIZE per message."""
-    from notifications.tasks import deliver_reminders_of_programs
-    from organizations.jobs import send_for_programs
-
     sent = 0
     for work in pack(by_schema, size=conf.get("REMINDER_MESSAGE_SIZE")):
         send_for_programs(deliver_reminders_of_programs, work)

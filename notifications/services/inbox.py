@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.kinds import CHOOSABLE_KINDS
 from notifications.models import DeliveryChoice, Notification, Preference
 from workflow.models.case import party_case_ids
+from workflow.reminders import CHOOSABLE_KINDS
 
 
 def mine(user, program):

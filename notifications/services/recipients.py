@@ -3,8 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from notifications.kinds import RULE_BY_KIND, Audience
-from workflow.models import CaseParty
+from accounts.models import PROGRAM_ROLES, Membership
+from notifications.models import Preference
+from workflow.models import Appeal, Ban, CaseParty, Decision, Hearing, RestorativeAction
+from workflow.reminders import RULE_BY_KIND, Audience
 
 
 class Staff:
@@ -40,9 +42,6 @@ def find_people(program_ids):
     """{program id: People} for many programs in two queries (memberships with their users,
     then preferences). These are public rows, read on the public schema before the programs'
     own transactions; recipients are still worked out at delivery time."""
-    from accounts.models import PROGRAM_ROLES, Membership
-    from notifications.models import Preference
-
     program_ids = list(program_ids)
     rows = Membership.objects.filter(program_id__in=program_ids, role__in=PROGRAM_ROLES)
     roles, addresses = defaultdict(dict), defaultdict(dict)
@@ -65,8 +64,6 @@ def find_people(program_ids):
 
 
 def _hearing_staff(hearing_ids):
-    from workflow.models import Hearing
-
     if not hearing_ids:
         return {}
     staff = defaultdict(set)
@@ -94,8 +91,6 @@ def _staff_parties(case_ids):
 
 
 def _reviewers(appeal_ids, cases, staff):
-    from workflow.models import Appeal, Decision
-
     if not appeal_ids:
         return {}
     appeals = Appeal.objects.filter(pk__in=appeal_ids).values_list("pk", "case_id", "reviewer_id")
@@ -119,8 +114,6 @@ def _reviewers(appeal_ids, cases, staff):
 
 
 def _action_owners(action_ids):
-    from workflow.models import RestorativeAction
-
     if not action_ids:
         return {}
     return dict(RestorativeAction.objects.filter(pk__in=action_ids).values_list("pk", "owner_id"))
@@ -128,8 +121,6 @@ def _action_owners(action_ids):
 
 def _ban_owners(ban_ids):
     """{ban id: user}: the owner of the plan action that states the ban, else who imposed it."""
-    from workflow.models import Ban, RestorativeAction
-
     if not ban_ids:
         return {}
     owners = dict(Ban.objects.filter(pk__in=ban_ids).values_list("pk", "imposed_by_id"))

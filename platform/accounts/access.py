@@ -1,9 +1,11 @@
 """Who may do what: the one place that reads memberships for permission decisions."""
 
+from typing import Any
+
 from accounts.models import PROGRAM_ROLES, Membership, Role
 
 
-def program_role(user, program):
+def program_role(user: Any, program: Any) -> str | None:
     """The user's role in this program, or None. Platform roles grant nothing inside a program."""
     if not getattr(user, "is_authenticated", False) or program is None:
         return None

@@ -41,6 +41,7 @@ SHARED_APPS = [
     "django_tenants",
     "organizations",
     "accounts",
+    "workflow.outbox",  # the reminder outbox (public schema); the rest of workflow is per program
     "notifications",
     "summaries",
     "django.contrib.contenttypes",
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.session_timeout.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A member's API token stands for a sign-in on the program's API, before access is checked.
+    "tenants.api_tokens.ProgramTokenMiddleware",
     "organizations.middleware.ProgramAccessMiddleware",
     "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

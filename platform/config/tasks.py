@@ -11,7 +11,9 @@ ACTOR_MODULES = [
 
 
 def import_actor_modules():
-    import config.broker  # noqa: F401  (sets the global broker before actors are declared)
+    # why: importing the broker sets Dramatiq's global broker, which the actors below need;
+    # only processes that run or send jobs do it.
+    import config.broker  # noqa: F401
 
     for name in ACTOR_MODULES:
         importlib.import_module(name)

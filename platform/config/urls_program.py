@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config.health import healthz, readyz
 from organizations.middleware import program_public
 from organizations.views import accept_invitation
-from tenants.web.public import front_door
+from workflow.web.public import front_door
 from workflow.web.today import today
 
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("", include("workflow.web_urls")),
     path("", include("workflow.data_urls")),
+    path("", include("workflow.public_urls")),
     path("", include("tenants.web_urls")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("workflow.urls")),

@@ -51,15 +51,13 @@ def load_demo_data():
                 is_superuser=role == Role.PLATFORM_OPERATOR,
             )
             Membership.objects.create(user=user, role=role, **scope[kind])
-    program = provision_program(program_id=program.pk)
-    if program.status == "ready":
-        # Cases whose reminders (every kind) fall due in the first minutes of `make run`.
-        from notifications.demo import load_demo_cases
+    return provision_program(program_id=program.pk)
 
-        staff = {
-            e.split("@")[0]: User.objects.get(email=e)
-            for e, _r, k, _n in DEMO_USERS
-            if k == "program"
-        }
-        load_demo_cases(program, staff)
-    return program
+
+def demo_program_staff():
+    """{"admin", "lead", "staff"}: the demo program's users."""
+    return {
+        email.split("@")[0]: User.objects.get(email=email)
+        for email, _role, kind, _name in DEMO_USERS
+        if kind == "program"
+    }

@@ -11,7 +11,10 @@ import logging
 
 import dramatiq
 from django.db import close_old_connections, connection
+from django_tenants.utils import get_public_schema_name
 from dramatiq.middleware import CurrentMessage, SkipMessage
+
+from organizations.models import LIVE_STATUSES, Program
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +46,6 @@ def resolve_programs(schema_names):
     public schema. Any other name (unknown, retired, public) is never to be entered: the current
     message is failed, so once its other parts have run it goes to the dead-letter queue, as a
     one-program message without a valid schema would."""
-    from django_tenants.utils import get_public_schema_name
-
-    from organizations.models import LIVE_STATUSES, Program
-
     connection.set_schema_to_public()
     programs = {
         program.schema_name: program
@@ -99,10 +98,6 @@ class ProgramSchemaMiddleware(dramatiq.Middleware):
             message.options[SCHEMA_OPTION] = connection.schema_name
 
     def before_process_message(self, broker, message):
-        from django_tenants.utils import get_public_schema_name
-
-        from organizations.models import LIVE_STATUSES, Program
-
         connection.set_schema_to_public()
         actor = broker.get_actor(message.actor_name)
         if not actor.options.get("program_scoped"):

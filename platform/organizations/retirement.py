@@ -48,12 +48,11 @@ def request_retirement(*, actor, program):
 
 
 def enqueue_retirement(program_id):
-    # Inside: both import this module (services for the re-sending scheduler, tasks for the job).
-    from organizations.services import stamp_job_sent
-    from organizations.tasks import retire_program_job
+    # why: both import this module (services for the re-sending scheduler, tasks for the job).
+    from organizations import services, tasks
 
-    stamp_job_sent(program_id)
-    retire_program_job.send(program_id)
+    services.stamp_job_sent(program_id)
+    tasks.retire_program_job.send(program_id)
 
 
 def retire_program(*, program_id):

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
-from accounts.access import can_manage_department, program_role
+from accounts.access import can_manage_department, is_platform_operator, program_role
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Invitation, Program, ProgramStatus
+from organizations.retirement import enqueue_retirement
 from organizations.schemas import create_program_schema
 from organizations.slugs import normalize_slug, schema_name_for_slug, validate_program_slug
 
@@ -92,6 +93,7 @@ def add_program(*, actor, health_department, name, program_type, slug):
 
 
 def enqueue_provisioning(program_id):
+    # why: organizations.tasks imports this module (its actor runs provision_program).
     from organizations.tasks import provision_program_job
 
     stamp_job_sent(program_id)
@@ -115,8 +117,6 @@ def requeue_stalled_jobs(*, now=None):
     """A scheduler tick: send again the set-ups and retirements that lost their job. Each send
     is stamped, so one stalled program is sent once per period, not on every tick; both jobs
     are idempotent, so a duplicate is harmless."""
-    from organizations.retirement import enqueue_retirement
-
     now = now or timezone.now()
     enqueue = {
         ProgramStatus.PROVISIONING: enqueue_provisioning,
@@ -206,8 +206,6 @@ def resume_program(*, actor, program):
 def _switch_status(actor, program, source, target):
     # The only status changes an operator makes by hand; every other one is a job's (set-up,
     # retirement), never a field to edit: setting "being set up" again would replace the schema.
-    from accounts.access import is_platform_operator
-
     if not is_platform_operator(actor):
         raise OnboardingError(_("Only a platform operator can suspend or resume a program."))
     program = Program.objects.select_for_update().get(pk=program.pk)

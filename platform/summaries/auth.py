@@ -7,19 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from accounts.api_tokens import is_program_token, presented_token
 from accounts.models import Membership, Role
 from summaries.models import ApiToken, hash_token
 
-KEYWORDS = ("bearer", "token")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def presented_token(request):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    parts = header.split()
-    if len(parts) == 2 and parts[0].lower() in KEYWORDS:
-        return parts[1]
-    return None
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -48,12 +40,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 class RefuseApiTokensOnProgramSites:
     """A TA token opens nothing on a program's site: any request there that presents one is
-    answered 404, like any other outsider (nothing confirms what exists)."""
+    answered 404, like any other outsider (nothing confirms what exists). Only a program
+    member's own token (tenants.api_tokens) passes, and only to the program's API."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if getattr(request, "program", None) is not None and presented_token(request):
+        plaintext = presented_token(request)
+        member_token_on_api = request.path.startswith("/api/") and is_program_token(plaintext)
+        if getattr(request, "program", None) is not None and plaintext and not member_token_on_api:
             raise Http404
         return self.get_response(request)

@@ -95,7 +95,8 @@ def test_staff_run_a_complaint_through_every_step(
 
     program, users, people = staff_program
     base = site_url(live_server_url, program)
-    # Every form staff submit on the case (not signing in), across the three accounts.
+    # Every form staff submit on the case (not signing in), across the three accounts: whole
+    # page posts and the steps the page posts in the background (staff.js) alike.
     submissions = []
 
     def count_submissions(page):
@@ -104,7 +105,7 @@ def test_staff_run_a_complaint_through_every_step(
             lambda r: (
                 submissions.append(r.url)
                 if r.method == "POST"
-                and r.resource_type == "document"
+                and r.resource_type in ("document", "fetch", "xhr")
                 and "/accounts/" not in r.url
                 else None
             ),

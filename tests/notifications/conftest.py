@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notifications.models import Reminder
 from notifications.services.dispatch import claim_due
 from tests.workflow.conftest import advance, in_a, make_case, people, users  # noqa: F401
+from workflow.outbox.models import Reminder
 
 
 def claimed_for(program, *cases):

@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from notifications.models import Reminder
 from notifications.services.dispatch import claim_due
 from workflow import services
+from workflow.outbox.models import Reminder
 
 
 def test_a_bad_part_fails_only_its_own_program(overdue_case, users, program_a, program_b):

@@ -1,5 +1,6 @@
-"""Reminder emails are built quickly, read the same as the standard library writes them, and
-go out through a real SMTP conversation as production sends them."""
+"""Reminder emails read as a person expects (subject, link to the case, overdue wording), under
+a Message-ID derived from the delivery key, and go out through a real SMTP conversation as
+production sends them."""
 
 import contextlib
 import re
@@ -9,34 +10,10 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
-from django.core.mail import EmailMessage
-from hypothesis import given
-from hypothesis import strategies as st
 
 from notifications.services.delivery import deliver_reminders
-from notifications.services.emails import (
-    PlainTextMessage,
-    ReminderEmails,
-    fold,
-)
+from notifications.services.emails import ReminderEmails, message_id
 from tests.notifications.conftest import claimed_for
-
-HEADER_NAMES = ["Subject", "To", "From", "Message-ID", "X-Reminder-Delivery", "Date"]
-printable_ascii = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=300)
-
-
-@given(name=st.sampled_from(HEADER_NAMES), value=printable_ascii)
-def test_folded_headers_unfold_to_their_value(name, value):
-    folded = fold(name, value, "\r\n")
-    lines = folded.split("\r\n")
-    assert lines.pop() == ""
-    assert "".join(lines) == f"{name}: {value}"  # unfolding removes only the line breaks
-    for number, line in enumerate(lines):
-        assert line.strip(), "a line of spaces only"
-        if number:
-            assert line.startswith(" ")
-        if len(line) > 78:
-            assert " " not in line.strip(), "a long line that could have been folded"
 
 
 class Program:
@@ -59,8 +36,8 @@ def _read(raw):
     return headers, parsed.get_payload(decode=True).decode()
 
 
-@pytest.mark.parametrize(("name", "quick"), [("Harbor drop-in", True), ("Café Harbor", False)])
-def test_reminder_email_reads_as_django_would_build_it(settings, name, quick):
+@pytest.mark.parametrize("name", ["Harbor drop-in", "Café Harbor"])
+def test_reminder_email_reads_right(name):
     key = "p12:acknowledgement_overdue:345:1795000000:1795000000|u67|email"
     for overdue in (True, False):
         email = ReminderEmails(Program(name)).build(
@@ -70,32 +47,18 @@ def test_reminder_email_reads_as_django_would_build_it(settings, name, quick):
             overdue=overdue,
             path="/cases/345/#notices",
         )
-        message = email.message()
-        assert isinstance(message, PlainTextMessage) == quick
-        django = EmailMessage(
-            subject=email.subject,
-            body=email.body,
-            from_email=email.from_email,
-            to=email.to,
-            headers=email.extra_headers,
-        ).message()
-        for linesep in ("\n", "\r\n"):
-            ours, theirs = (
-                _read(message.as_bytes(linesep=linesep)),
-                _read(django.as_bytes(linesep=linesep)),
-            )
-            ours[0].pop("Date"), theirs[0].pop("Date")
-            assert ours == theirs
-            headers, body = ours
-            assert headers["Subject"].startswith(f"[{name}] Case 345")
-            assert headers["X-Reminder-Delivery"] == key
-            assert body.startswith("Case 345: acknowledgement overdue")
-            assert "https://harbor.example.test/notifications/" in body
-            # The email leads to the case it is about, at the part that is due.
-            assert "Open it: https://harbor.example.test/cases/345/#notices" in body
-            assert ("This is overdue." in body) == overdue
-        lines = message.as_bytes(linesep="\r\n").split(b"\r\n")
-        assert max(map(len, lines)) <= 998
+        raw = email.message().as_bytes(linesep="\r\n")
+        headers, body = _read(raw)
+        assert headers["Subject"].startswith(f"[{name}] Case 345")
+        assert headers["To"] == "staff@example.test"
+        assert headers["Message-ID"] == message_id(key)
+        assert headers["X-Reminder-Delivery"] == key
+        assert body.startswith("Case 345: acknowledgement overdue")
+        assert "https://harbor.example.test/notifications/" in body
+        # The email leads to the case it is about, at the part that is due.
+        assert "Open it: https://harbor.example.test/cases/345/#notices" in body
+        assert ("This is overdue." in body) == overdue
+        assert max(map(len, raw.split(b"\r\n"))) <= 998  # RFC 5322 line limit
 
 
 class _SmtpSink(socketserver.StreamRequestHandler):

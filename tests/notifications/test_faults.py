@@ -80,7 +80,7 @@ def procs(fault_world, django_db_blocker, tmp_path):
     test database; everything started is stopped afterwards, and the test's data removed."""
     from django.conf import settings
 
-    from notifications.models import Reminder
+    from workflow.outbox.models import Reminder
 
     redis = RedisServer().start()
     started = []
@@ -133,9 +133,9 @@ def procs(fault_world, django_db_blocker, tmp_path):
 def make_due_reminders(fault_world, *, start_in, spread):
     """PER_PROGRAM open cases per program, each with its acknowledgement-overdue reminder
     falling due between start_in and start_in + spread from now. Returns their keys."""
-    from notifications.models import Reminder
     from tenants.policy import current_policy
     from workflow.models import Case
+    from workflow.outbox.models import Reminder
 
     now = timezone.now()
     total = PROGRAMS * PER_PROGRAM
@@ -184,7 +184,7 @@ def make_due_reminders(fault_world, *, start_in, spread):
 
 def delivered_count(fault_world):
     """Delivered reminders of the fault programs (polled while the processes work)."""
-    from notifications.models import Reminder
+    from workflow.outbox.models import Reminder
 
     return Reminder.objects.filter(
         program__in=[p for p, _o in fault_world], state="delivered"
@@ -192,7 +192,8 @@ def delivered_count(fault_world):
 
 
 def assert_each_delivered_once(fault_world, keys, mail_dir):
-    from notifications.models import Notification, Reminder
+    from notifications.models import Notification
+    from workflow.outbox.models import Reminder
 
     programs = [p for p, _o in fault_world]
     states = Reminder.objects.filter(program__in=programs).values_list("state", flat=True)
@@ -271,11 +272,12 @@ def test_postgres_unreachable_for_30_seconds(procs, fault_world):
 
 def test_step_done_between_claim_and_delivery_is_not_sent(procs, fault_world):
     from config.broker import build_broker
-    from notifications.models import Notification, Reminder
+    from notifications.models import Notification
     from notifications.services.dispatch import claim_due
     from notifications.tasks import deliver_reminders_of_programs
     from tenants.models import Participant
     from workflow.models import Case
+    from workflow.outbox.models import Reminder
     from workflow.services import acknowledge_case, report_case
 
     (program, owner), (other, other_owner) = fault_world[0], fault_world[1]

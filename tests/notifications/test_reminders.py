@@ -7,12 +7,13 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.models import Notification, Preference, Reminder
+from notifications.models import Notification, Preference
 from notifications.services.delivery import deliver_reminders
 from notifications.services.digest import send_daily_digests
 from notifications.services.dispatch import claim_due
 from tests.notifications.conftest import claimed_for
 from workflow import services
+from workflow.outbox.models import Reminder
 
 
 def open_kinds(case):
@@ -50,7 +51,7 @@ def test_reminder_rows_hold_no_participant_data(make_case, people):
 
 def assert_each_kind_alone_reads_the_same(case):
     """The worker re-checks a batch reading only what its kinds need: same answer, kind by kind."""
-    from workflow.selectors import POINT_RELATIONS, reminder_cases, reminder_points
+    from workflow.reminders import POINT_RELATIONS, reminder_cases, reminder_points
 
     everything = reminder_points(reminder_cases([case.pk])[case.pk])
     for kind in POINT_RELATIONS:
@@ -309,7 +310,7 @@ def test_claimed_reminders_are_packed_several_programs_to_a_message():
 
 def test_demo_cases_bring_every_kind_within_minutes(db, world, program_a, in_program):
     from notifications.demo import load_demo_cases
-    from notifications.kinds import ReminderKind
+    from workflow.reminders import ReminderKind
 
     users = {k: world.users[f"a_{k}"] for k in ("admin", "lead", "staff")}
     load_demo_cases(program_a, users)

@@ -7,12 +7,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications.models import Notification, Reminder
+from notifications.models import Notification
 from notifications.services.delivery import deliver_reminders
 from tests.notifications.conftest import claimed_for
 from workflow import services
 from workflow.away import away_one
 from workflow.errors import WorkflowError
+from workflow.outbox.models import Reminder
 
 
 def ban_started_days_ago(case, users, people, days_ago, *, by="a_staff2"):

@@ -317,6 +317,12 @@ def seed_program(program, users, *, tag, sequence_base=None):
         from tenants.models import SetupStep
 
         SetupStep.objects.get_or_create(name="poster")  # a row of every model, to walk
+        from tenants.api_tokens import create_member_token
+
+        _token, seed.tokens["member_token"] = create_member_token(
+            actor=users["staff"], name=f"script {tag}"
+        )
+        seed.markers.add(seed.tokens["member_token"])
         _top_up_text_fields(seed)
         _collect(seed)
     invitation = _invitation(program, seed)

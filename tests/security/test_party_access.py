@@ -295,8 +295,8 @@ def test_an_admins_export_leaves_out_the_case_they_are_party_to(
 @pytest.mark.parametrize("role", PartyRole.values)
 def test_a_party_is_never_reminded_about_their_case(party, program_a, world, role):
     """Ban-ending reminders go to every member of the program: not to a party of the case."""
-    from notifications.models import Reminder
     from notifications.services.recipients import find_people, recipients
+    from workflow.outbox.models import Reminder
 
     case, _person = _open_case_with_party(
         program_a, party, world.users["a_staff"], role, narrative="reminded"

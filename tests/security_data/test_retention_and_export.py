@@ -217,11 +217,11 @@ def _flush_retirements():
 
 def test_operator_retires_a_program(committed, world, client_for):
     from config.broker import broker
-    from notifications.models import Reminder
     from organizations.errors import OnboardingError
     from organizations.models import Program, ProgramStatus
     from organizations.retirement import request_retirement
     from tests.platform.conftest import running_worker
+    from workflow.outbox.models import Reminder
 
     _flush_retirements()
     with pytest.raises(OnboardingError):

@@ -342,7 +342,7 @@ def test_the_supply_interval_is_a_policy_setting_kept_by_each_case(make_case, us
     first_day = timezone.localdate(start)
 
     def gap_day(case, ban):
-        from notifications.models import Reminder
+        from workflow.outbox.models import Reminder
 
         reminder = Reminder.objects.get(case_id=case.pk, kind="supply_gap", ref_id=ban.pk)
         return timezone.localdate(reminder.target_at)

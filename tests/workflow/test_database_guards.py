@@ -145,11 +145,12 @@ def test_verify_case_records_detects_tampering(make_case, capsys):
 
 
 def test_the_database_allows_exactly_the_state_changes_the_workflow_makes(make_case):
-    """Every pair of states is tried with raw SQL: only the pairs of workflow/states.py pass,
-    so a jump (reported straight to closed, or out of a final state) is refused even by code
-    that goes around the services."""
+    """Every pair of states is tried with raw SQL: only the pairs the declared steps make
+    (workflow/steps) pass, so a jump (reported straight to closed, or out of a final state) is
+    refused even by code that goes around the services."""
     from workflow.models import Case
-    from workflow.states import TRANSITIONS, State
+    from workflow.states import State
+    from workflow.steps import TRANSITIONS
 
     case = make_case()
     allowed = set()

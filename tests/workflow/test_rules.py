@@ -435,7 +435,7 @@ def test_a_hearing_is_moved_or_cancelled_never_held_before_its_time(make_case, a
 
     from workflow.errors import WorkflowError
     from workflow.models import CaseEvent, Hearing
-    from workflow.selectors import reminder_points
+    from workflow.reminders import reminder_points
 
     case = advance(make_case(), "investigating")
     soon = timezone.now() + timedelta(days=2)

@@ -4,9 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 
+from tenants.api_tokens import ProgramTokenAuthentication
 from tenants.errors import DomainError
+from workflow.api.schema import ProgramApiSchema
 from workflow.errors import AppealWindowClosed, CaseNotFound, NeedsChoice
 
 
@@ -34,6 +37,10 @@ def domain_error_response(exc):
 
 
 class DomainErrorsMixin:
+    # A member's personal token first: a token request then needs no CSRF token.
+    authentication_classes = [ProgramTokenAuthentication, SessionAuthentication]
+    # Each operation's OpenAPI description lists its error answers (400 ... 409).
+    schema = ProgramApiSchema()
     permission_classes = [permissions.IsAuthenticated, IsProgramMember]
 
     def handle_exception(self, exc):

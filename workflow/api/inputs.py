@@ -170,8 +170,8 @@ class StatementInput(serializers.Serializer):
 
 
 class EvidenceInput(serializers.Serializer):
-    file = serializers.FileField()
-    description = serializers.CharField(required=False, allow_blank=True)
+    file = serializers.FileField(source="uploaded_file")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class FactorsInput(serializers.Serializer):
@@ -232,10 +232,25 @@ class ActionInput(serializers.Serializer):
     ban = PlanBanInput(required=False, allow_null=True)
 
 
+def plain_actions(actions):
+    """The plan's actions as plain dicts (their ban terms too), as the services take them."""
+    plain = []
+    for spec in actions:
+        spec = dict(spec)
+        if spec.get("ban") is not None:
+            spec["ban"] = dict(spec["ban"])
+        plain.append(spec)
+    return plain
+
+
 class PlanInput(serializers.Serializer):
     actions = ActionInput(many=True, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     community_impact = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, data):
+        data["actions"] = plain_actions(data.get("actions", []))
+        return data
 
 
 class DecisionInput(PlanInput):
@@ -263,6 +278,11 @@ class AppealDecisionInput(PlanInput):
     reasons_for_parties = serializers.CharField(
         help_text="What every party's appeal-outcome notice says."
     )
+
+    def validate(self, data):
+        data = super().validate(data)
+        data["actions"] = data["actions"] or None  # no actions: the plan stays as it is
+        return data
 
 
 class ActionStatusInput(serializers.Serializer):

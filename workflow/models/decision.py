@@ -1,6 +1,11 @@
 """The decision, its restoration plan (versioned: an appeal that modifies it adds a version and
 both stay on the record), follow-ups and appeals."""
 
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from workflow.models.fields import not_empty, one_of, user_field
 from workflow.models.hearing import NotHeardReason, heard_or_why_not
 from workflow.models.investigation import ContributingFactor, factors_valid
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tenants.models import PolicyVersion
 
 
 class Decision(models.Model):
@@ -271,3 +281,15 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"Appeal {self.level} on case {self.case_id}"
+
+
+def next_appeal_closes_at(
+    decision: Decision, appeals: Sequence[Appeal], policy: PolicyVersion
+) -> datetime:
+    """When the next appeal must be filed by: the decision's deadline for the first, and the
+    policy's window after the previous appeal's outcome for a further level. `appeals`: the
+    case's appeals, by level."""
+    last_decided = appeals[-1].decided_at if appeals else None
+    if last_decided is None:  # a further level opens once the last appeal is decided
+        return decision.appeal_deadline
+    return last_decided + timedelta(days=policy.appeal_window_days)

@@ -84,6 +84,18 @@ def evidence_path(instance, filename):
     return f"programs/{connection.schema_name}/evidence/{instance.id}"
 
 
+# Image kinds every browser shows in an <img>: these get a thumbnail on the case page (HEIC
+# and TIFF do not display in most browsers, so they stay links).
+PREVIEWABLE_IMAGES = {
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/bmp",
+}
+
+
 class EvidenceFile(models.Model):
     """Served only through the permission-checked API endpoint, never from a public URL."""
 
@@ -104,3 +116,7 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_previewable_image(self):
+        return self.content_type in PREVIEWABLE_IMAGES

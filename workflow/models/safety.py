@@ -2,6 +2,7 @@
 and low-level responses recorded without opening the full process."""
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,8 +32,8 @@ class OtherBans(models.TextChoices):
 SUPPLY_GAP_REMINDER_TIME = time(9, 0)
 
 
-class BanQuerySet(models.QuerySet):
-    def running(self, now=None):
+class BanQuerySet(models.QuerySet["Ban"]):
+    def running(self, now: datetime | None = None) -> "BanQuerySet":
         """Bans not over yet: not ended early, not replaced by then, end still ahead (those
         that start later and those paused during an appeal included)."""
         now = now or timezone.now()
@@ -54,6 +55,9 @@ class Ban(models.Model):
     participant = models.ForeignKey(
         "tenants.Participant", on_delete=models.PROTECT, related_name="bans"
     )
+    # Not a column: what imposing the ban changed (other bans replaced or shortened), set by
+    # workflow.services.safety.build_ban for the step's timeline event.
+    changes: dict[str, Any]
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     max_days = models.PositiveSmallIntegerField(_("longest ban the policy allowed"))

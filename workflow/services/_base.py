@@ -1,7 +1,10 @@
 """What every step shares: who the actor is, locking the case, checking the state machine,
 validating rows and writing the timeline event, all inside the step's transaction."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -9,24 +12,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import program_role
-from notifications.services import sync_case_reminders
 from workflow.access import NOT_A_MEMBER, is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
 from workflow.models import Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
+from workflow.outbox.sync import sync_case_reminders
 from workflow.states import check_step
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
-def current_program():
+    from django.db import models
+
+    from accounts.models import User
+    from organizations.models import Program
+    from workflow.models import CaseParty
+    from workflow.steps.declaration import Step
+
+
+# A moment, or nothing: what `not_in_future` is given, it gives back.
+_When = TypeVar("_When", datetime, datetime | None)
+
+
+def current_program() -> Program | None:
     return getattr(connection, "tenant", None)
 
 
-def role_of(user):
+def role_of(user: Any) -> str | None:
     """The user's role in the program whose schema is active, or None."""
     return program_role(user, current_program())
 
 
-def require_member(user, *, field=None):
+def require_member(user: Any, *, field: str | None = None) -> str:
     """The user's role. For the actor, no role is a 403; for someone named in a field (an
     investigator, an owner), it is bad input."""
     role = role_of(user)
@@ -37,7 +55,7 @@ def require_member(user, *, field=None):
     return role
 
 
-def begin_step(step_name, *, actor, case):
+def begin_step(step_name: str, *, actor: User, case: Case) -> tuple[Case, Step]:
     """Lock the case row (a second person acting at once waits, then sees the new state) and
     check the step against the state machine under the case's own policy version. A party to
     the case takes no step on it: to them it does not exist (workflow.access)."""
@@ -52,7 +70,7 @@ def begin_step(step_name, *, actor, case):
     return locked, step
 
 
-def move_to(case, step, *, extra_fields=()):
+def move_to(case: Case, step: Step, *, extra_fields: Sequence[str] = ()) -> str:
     """Apply the step's transition (if any) and save; return the state before."""
     before = case.state
     if step.to is not None:
@@ -61,7 +79,15 @@ def move_to(case, step, *, extra_fields=()):
     return before
 
 
-def record_event(*, case, actor, action, before=None, after=None, sync_reminders=True):
+def record_event(
+    *,
+    case: Case,
+    actor: User | None,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    sync_reminders: bool = True,
+) -> CaseEvent:
     """Append the next hash-linked event to the case's timeline. The caller holds the case lock,
     so sequence numbers are taken one at a time."""
     last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
@@ -84,7 +110,7 @@ def record_event(*, case, actor, action, before=None, after=None, sync_reminders
     return event
 
 
-def validate(instance, *, exclude=None):
+def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Run the model's own rules (fields, clean, constraints); report the first problem on the
     field it concerns, so the API can answer 400 with a per-field message."""
     try:
@@ -94,7 +120,7 @@ def validate(instance, *, exclude=None):
         raise WorkflowError(messages[0], field=None if field == "__all__" else field) from exc
 
 
-def ensure_impartial(case, user, *, duty, field):
+def ensure_impartial(case: Case, user: User, *, duty: str, field: str) -> None:
     """Whoever runs part of the case (its owner, investigator, decider, appeal reviewer, hearing
     facilitator, an action's owner) is never a party to it: a party does not even see it."""
     if is_party(case, user):
@@ -108,21 +134,21 @@ def ensure_impartial(case, user, *, duty, field):
         )
 
 
-def party_of(case, party, *, field="party"):
+def party_of(case: Case, party: CaseParty, *, field: str = "party") -> CaseParty:
     """The party, checked to belong to this case."""
     if party is None or party.case_id != case.pk:
         raise WorkflowError(_("Choose a party of this case."), field=field)
     return party
 
 
-def required_text(value, *, field, message):
+def required_text(value: str, *, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise WorkflowError(message, field=field)
     return value
 
 
-def not_in_future(value, *, field):
+def not_in_future(value: _When, *, field: str) -> _When:
     if value is not None and value > timezone.now() + timedelta(minutes=5):
         raise WorkflowError(_("This cannot be in the future."), field=field)
     return value

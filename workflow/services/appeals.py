@@ -1,7 +1,9 @@
 """Appeals under the case's policy: filed by a party within the window, reviewed by someone the
 policy allows who neither decided the case nor is a party to it."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from workflow.models import (
     PartyRole,
     RestorationPlan,
 )
+from workflow.models.decision import next_appeal_closes_at
 from workflow.services._base import (
     begin_step,
     ensure_impartial,
@@ -31,17 +34,24 @@ from workflow.services.notices import appeal_outcome_notice_text, issue_notices
 from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 from workflow.services.safety import end_bans
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+    from typing import Any
 
-def appeal_window_closes_at(case):
+    from accounts.models import User
+    from workflow.models import Case, CaseParty
+    from workflow.steps.declaration import Step
+
+
+def appeal_window_closes_at(case: Case) -> datetime:
     """When the next appeal must be filed by: the decision's deadline for the first, and the
     policy's window after the previous appeal's outcome for a further level."""
-    last = case.appeals.order_by("-level").first()
-    if last is None:
-        return Decision.objects.get(case=case).appeal_deadline
-    return last.decided_at + timedelta(days=case.policy_version.appeal_window_days)
+    appeals = list(case.appeals.order_by("level"))
+    return next_appeal_closes_at(Decision.objects.get(case=case), appeals, case.policy_version)
 
 
-def check_appellant(case, party):
+def check_appellant(case: Case, party: CaseParty) -> None:
     """Who may appeal follows the case's policy; a witness, representative or support person
     never appeals in their own name."""
     party_of(case, party, field="party")
@@ -63,14 +73,25 @@ def check_appellant(case, party):
 
 
 @transaction.atomic
-def file_appeal(*, actor, case, party, grounds, filed_at=None):
+def file_appeal(
+    *, actor: User, case: Case, party: CaseParty, grounds: str, filed_at: datetime | None = None
+) -> Appeal:
     case, step = begin_step("file_appeal", actor=actor, case=case)
     return appeal_for_party(
         case=case, step=step, actor=actor, party=party, grounds=grounds, filed_at=filed_at
     )
 
 
-def appeal_for_party(*, case, step, actor, party, grounds, filed_at=None, by_party=False):
+def appeal_for_party(
+    *,
+    case: Case,
+    step: Step,
+    actor: User | None,
+    party: CaseParty,
+    grounds: str,
+    filed_at: datetime | None = None,
+    by_party: bool = False,
+) -> Appeal:
     """File the appeal (the caller holds the case lock and checked the step). `actor` is the
     staff member who wrote it down, or None when the party filed it on their own page."""
     check_appellant(case, party)
@@ -125,15 +146,15 @@ def appeal_for_party(*, case, step, actor, party, grounds, filed_at=None, by_par
 @transaction.atomic
 def decide_appeal(
     *,
-    actor,
-    appeal,
-    outcome,
-    reasons,
-    reasons_for_parties,
-    actions=None,
-    summary="",
-    community_impact="",
-):
+    actor: User,
+    appeal: Appeal,
+    outcome: str,
+    reasons: str,
+    reasons_for_parties: str,
+    actions: Sequence[dict[str, Any]] | None = None,
+    summary: str = "",
+    community_impact: str = "",
+) -> Appeal:
     """Upheld: the plan stands. Modified: a new plan version replaces it (both stay on
     record). Overturned: the plan is replaced by an empty one and the case's bans end.
 
@@ -194,13 +215,14 @@ def decide_appeal(
     elif outcome == AppealOutcome.MODIFIED:
         # The new plan's bans replace the old plan's for the same person (build_ban keeps the
         # chain); the old plan's bans for anyone the new plan does not ban end.
+        assert previous is not None, "a decided case has a plan"
         old_bans = Ban.objects.filter(
             pk__in=previous.actions.exclude(ban=None).values("ban"), replaced_at__isnull=True
         )
         plan, _old = build_plan(
             case=case,
             actor=actor,
-            actions=actions,
+            actions=actions or [],  # never empty here: checked above
             appeal=appeal,
             now=now,
             summary=summary,

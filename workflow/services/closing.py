@@ -1,5 +1,9 @@
 """Follow-ups, closing a case, and ending it early (withdrawn or resolved early)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +15,14 @@ from workflow.models import FollowUp, FollowUpStatus
 from workflow.services._base import begin_step, move_to, record_event, required_text
 from workflow.services.safety import end_bans
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def _pending_follow_up(case, follow_up):
+    from accounts.models import User
+    from workflow.models import Ban, Case
+
+
+def _pending_follow_up(case: Case, follow_up: FollowUp) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk, case=case)
     if follow_up.status != FollowUpStatus.PENDING:
         raise WorkflowError(
@@ -23,7 +33,7 @@ def _pending_follow_up(case, follow_up):
 
 
 @transaction.atomic
-def complete_follow_up(*, actor, follow_up, notes=""):
+def complete_follow_up(*, actor: User, follow_up: FollowUp, notes: str = "") -> FollowUp:
     case, step = begin_step("complete_follow_up", actor=actor, case=follow_up.case)
     follow_up = _pending_follow_up(case, follow_up)
     follow_up.status, follow_up.done_at, follow_up.done_by = (
@@ -44,7 +54,7 @@ def complete_follow_up(*, actor, follow_up, notes=""):
 
 
 @transaction.atomic
-def waive_follow_up(*, actor, follow_up, reason):
+def waive_follow_up(*, actor: User, follow_up: FollowUp, reason: str) -> FollowUp:
     case, step = begin_step("waive_follow_up", actor=actor, case=follow_up.case)
     follow_up = _pending_follow_up(case, follow_up)
     reason = required_text(reason, field="reason", message=_("Say why this follow-up is waived."))
@@ -65,7 +75,7 @@ def waive_follow_up(*, actor, follow_up, reason):
     return follow_up
 
 
-def _running_bans_message(bans):
+def _running_bans_message(bans: Sequence[Ban]) -> str:
     listed = "; ".join(
         _("%(who)s until %(end)s") % {"who": b.participant.code, "end": day(b.effective_end)}
         for b in bans
@@ -77,7 +87,7 @@ def _running_bans_message(bans):
 
 
 @transaction.atomic
-def close_case(*, actor, case, confirm_running_bans=False):
+def close_case(*, actor: User, case: Case, confirm_running_bans: bool = False) -> Case:
     """Close once every follow-up is done or waived with a reason. A ban still running is said
     first, and closing needs the person's confirmation; the ban then runs to its end."""
     case, step = begin_step("close_case", actor=actor, case=case)
@@ -119,7 +129,7 @@ def close_case(*, actor, case, confirm_running_bans=False):
     return case
 
 
-def _end_early(step_name, *, actor, case, reason):
+def _end_early(step_name: str, *, actor: User, case: Case, reason: str) -> Case:
     case, step = begin_step(step_name, actor=actor, case=case)
     reason = required_text(reason, field="reason", message=_("Give the reason."))
     now = timezone.now()
@@ -141,17 +151,25 @@ def _end_early(step_name, *, actor, case, reason):
 
 
 @transaction.atomic
-def withdraw_case(*, actor, case, reason):
+def withdraw_case(*, actor: User, case: Case, reason: str) -> Case:
     return _end_early("withdraw_case", actor=actor, case=case, reason=reason)
 
 
 @transaction.atomic
-def resolve_early(*, actor, case, reason):
+def resolve_early(*, actor: User, case: Case, reason: str) -> Case:
     return _end_early("resolve_early", actor=actor, case=case, reason=reason)
 
 
 @transaction.atomic
-def finish_follow_ups(*, actor, case, done=(), waived=(), reason="", notes=""):
+def finish_follow_ups(
+    *,
+    actor: User,
+    case: Case,
+    done: Sequence[FollowUp] = (),
+    waived: Sequence[FollowUp] = (),
+    reason: str = "",
+    notes: str = "",
+) -> None:
     """Several follow-ups at once: some done, some waived with one reason that covers them
     (waiving stays for leads: the single-step rules apply to each)."""
     case, _step = begin_step("finish_follow_ups", actor=actor, case=case)

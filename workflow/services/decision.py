@@ -1,7 +1,10 @@
 """Deciding a case: the decision, its restoration plan, follow-ups from the policy, and the
 decision notice with the appeal deadline."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +27,17 @@ from workflow.services.hearing import check_heard
 from workflow.services.notices import decision_notice_text, issue_notices
 from workflow.services.plans import bans_replaced_by, build_plan, plan_summary
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+    from typing import Any
 
-def follow_up_schedule(policy, decided_at):
+    from accounts.models import User
+    from tenants.models import PolicyVersion
+    from workflow.models import Case
+
+
+def follow_up_schedule(policy: PolicyVersion, decided_at: datetime) -> list[tuple[str, datetime]]:
     """[(kind, due_at)]: follow-ups on the policy's days, and community-restoration check-ins
     at its cadence up to the last follow-up."""
     items = [
@@ -42,16 +54,16 @@ def follow_up_schedule(policy, decided_at):
 @transaction.atomic
 def decide_case(
     *,
-    actor,
-    case,
-    reasons,
-    actions=(),
-    harmed_person_heard=None,
-    not_heard_reason="",
-    contributing_factors=None,
-    summary="",
-    community_impact="",
-):
+    actor: User,
+    case: Case,
+    reasons: str,
+    actions: Sequence[dict[str, Any]] = (),
+    harmed_person_heard: bool | None = None,
+    not_heard_reason: str = "",
+    contributing_factors: Sequence[str] | None = None,
+    summary: str = "",
+    community_impact: str = "",
+) -> Decision:
     """Decide by someone the policy allows who is not a party. Whether the harmed person was
     heard defaults to the last hearing's outcome; contributing factors default to the
     investigation's."""
@@ -130,7 +142,7 @@ def decide_case(
 
 
 @transaction.atomic
-def begin_restoration(*, actor, case):
+def begin_restoration(*, actor: User, case: Case) -> Case:
     case, step = begin_step("begin_restoration", actor=actor, case=case)
     before = move_to(case, step)
     record_event(
@@ -144,7 +156,9 @@ def begin_restoration(*, actor, case):
 
 
 @transaction.atomic
-def update_action_status(*, actor, action, status, note=""):
+def update_action_status(
+    *, actor: User, action: RestorativeAction, status: str, note: str = ""
+) -> RestorativeAction:
     case, step = begin_step("update_action_status", actor=actor, case=action.plan.case)
     action = (
         RestorativeAction.objects.select_for_update()

@@ -1,5 +1,9 @@
 """Hearings, and each party's consent to take part (which can be withdrawn)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,11 +21,26 @@ from workflow.services._base import (
     require_member,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from accounts.models import User
+    from tenants.models import Participant
+    from workflow.models import Case
+
 
 @transaction.atomic
 def schedule_hearing(
-    *, actor, case, scheduled_for, location="", facilitator=None, attendees=(), panelists=()
-):
+    *,
+    actor: User,
+    case: Case,
+    scheduled_for: datetime,
+    location: str = "",
+    facilitator: User | None = None,
+    attendees: Sequence[CaseParty] = (),
+    panelists: Sequence[Participant] = (),
+) -> Hearing:
     case, step = begin_step("schedule_hearing", actor=actor, case=case)
     policy = case.policy_version
     if scheduled_for is None:
@@ -80,7 +99,9 @@ def schedule_hearing(
 
 
 @transaction.atomic
-def record_consent(*, actor, case, party, given_at=None):
+def record_consent(
+    *, actor: User, case: Case, party: CaseParty, given_at: datetime | None = None
+) -> Consent:
     case, step = begin_step("record_consent", actor=actor, case=case)
     party_of(case, party)
     if Consent.objects.filter(party=party, withdrawn_at__isnull=True).exists():
@@ -101,7 +122,7 @@ def record_consent(*, actor, case, party, given_at=None):
 
 
 @transaction.atomic
-def withdraw_consent(*, actor, consent, note=""):
+def withdraw_consent(*, actor: User, consent: Consent, note: str = "") -> Consent:
     case, step = begin_step("withdraw_consent", actor=actor, case=consent.case)
     consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
     if consent.withdrawn_at is not None:
@@ -126,8 +147,14 @@ def withdraw_consent(*, actor, consent, note=""):
 
 @transaction.atomic
 def record_hearing_outcome(
-    *, actor, hearing, harmed_person_heard, not_heard_reason="", held_at=None, outcome_notes=""
-):
+    *,
+    actor: User,
+    hearing: Hearing,
+    harmed_person_heard: bool,
+    not_heard_reason: str = "",
+    held_at: datetime | None = None,
+    outcome_notes: str = "",
+) -> Hearing:
     """Whether the harmed person was heard, or why not (declined, unreachable, not
     appropriate)."""
     case, step = begin_step("record_hearing_outcome", actor=actor, case=hearing.case)
@@ -169,7 +196,7 @@ def record_hearing_outcome(
     return hearing
 
 
-def _pending_hearing(case, hearing):
+def _pending_hearing(case: Case, hearing: Hearing) -> Hearing:
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk, case=case)
     if hearing.held_at is not None:
         raise WorkflowError(_("This hearing has taken place; its record cannot be changed."))
@@ -179,7 +206,14 @@ def _pending_hearing(case, hearing):
 
 
 @transaction.atomic
-def reschedule_hearing(*, actor, hearing, scheduled_for, location=None, reason=""):
+def reschedule_hearing(
+    *,
+    actor: User,
+    hearing: Hearing,
+    scheduled_for: datetime,
+    location: str | None = None,
+    reason: str = "",
+) -> Hearing:
     """Move a hearing that has not taken place to another time (or place)."""
     case, step = begin_step("reschedule_hearing", actor=actor, case=hearing.case)
     hearing = _pending_hearing(case, hearing)
@@ -209,7 +243,7 @@ def reschedule_hearing(*, actor, hearing, scheduled_for, location=None, reason="
 
 
 @transaction.atomic
-def cancel_hearing(*, actor, hearing, reason):
+def cancel_hearing(*, actor: User, hearing: Hearing, reason: str) -> Hearing:
     """Call off a hearing that has not taken place; the case can schedule another or go on
     to a decision."""
     case, step = begin_step("cancel_hearing", actor=actor, case=hearing.case)
@@ -229,11 +263,11 @@ def cancel_hearing(*, actor, hearing, reason):
     return hearing
 
 
-def say_when(moment):
+def say_when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "D j M Y, H:i")
 
 
-def check_heard(harmed_person_heard, not_heard_reason):
+def check_heard(harmed_person_heard: bool | None, not_heard_reason: str) -> tuple[bool, str]:
     if harmed_person_heard is None:
         raise WorkflowError(
             _("Say whether the harmed person was heard."), field="harmed_person_heard"

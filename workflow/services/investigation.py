@@ -1,6 +1,9 @@
 """Investigating: an impartial investigator, statements, evidence, context and factors."""
 
+from __future__ import annotations
+
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -22,9 +25,18 @@ from workflow.services._base import (
     validate,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from workflow.models import Case, CaseParty
+
 
 @transaction.atomic
-def start_investigation(*, actor, case, investigator):
+def start_investigation(*, actor: User, case: Case, investigator: User) -> Case:
     case, step = begin_step("start_investigation", actor=actor, case=case)
     require_member(investigator, field="investigator")
     ensure_impartial(case, investigator, duty=_("investigator"), field="investigator")
@@ -43,7 +55,14 @@ def start_investigation(*, actor, case, investigator):
 
 
 @transaction.atomic
-def add_statement(*, actor, case, content, party=None, given_at=None):
+def add_statement(
+    *,
+    actor: User,
+    case: Case,
+    content: str,
+    party: CaseParty | None = None,
+    given_at: datetime | None = None,
+) -> Statement:
     case, step = begin_step("add_statement", actor=actor, case=case)
     if party is not None:
         party_of(case, party)
@@ -64,7 +83,9 @@ def add_statement(*, actor, case, content, party=None, given_at=None):
 
 
 @transaction.atomic
-def attach_evidence(*, actor, case, uploaded_file, description=""):
+def attach_evidence(
+    *, actor: User, case: Case, uploaded_file: UploadedFile, description: str = ""
+) -> EvidenceFile:
     """Store a file under this program's own path; it is served only through the
     permission-checked API, never from a public address."""
     case, step = begin_step("attach_evidence", actor=actor, case=case)
@@ -111,7 +132,14 @@ def attach_evidence(*, actor, case, uploaded_file, description=""):
 
 
 @transaction.atomic
-def record_contributing_factors(*, actor, case, factors, other_factor="", context_notes=None):
+def record_contributing_factors(
+    *,
+    actor: User,
+    case: Case,
+    factors: Sequence[str],
+    other_factor: str = "",
+    context_notes: str | None = None,
+) -> Investigation:
     """The contributing factors considered, and context such as power imbalances and systemic
     issues (supply shortages, crowding) that shaped what happened."""
     case, step = begin_step("record_contributing_factors", actor=actor, case=case)

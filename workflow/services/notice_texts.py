@@ -4,7 +4,10 @@ the process and their rights, what a decision means for them, what an appeal cha
 A notice carries only its own party's part: never the narrative, another party's name, actions,
 ban or supplies, the decider's reasons or the reviewer's internal notes."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +23,13 @@ from workflow.models import (
     RestorationPlan,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from tenants.models import PolicyVersion
+    from workflow.models import Appeal, Case, CaseParty, Decision, RestorativeAction
+
 # The people a case is about: told the whole process, its outcomes and (policy allowing) how to
 # appeal. Witnesses, representatives and support persons hear only what concerns them.
 PRINCIPAL_ROLES = frozenset(
@@ -27,17 +37,17 @@ PRINCIPAL_ROLES = frozenset(
 )
 
 
-def may_appeal(party, policy):
+def may_appeal(party: CaseParty, policy: PolicyVersion) -> bool:
     """Whether the policy lets this party appeal (by default the harmed person, the person who
     did harm and the complainant; never a witness)."""
     return party.role in PRINCIPAL_ROLES and party.role in (policy.appellant_roles or [])
 
 
-def _join(lines):
+def _join(lines: Iterable[object]) -> str:
     return "\n\n".join(str(line) for line in lines if line)
 
 
-def _own_page_line(party):
+def _own_page_line(party: CaseParty) -> str:
     if not party.access_code:
         return ""
     return _(
@@ -47,7 +57,7 @@ def _own_page_line(party):
     )
 
 
-def _role_line(case, party):
+def _role_line(case: Case, party: CaseParty) -> str:
     if party.role == PartyRole.WITNESS:
         return _(
             "A concern was reported on %(date)s, and you are named as a witness: someone who "
@@ -68,7 +78,7 @@ def _role_line(case, party):
     }
 
 
-def process_notice_text(case, party):
+def process_notice_text(case: Case, party: CaseParty) -> str:
     """The acknowledgement: what happens next, the possible outcomes, the party's rights and
     responsibilities, and the dates that apply to this case."""
     policy = case.policy_version
@@ -134,11 +144,11 @@ def process_notice_text(case, party):
     return _join(lines)
 
 
-def _current_plan(case):
+def _current_plan(case: Case) -> RestorationPlan | None:
     return RestorationPlan.objects.filter(case=case, superseded_at__isnull=True).first()
 
 
-def _actions_for(plan, party):
+def _actions_for(plan: RestorationPlan | None, party: CaseParty) -> list[RestorativeAction]:
     """The plan's actions that concern this party: named for them, and for the harmed person
     the support offered to the harmed person in general."""
     if plan is None:
@@ -154,7 +164,7 @@ def _actions_for(plan, party):
     return mine
 
 
-def _running_ban(case, party, plan):
+def _running_ban(case: Case, party: CaseParty, plan: RestorationPlan | None) -> Ban | None:
     """The party's ban on this case that stands now (their one welcome-back date from this case:
     the chain's current ban, workflow.models.safety), preferring the plan's own."""
     if party.participant_id is None:
@@ -167,14 +177,14 @@ def _running_ban(case, party, plan):
     return running.order_by("-ends_at").first()
 
 
-def _action_line(action):
+def _action_line(action: RestorativeAction) -> str:
     what = action.get_kind_display()
     if action.description:
         what = f"{what}: {action.description.strip().rstrip('.')}"
     return _("%(what)s (by %(date)s)") % {"what": what, "date": format_day(action.due_date)}
 
 
-def _what_it_means(case, party, plan):
+def _what_it_means(case: Case, party: CaseParty, plan: RestorationPlan | None) -> list[str]:
     lines = []
     actions = [a for a in _actions_for(plan, party) if a.kind != ActionKind.TEMPORARY_BAN]
     if actions:
@@ -208,7 +218,7 @@ def _what_it_means(case, party, plan):
     return lines
 
 
-def _how_to_appeal(party, policy, closes_at):
+def _how_to_appeal(party: CaseParty, policy: PolicyVersion, closes_at: datetime) -> str:
     if not may_appeal(party, policy):
         return ""
     if party.access_code:
@@ -228,7 +238,7 @@ def _how_to_appeal(party, policy, closes_at):
     ) % {"date": format_when(closes_at), "ways": ways}
 
 
-def decision_notice_text(case, decision, party):
+def decision_notice_text(case: Case, decision: Decision, party: CaseParty) -> str:
     """What was decided that concerns this party, and how and until when to appeal."""
     plan = _current_plan(case)
     lines = [_("A decision was made on %(date)s.") % {"date": format_day(decision.decided_at)}]
@@ -250,7 +260,7 @@ OUTCOME_MEANING = {
 }
 
 
-def appeal_outcome_notice_text(appeal, party):
+def appeal_outcome_notice_text(appeal: Appeal, party: CaseParty) -> str:
     """Upheld, modified or overturned, what that changes for this party, and the reviewer's
     reasons written for the parties (never the internal notes)."""
     case = appeal.case
@@ -270,6 +280,7 @@ def appeal_outcome_notice_text(appeal, party):
     else:
         lines += _what_it_means(case, party, _current_plan(case))
     if appeal.level < policy.appeal_levels:
+        assert appeal.decided_at is not None, "the outcome's notice follows the decision"
         closes_at = appeal.decided_at + timedelta(days=policy.appeal_window_days)
         lines.append(_how_to_appeal(party, policy, closes_at))
     lines.append(_own_page_line(party))

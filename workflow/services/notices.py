@@ -2,21 +2,32 @@
 outcomes, their rights and responsibilities and the timeline, in words written for their role
 (workflow/services/notice_texts.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
 from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
-from workflow.services._base import begin_step, not_in_future, record_event
+from workflow.services._base import begin_step, move_to, not_in_future, record_event
 from workflow.services.notice_texts import (
     appeal_outcome_notice_text,
     decision_notice_text,
     process_notice_text,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
 
-def issue_notices(*, case, kind, text_for):
+    from accounts.models import User
+    from workflow.models import Case, CaseParty
+
+
+def issue_notices(*, case: Case, kind: str, text_for: Callable[[CaseParty], str]) -> int:
     """One notice of `kind` for every party of the case; returns how many were made."""
     notices = [
         Notice(case=case, party=party, kind=kind, text=text_for(party))
@@ -27,7 +38,7 @@ def issue_notices(*, case, kind, text_for):
 
 
 @transaction.atomic
-def acknowledge_case(*, actor, case):
+def acknowledge_case(*, actor: User, case: Case) -> Case:
     case, step = begin_step("acknowledge_case", actor=actor, case=case)
     if not case.parties.exists():
         raise WorkflowError(
@@ -37,9 +48,7 @@ def acknowledge_case(*, actor, case):
         case=case, kind=NoticeKind.PROCESS, text_for=lambda party: process_notice_text(case, party)
     )
     case.acknowledged_at = timezone.now()
-    before = case.state
-    case.state = step.to
-    case.save(update_fields=["state", "acknowledged_at", "updated_at"])
+    before = move_to(case, step, extra_fields=["acknowledged_at"])
     record_event(
         case=case,
         actor=actor,
@@ -51,7 +60,9 @@ def acknowledge_case(*, actor, case):
 
 
 @transaction.atomic
-def record_notice_delivery(*, actor, notice, method, delivered_at=None):
+def record_notice_delivery(
+    *, actor: User, notice: Notice, method: str, delivered_at: datetime | None = None
+) -> Notice:
     case, step = begin_step("record_notice_delivery", actor=actor, case=notice.case)
     notice = Notice.objects.select_for_update().get(pk=notice.pk, case=case)
     if notice.delivered_at is not None:
@@ -88,7 +99,9 @@ __all__ = [
 
 
 @transaction.atomic
-def record_notice_deliveries(*, actor, case, deliveries):
+def record_notice_deliveries(
+    *, actor: User, case: Case, deliveries: Sequence[tuple[Notice, str]]
+) -> list[Notice]:
     """Several notices delivered in one visit: [(notice, method)], all or nothing; each is on
     the timeline as its own delivery."""
     case, _step = begin_step("record_notice_deliveries", actor=actor, case=case)

@@ -6,7 +6,10 @@ Each step is one transaction on the locked case, checked against the state machi
 "party" role, and written on the timeline as done by that party (no staff actor). Staff give
 a party a code with `give_party_code`."""
 
+from __future__ import annotations
+
 import functools
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
@@ -24,20 +27,27 @@ from workflow.models import (
     PartyRole,
     Statement,
 )
-from workflow.services._base import begin_step, record_event, required_text
+from workflow.services._base import begin_step, party_of, record_event, required_text
 from workflow.services.appeals import appeal_for_party
 from workflow.services.reporting import new_tracking_code, passphrase_hash
 from workflow.states import check_step
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from accounts.models import User
+    from workflow.models import Appeal, Case
+    from workflow.steps.declaration import Step
 
 PARTY_ROLE = "party"
 
 
 @functools.cache
-def _stand_in_hash():
+def _stand_in_hash() -> str:
     return make_password("a passphrase nobody has")
 
 
-def find_party(*, code, passphrase=""):
+def find_party(*, code: str, passphrase: str = "") -> CaseParty | None:
     """The party this code (and passphrase, if they chose one) opens, or None: an unknown code
     and a wrong passphrase look the same, and each lookup does the same hashing work."""
     party = (
@@ -50,7 +60,7 @@ def find_party(*, code, passphrase=""):
     return party
 
 
-def _begin(step_name, party):
+def _begin(step_name: str, party: CaseParty) -> tuple[Case, Step]:
     """Lock the party's case and check the step for a party acting for themselves."""
     case = (
         Case.objects.select_for_update(of=("self",))
@@ -61,12 +71,12 @@ def _begin(step_name, party):
     return case, step
 
 
-def _by(party):
+def _by(party: CaseParty) -> dict[str, Any]:
     return {"by_party": party.pk, "by": str(party)}
 
 
 @transaction.atomic
-def read_own_notices(*, party):
+def read_own_notices(*, party: CaseParty) -> list[Notice]:
     """The party opened their page: their notices not yet delivered count as delivered there.
     Returns the notices, oldest first."""
     case, step = _begin("read_own_notices", party)
@@ -93,7 +103,7 @@ def read_own_notices(*, party):
 
 
 @transaction.atomic
-def add_own_statement(*, party, content):
+def add_own_statement(*, party: CaseParty, content: str) -> Statement:
     case, step = _begin("add_own_statement", party)
     content = required_text(
         content, field="content", message=_("Write your statement, in your own words.")
@@ -111,7 +121,7 @@ def add_own_statement(*, party, content):
 
 
 @transaction.atomic
-def name_own_supporter(*, party, role, name):
+def name_own_supporter(*, party: CaseParty, role: str, name: str) -> CaseParty:
     """The party names someone to speak for them (a representative) or to be with them (a
     support person). The person is recorded by the name given; they need no code or account."""
     case, step = _begin("name_own_supporter", party)
@@ -135,7 +145,7 @@ def name_own_supporter(*, party, role, name):
 
 
 @transaction.atomic
-def give_own_consent(*, party):
+def give_own_consent(*, party: CaseParty) -> Consent:
     case, step = _begin("give_own_consent", party)
     if Consent.objects.filter(party=party, withdrawn_at__isnull=True).exists():
         raise WorkflowError(_("Your consent is already on record."))
@@ -152,7 +162,7 @@ def give_own_consent(*, party):
 
 
 @transaction.atomic
-def withdraw_own_consent(*, party, note=""):
+def withdraw_own_consent(*, party: CaseParty, note: str = "") -> Consent:
     case, step = _begin("withdraw_own_consent", party)
     consent = (
         Consent.objects.select_for_update().filter(party=party, withdrawn_at__isnull=True).first()
@@ -173,7 +183,7 @@ def withdraw_own_consent(*, party, note=""):
 
 
 @transaction.atomic
-def file_own_appeal(*, party, grounds):
+def file_own_appeal(*, party: CaseParty, grounds: str) -> Appeal:
     """The party appeals for themselves, within the window, if the policy lets their role."""
     case, step = _begin("file_own_appeal", party)
     return appeal_for_party(
@@ -182,14 +192,14 @@ def file_own_appeal(*, party, grounds):
 
 
 @transaction.atomic
-def give_party_code(*, actor, party, passphrase=""):
-    """Staff give a party a code for their own page (a new one replaces any earlier code).
-    Returns the code, to print on the party's card; the timeline records that one was given,
-    never the code."""
-    case, step = begin_step("give_party_code", actor=actor, case=party.case)
+def give_party_code(*, actor: User, case: Case, party: CaseParty, passphrase: str = "") -> str:
+    """Staff give a party of the case a code for their own page (a new one replaces any earlier
+    code). Returns the code, to print on the party's card; the timeline records that one was
+    given, never the code."""
+    case, step = begin_step("give_party_code", actor=actor, case=case)
     # Any party, a staff member too: a staff member who is a party never sees the case from
     # the staff side (workflow.access), so their own page is where their notices reach them.
-    party = CaseParty.objects.select_for_update().get(pk=party.pk, case=case)
+    party = CaseParty.objects.select_for_update().get(pk=party_of(case, party).pk, case=case)
     party.access_code = new_tracking_code()
     party.passphrase_hash = passphrase_hash(passphrase)
     party.save(update_fields=["access_code", "passphrase_hash"])

@@ -1,6 +1,10 @@
 """Building a restoration plan version: its restorative and community actions, and any
 temporary ban it includes. Used by `decide_case` and by `decide_appeal` (modified plans)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +19,27 @@ from workflow.models import (
 from workflow.services._base import ensure_impartial, party_of, require_member, validate
 from workflow.services.safety import build_ban
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date, datetime
+    from decimal import Decimal
+    from typing import Any
 
-def build_plan(*, case, actor, actions, summary="", community_impact="", appeal=None, now=None):
+    from accounts.models import User
+    from tenants.models import Participant
+    from workflow.models import Appeal, Case, CaseParty
+
+
+def build_plan(
+    *,
+    case: Case,
+    actor: User,
+    actions: Sequence[dict[str, Any]],
+    summary: str = "",
+    community_impact: str = "",
+    appeal: Appeal | None = None,
+    now: datetime | None = None,
+) -> tuple[RestorationPlan, RestorationPlan | None]:
     """Supersede the current plan (if any) and add the next version; both stay on record. A ban
     in the new plan replaces the person's current ban in the case (the immediate one, or the
     previous plan's) from its start."""
@@ -52,19 +75,19 @@ def build_plan(*, case, actor, actions, summary="", community_impact="", appeal=
 
 def _build_action(
     *,
-    case,
-    actor,
-    plan,
-    kind,
-    owner,
-    due_date,
-    description="",
-    for_party=None,
-    restitution_amount=None,
-    restitution_goods="",
-    restitution_tracking="",
-    ban=None,
-):
+    case: Case,
+    actor: User,
+    plan: RestorationPlan,
+    kind: str,
+    owner: User,
+    due_date: date,
+    description: str = "",
+    for_party: CaseParty | None = None,
+    restitution_amount: Decimal | None = None,
+    restitution_goods: str = "",
+    restitution_tracking: str = "",
+    ban: dict[str, Any] | None = None,
+) -> RestorativeAction:
     if kind not in ActionKind.values:
         raise WorkflowError(_("Choose the kind of action."), field="kind")
     require_member(owner, field="owner")
@@ -116,7 +139,7 @@ def _build_action(
     return action
 
 
-def _current_ban(case, participant, terms):
+def _current_ban(case: Case, participant: Participant | None, terms: dict[str, Any]) -> Ban | None:
     """The person's running ban in this case, kept as it is by the new plan."""
     if any(terms.get(name) for name in ("days", "ends_at", "starts_at")):
         raise WorkflowError(
@@ -135,7 +158,7 @@ def _current_ban(case, participant, terms):
     return current
 
 
-def _ban_terms(ban):
+def _ban_terms(ban: dict[str, Any]) -> dict[str, Any]:
     allowed = {
         "days",
         "ends_at",
@@ -147,11 +170,11 @@ def _ban_terms(ban):
     return {key: value for key, value in ban.items() if key in allowed}
 
 
-def plan_reason(plan):
+def plan_reason(plan: RestorationPlan) -> str:
     return str(_("Part of restoration plan version %(v)s.") % {"v": plan.version})
 
 
-def replaced_by_plan_reason(plan, actor):
+def replaced_by_plan_reason(plan: RestorationPlan, actor: User) -> str:
     if plan.appeal_id is not None:
         return str(
             _("Replaced on appeal: %(who)s modified the plan (version %(v)s).")
@@ -160,7 +183,7 @@ def replaced_by_plan_reason(plan, actor):
     return str(_("Replaced by the decision's ban (plan version %(v)s).") % {"v": plan.version})
 
 
-def bans_replaced_by(plan):
+def bans_replaced_by(plan: RestorationPlan) -> list[int]:
     """Ids of the bans this plan's bans replaced (shown on the timeline with the step)."""
     return list(
         Ban.objects.filter(replaced_by_ban__in=plan.actions.exclude(ban=None).values("ban"))
@@ -169,7 +192,7 @@ def bans_replaced_by(plan):
     )
 
 
-def plan_summary(plan):
+def plan_summary(plan: RestorationPlan) -> dict[str, Any]:
     return {
         "plan": plan.pk,
         "version": plan.version,

@@ -1,7 +1,10 @@
 """Opening a case, its parties and owner, and low-level responses that open no case."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -10,7 +13,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import sync_case_reminders
 from tenants.models import Participant, Severity
 from tenants.policy import current_policy
 from workflow.errors import ConflictOfInterest, WorkflowError
@@ -24,6 +26,7 @@ from workflow.models import (
     PartyRole,
     take_case_number,
 )
+from workflow.outbox.sync import sync_case_reminders
 from workflow.services._base import (
     begin_step,
     ensure_impartial,
@@ -34,6 +37,13 @@ from workflow.services._base import (
 )
 from workflow.states import check_step
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date, datetime
+    from typing import Any
+
+    from accounts.models import User
+
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud easily
 
 
@@ -43,12 +53,12 @@ CODE_GROUPS = 3
 PASSPHRASE_MIN_LENGTH = 4
 
 
-def _random_code():
+def _random_code() -> str:
     chunk = lambda: "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(4))  # noqa: E731
     return "-".join(chunk() for _ in range(CODE_GROUPS))
 
 
-def new_tracking_code():
+def new_tracking_code() -> str:
     """A code no case or party of this program has (a repeat is practically never)."""
     code = _random_code()
     while (
@@ -59,7 +69,7 @@ def new_tracking_code():
     return code
 
 
-def passphrase_hash(passphrase):
+def passphrase_hash(passphrase: str) -> str:
     """The optional passphrase a party chose, checked for length and kept only as a hash."""
     passphrase = (passphrase or "").strip()
     if not passphrase:
@@ -85,17 +95,17 @@ class FilerContact(models.TextChoices):
 @transaction.atomic
 def file_complaint(
     *,
-    what_happened,
-    occurred_at,
-    when_described="",
-    location="",
-    who_was_involved="",
-    categories=(),
-    filer_name="",
-    contact_method=FilerContact.NONE,
-    contact_detail="",
-    passphrase="",
-):
+    what_happened: str,
+    occurred_at: datetime,
+    when_described: str = "",
+    location: str = "",
+    who_was_involved: str = "",
+    categories: Sequence[str] = (),
+    filer_name: str = "",
+    contact_method: str = FilerContact.NONE,
+    contact_detail: str = "",
+    passphrase: str = "",
+) -> Case:
     """A participant files a complaint on the program's public page, without signing in.
 
     The one step open to anyone: there is no actor and no role to check (the public page limits
@@ -215,22 +225,22 @@ def file_complaint(
 @transaction.atomic
 def report_case(
     *,
-    actor,
-    kind,
-    occurred_at,
-    narrative,
-    categories,
-    severity,
-    reported_at=None,
-    location="",
-    community_agreement="",
-    police_called=False,
-    ems_called=False,
-    emergency_services_reason="",
-    parties=(),
-    owner=None,
-    issue_tracking_code=False,
-):
+    actor: User,
+    kind: str,
+    occurred_at: datetime,
+    narrative: str,
+    categories: Sequence[str],
+    severity: str,
+    reported_at: datetime | None = None,
+    location: str = "",
+    community_agreement: str = "",
+    police_called: bool = False,
+    ems_called: bool = False,
+    emergency_services_reason: str = "",
+    parties: Sequence[dict[str, Any]] = (),
+    owner: User | None = None,
+    issue_tracking_code: bool = False,
+) -> Case:
     """Open a case under the policy in force now. Its acknowledgement and response due dates
     come from that policy version and never move when the policy changes later.
 
@@ -302,10 +312,10 @@ def report_case(
     return case
 
 
-def _check_staff_party(case, actor, staff_user):
+def _check_staff_party(case: Case, actor: User | None, staff_user: User) -> None:
     """A staff member named as a party no longer sees the case (workflow.access): they cannot
     be the one recording it, nor its owner."""
-    if staff_user.pk == actor.pk:
+    if actor is not None and staff_user.pk == actor.pk:
         raise ConflictOfInterest(
             _(
                 "You cannot name yourself as a party: a party does not see or run the case. "
@@ -322,8 +332,15 @@ def _check_staff_party(case, actor, staff_user):
 
 
 def _add_party(
-    *, case, actor, role, participant=None, staff_user=None, represents=None, sync_reminders=True
-):
+    *,
+    case: Case,
+    actor: User | None,
+    role: str,
+    participant: Participant | None = None,
+    staff_user: User | None = None,
+    represents: CaseParty | None = None,
+    sync_reminders: bool = True,
+) -> CaseParty:
     if role not in PartyRole.values:
         raise WorkflowError(_("Choose a role for this party."), field="role")
     if (participant is None) == (staff_user is None):
@@ -388,7 +405,15 @@ def _add_party(
 
 
 @transaction.atomic
-def add_party(*, actor, case, role, participant=None, staff_user=None, represents=None):
+def add_party(
+    *,
+    actor: User,
+    case: Case,
+    role: str,
+    participant: Participant | None = None,
+    staff_user: User | None = None,
+    represents: CaseParty | None = None,
+) -> CaseParty:
     case, _step = begin_step("add_party", actor=actor, case=case)
     return _add_party(
         case=case,
@@ -401,7 +426,7 @@ def add_party(*, actor, case, role, participant=None, staff_user=None, represent
 
 
 @transaction.atomic
-def assign_owner(*, actor, case, owner):
+def assign_owner(*, actor: User, case: Case, owner: User) -> Case:
     case, step = begin_step("assign_owner", actor=actor, case=case)
     require_member(owner, field="owner")
     ensure_impartial(case, owner, duty=_("owner"), field="owner")
@@ -419,7 +444,7 @@ def assign_owner(*, actor, case, owner):
 
 
 @transaction.atomic
-def assess_severity(*, actor, case, severity, note=""):
+def assess_severity(*, actor: User, case: Case, severity: str, note: str = "") -> Case:
     """Set how serious the case is: a participant's complaint arrives unassessed, and a first
     judgement may need changing as the facts come in. Ban lengths by severity follow it."""
     case, step = begin_step("assess_severity", actor=actor, case=case)
@@ -445,14 +470,14 @@ def assess_severity(*, actor, case, severity, note=""):
 @transaction.atomic
 def record_low_level_response(
     *,
-    actor,
-    what_happened,
-    response="",
-    participant=None,
-    occurred_at=None,
-    location="",
-    welcome_back_on=None,
-):
+    actor: User,
+    what_happened: str,
+    response: str = "",
+    participant: Participant | None = None,
+    occurred_at: datetime | None = None,
+    location: str = "",
+    welcome_back_on: date | None = None,
+) -> LowLevelResponse:
     """“Asked to leave, welcome back tomorrow”: kept on record without opening a case."""
     check_step(
         "record_low_level_response", state=None, role=require_member(actor), policy=current_policy()

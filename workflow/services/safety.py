@@ -5,26 +5,39 @@ A case's bans of one person form one chain: a new ban replaces the current one f
 decision's). Across cases, a person has one welcome-back date: banning someone already banned
 elsewhere needs the staff member's choice, keep the existing end or set this one."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import sync_case_reminders
 from tenants.models import Participant
 from workflow.access import is_party
 from workflow.dates import day
 from workflow.errors import NeedsChoice, WorkflowError
 from workflow.models import Ban, Case, CaseParty, OtherBans, SupplyContact, SupplyMethod
+from workflow.outbox.sync import sync_case_reminders
 from workflow.services._base import begin_step, record_event, required_text, validate
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date, datetime
+    from typing import Any
+
+    from accounts.models import User
+    from workflow.models.safety import BanQuerySet
 
 KEEP_EXISTING_END = OtherBans.KEEP  # the new ban ends when the running one does
 SET_THIS_END = OtherBans.SET  # the new ban's end is the one welcome-back date
 OTHER_BAN_CHOICES = tuple(OtherBans.values)
 
 
-def _ban_length(case, *, days, ends_at, starts_at):
+def _ban_length(
+    case: Case, *, days: int | None, ends_at: datetime | None, starts_at: datetime
+) -> datetime:
     policy = case.policy_version
     if days is not None and ends_at is not None:
         raise WorkflowError(
@@ -59,13 +72,17 @@ def _ban_length(case, *, days, ends_at, starts_at):
     return starts_at + timedelta(days=days)
 
 
-def running_elsewhere(*, participant, case, now=None):
+def running_elsewhere(
+    *, participant: Participant, case: Case, now: datetime | None = None
+) -> list[Ban]:
     """The person's bans still running in other cases, latest end first."""
     bans = Ban.objects.running(now).filter(participant=participant).exclude(case=case)
     return sorted(bans.select_related("case"), key=lambda b: b.effective_end, reverse=True)
 
 
-def _other_bans_choice(participant, others, choice, actor):
+def _other_bans_choice(
+    participant: Participant, others: Sequence[Ban], choice: str | None, actor: User
+) -> str | None:
     if choice in OTHER_BAN_CHOICES:
         return choice
     # A case the actor is a party to is not named to them (it does not exist for them); its
@@ -98,7 +115,9 @@ def _other_bans_choice(participant, others, choice, actor):
     )
 
 
-def _replace_current(*, case, participant, actor, at, reason):
+def _replace_current(
+    *, case: Case, participant: Participant, actor: User, at: datetime, reason: str
+) -> Ban | None:
     """Mark the person's current ban in this case replaced from `at`; return it (or None)."""
     current = (
         Ban.objects.select_for_update()
@@ -111,7 +130,7 @@ def _replace_current(*, case, participant, actor, at, reason):
     return current
 
 
-def _set_welcome_back(*, ban, others, actor):
+def _set_welcome_back(*, ban: Ban, others: Sequence[Ban], actor: User) -> list[int]:
     """Other cases' bans that would keep the person away longer end when `ban` does; each of
     those cases' timelines says so."""
     shortened = []
@@ -149,18 +168,18 @@ def _set_welcome_back(*, ban, others, actor):
 
 def build_ban(
     *,
-    case,
-    actor,
-    participant,
-    reason,
-    supply_access_plan,
-    supply_access_details,
-    days=None,
-    ends_at=None,
-    starts_at=None,
-    other_bans=None,
-    replaces_reason=None,
-):
+    case: Case,
+    actor: User,
+    participant: Participant | None,
+    reason: str,
+    supply_access_plan: str,
+    supply_access_details: str,
+    days: int | None = None,
+    ends_at: datetime | None = None,
+    starts_at: datetime | None = None,
+    other_bans: str | None = None,
+    replaces_reason: str | None = None,
+) -> Ban:
     """Create a ban row under the case's policy (used by `impose_ban` and by plans). The caller
     holds the case lock and writes the event. Returns (ban, what it changed)."""
     policy = case.policy_version
@@ -219,7 +238,7 @@ def build_ban(
     return ban
 
 
-def ban_summary(ban):
+def ban_summary(ban: Ban) -> dict[str, Any]:
     return {
         "ban": ban.pk,
         "participant": ban.participant.code,
@@ -234,17 +253,17 @@ def ban_summary(ban):
 @transaction.atomic
 def impose_ban(
     *,
-    actor,
-    case,
-    participant,
-    reason,
-    supply_access_plan,
-    supply_access_details,
-    days=None,
-    ends_at=None,
-    starts_at=None,
-    other_bans=None,
-):
+    actor: User,
+    case: Case,
+    participant: Participant | None,
+    reason: str,
+    supply_access_plan: str,
+    supply_access_details: str,
+    days: int | None = None,
+    ends_at: datetime | None = None,
+    starts_at: datetime | None = None,
+    other_bans: str | None = None,
+) -> Ban:
     """An immediate temporary ban. It always ends within the policy maximum and always comes
     with a supply access plan."""
     case, step = begin_step("impose_ban", actor=actor, case=case)
@@ -264,7 +283,9 @@ def impose_ban(
     return ban
 
 
-def end_bans(*, case, reason, bans=None, now=None):
+def end_bans(
+    *, case: Case, reason: str, bans: BanQuerySet | None = None, now: datetime | None = None
+) -> list[int]:
     """End the case's bans that are still running (caller holds the lock and writes the event).
     Returns the ids ended."""
     now = now or timezone.now()
@@ -277,7 +298,7 @@ def end_bans(*, case, reason, bans=None, now=None):
 
 
 @transaction.atomic
-def end_ban_early(*, actor, ban, reason):
+def end_ban_early(*, actor: User, ban: Ban, reason: str) -> Ban:
     case, step = begin_step("end_ban_early", actor=actor, case=ban.case)
     ban = Ban.objects.select_for_update().get(pk=ban.pk)
     if not ban.is_running():
@@ -296,7 +317,9 @@ def end_ban_early(*, actor, ban, reason):
 
 
 @transaction.atomic
-def log_supply_contact(*, actor, ban, reached_on, method, note=""):
+def log_supply_contact(
+    *, actor: User, ban: Ban, reached_on: date, method: str, note: str = ""
+) -> SupplyContact:
     """Supplies reached a banned person: the log that shows a ban did not cut them off."""
     case, step = begin_step("log_supply_contact", actor=actor, case=ban.case)
     ban = Ban.objects.get(pk=ban.pk, case=case)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.models import Ban, SupplyAccessPlan, SupplyMethod
 from workflow.web.base import DateInput
-from workflow.web.forms import OTHER_BAN_CHOICES, CaseForm, blank, party_field
+from workflow.web.forms import OTHER_BAN_CHOICES, CaseForm, blank, party_field, start_of_day
 
 
 class BanTermsMixin(forms.Form):
@@ -59,6 +59,18 @@ class ImposeBanForm(BanTermsMixin, CaseForm):
         elsewhere = Ban.objects.running().filter(participant__in=[p.participant_id for p in people])
         if not elsewhere.exclude(case=self.case).exists():
             del self.fields["other_bans"]
+
+    def arguments(self):
+        data = self.cleaned_data
+        return {
+            "participant": data["participant"].participant,  # the party chosen is a participant
+            "reason": data["reason"],
+            "supply_access_plan": data["supply_access_plan"],
+            "supply_access_details": data["supply_access_details"],
+            "days": data.get("days"),
+            "ends_at": start_of_day(data.get("ends_on")),
+            "other_bans": data.get("other_bans") or None,
+        }
 
 
 class SupplyContactForm(CaseForm):

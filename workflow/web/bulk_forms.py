@@ -38,6 +38,9 @@ class NoticeDeliveriesForm(CaseForm):
         ]
         return data
 
+    def arguments(self):
+        return {"deliveries": self.cleaned_data["deliveries"]}
+
 
 class FinishFollowUpsForm(CaseForm):
     """Several follow-ups at once: tick those done, or those to waive with one reason."""
@@ -71,3 +74,12 @@ class FinishFollowUpsForm(CaseForm):
         data["done_items"] = [by_id[i] for i in data.get("done") or []]
         data["waived_items"] = [by_id[i] for i in data.get("waived") or []]
         return data
+
+    def arguments(self):
+        data = self.cleaned_data
+        return {
+            "done": data["done_items"],
+            "waived": data["waived_items"],
+            "reason": data.get("reason") or "",
+            "notes": data.get("notes") or "",
+        }

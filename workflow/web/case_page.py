@@ -22,9 +22,8 @@ from workflow.models import (
 )
 from workflow.services.safety import running_elsewhere
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
-from workflow.states import STEPS as STATE_STEPS
+from workflow.steps import STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
-from workflow.web.steps import STEPS
 
 ORDER = [
     State.REPORTED,
@@ -36,53 +35,6 @@ ORDER = [
     State.RESTORING,
     State.CLOSED,
 ]
-
-WAITING = {
-    "start_investigation": _("Waiting for the acknowledgement: acknowledge the case first."),
-    "add_statement": _("Waiting for the investigation to start."),
-    "schedule_hearing": _("Waiting for the investigation to start."),
-    "record_hearing_outcome": _("Waiting for the hearing to be scheduled."),
-    "decide_case": _("Waiting for the investigation (and the hearing, if one is held)."),
-    "begin_restoration": _("Waiting for the decision."),
-    "file_appeal": _("Appeals open once the case is decided."),
-    "decide_appeal": _("Waiting for an appeal to be filed."),
-    "complete_follow_up": _("Follow-ups are scheduled when the case is decided."),
-    "close_case": _("Waiting for the restoration plan: close once every follow-up is done."),
-}
-
-SUBMIT = {
-    "add_party": _("Add party"),
-    "assign_owner": _("Change owner"),
-    "assess_severity": _("Save severity"),
-    "impose_ban": _("Record ban"),
-    "end_ban_early": _("End ban now"),
-    "log_supply_contact": _("Log supplies"),
-    "acknowledge_case": _("Acknowledge and prepare notices"),
-    "record_notice_delivery": _("Mark delivered"),
-    "record_notice_deliveries": _("Save deliveries"),
-    "finish_follow_ups": _("Save follow-ups"),
-    "start_investigation": _("Start investigation"),
-    "add_statement": _("Add statement"),
-    "attach_evidence": _("Attach file"),
-    "record_contributing_factors": _("Save context and factors"),
-    "schedule_hearing": _("Schedule hearing"),
-    "record_consent": _("Record consent"),
-    "withdraw_consent": _("Withdraw consent"),
-    "record_hearing_outcome": _("Record outcome"),
-    "reschedule_hearing": _("Move hearing"),
-    "cancel_hearing": _("Cancel hearing"),
-    "decide_case": _("Record decision"),
-    "begin_restoration": _("Begin restoration"),
-    "update_action_status": _("Update"),
-    "file_appeal": _("File appeal"),
-    "decide_appeal": _("Decide appeal"),
-    "complete_follow_up": _("Mark done"),
-    "waive_follow_up": _("Waive"),
-    "close_case": _("Close case"),
-    "withdraw_case": _("Withdraw case"),
-    "resolve_early": _("Resolve early"),
-    "give_party_code": _("Give a code"),
-}
 
 
 def load_case(pk, user):
@@ -127,16 +79,20 @@ def parties_rel(path):
     return Notice.objects.select_related(path).order_by("id")
 
 
+# The steps of the case page that act on the case itself (not on one of its items).
+CASE_STEPS = [step for step in STEPS.values() if step.page is not None and step.item is None]
+
+
 def explain(name, case):
     """Why this step is not offered now, in words for the person looking at the page."""
-    step = STATE_STEPS[name]
+    step = STEPS[name]
     if case.state in step.allowed_from or not step.allowed_from:
         return role_needed_text(roles_for(step, case.policy_version))
     if not case.is_open:
         return ""
     first = min(ORDER.index(s) for s in step.allowed_from if s in ORDER)
     if case.state in ORDER and ORDER.index(case.state) < first:
-        return WAITING.get(name, "")
+        return step.page.waiting or ""
     return ""
 
 
@@ -155,7 +111,7 @@ class CasePage:
     def form(self, name, item=None):
         if name not in self.allowed or not self.with_forms:
             return None
-        page = STEPS[name]
+        page = STEPS[name].page
         prefix = f"{name}-{item.pk}" if item is not None else name
         if self.bound is not None and self.bound.prefix == prefix:
             form = self.bound
@@ -166,16 +122,13 @@ class CasePage:
                 "parties": self.parties,
                 "prefix": prefix,
             }
-            if name == "add_party":
-                kwargs["suggest_url"] = reverse("participant_suggest")
-            if name == "record_contributing_factors":
-                kwargs["initial"] = self._factors_initial()
             form = page.form(**kwargs)
         form.step = name
-        form.submit = SUBMIT[name]
+        form.submit = page.button
+        form.title = page.title or page.button
         args = [self.case.pk, name] + ([item.pk] if item is not None else [])
         form.url = reverse("case_step", args=args)
-        form.multipart = name == "attach_evidence"
+        form.multipart = form.is_multipart()
         return form
 
     def item_form(self, name, item, applies):
@@ -200,16 +153,6 @@ class CasePage:
             if not is_party(ban.case, self.request.user)
         ]
 
-    def _factors_initial(self):
-        investigation = getattr(self.case, "investigation", None)
-        if investigation is None:
-            return {}
-        return {
-            "factors": investigation.contributing_factors,
-            "other_factor": investigation.other_factor,
-            "context_notes": investigation.context_notes,
-        }
-
     def context(self):
         case, now = self.case, timezone.now()
         parties = list(case.parties.all())
@@ -222,8 +165,9 @@ class CasePage:
         appeals = list(case.appeals.all())
         bans = list(case.bans.all())
         waiting_notices = [n for n in notices if n.delivered_at is None]
+        forms = {step.name: self.form(step.name) for step in CASE_STEPS}
         # One form marks every notice delivered in this visit (method per person).
-        deliveries_form = self.form("record_notice_deliveries") if waiting_notices else None
+        deliveries_form = forms["record_notice_deliveries"] if waiting_notices else None
         for consent in consents:
             consent.step_form = self.item_form("withdraw_consent", consent, consent.is_active)
         for hearing in hearings:
@@ -272,30 +216,17 @@ class CasePage:
             user_ids.add(investigation.investigator_id)
         if decision:
             user_ids.add(decision.decided_by_id)
-        forms = {
-            name: self.form(name)
-            for name in (
-                "add_party",
-                "give_party_code",
-                "assign_owner",
-                "assess_severity",
-                "impose_ban",
-                "acknowledge_case",
-                "start_investigation",
-                "add_statement",
-                "attach_evidence",
-                "record_contributing_factors",
-                "schedule_hearing",
-                "record_consent",
-                "decide_case",
-                "begin_restoration",
-                "file_appeal",
-                "close_case",
-                "withdraw_case",
-                "resolve_early",
-            )
+        # Steps the case template has no place of its own for: listed at the end of their
+        # section.
+        more = {}
+        for step in CASE_STEPS:
+            if not step.page.placed and forms[step.name] is not None:
+                more.setdefault(step.page.anchor, []).append(forms[step.name])
+        waiting = {
+            step.name: explain(step.name, case)
+            for step in STEPS.values()
+            if step.page is not None and step.page.waiting and step.name not in self.allowed
         }
-        waiting = {name: explain(name, case) for name in WAITING if name not in self.allowed}
         return {
             "case": case,
             "now": now,
@@ -318,9 +249,10 @@ class CasePage:
             "banned_elsewhere": self._banned_elsewhere(parties) if "impose_ban" in forms else [],
             "names": names_by_id(user_ids),
             "forms": forms,
+            "more_steps": more,
             "deliveries_form": deliveries_form,
             "follow_ups_form": (
-                self.form("finish_follow_ups")
+                forms["finish_follow_ups"]
                 if any(f.status == FollowUpStatus.PENDING for f in follow_ups)
                 else None
             ),

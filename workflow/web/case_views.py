@@ -17,9 +17,10 @@ from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile, Notice
 from workflow.models.audit import ReadVia
 from workflow.states import OPEN_STATES, State
+from workflow.steps import STEPS
 from workflow.web.base import attach_error, members_of, names_by_id
 from workflow.web.case_page import CasePage, load_case
-from workflow.web.steps import PLAN_STEPS, STEPS
+from workflow.web.forms import PlanFormMixin
 from workflow.web.timeline import describe_events
 
 
@@ -48,17 +49,20 @@ def case_detail(request, pk, bound=None, status=200, step_error=None):
 
 @require_POST
 def case_step(request, pk, step, item=None):
-    page = STEPS.get(step)
+    declared = STEPS.get(step)
+    page = declared.page if declared is not None else None
     if page is None:
         raise Http404
     case = visible_case_or_404(request, pk)
-    target = None
-    if page.item_model is not None:
+    if declared.item is not None:
         if item is None:
             raise Http404
-        target = get_object_or_404(page.item_model, pk=item, **{page.item_case_path: case})
+        found = get_object_or_404(declared.item.model, pk=item, **{declared.item.case_path: case})
+        target = {declared.item.kwarg: found}
     elif item is not None:
         raise Http404
+    else:
+        target = {"case": case}
     prefix = f"{step}-{item}" if item is not None else step
     form = page.form(
         data=request.POST,
@@ -67,22 +71,20 @@ def case_step(request, pk, step, item=None):
         members=list(members_of(request.program)),
         parties=list(case.parties.select_related("participant").order_by("id")),
         prefix=prefix,
-        **({"suggest_url": reverse("participant_suggest")} if step == "add_party" else {}),
     )
     status, step_error = 400, None
     if form.is_valid():
         try:
             with transaction.atomic():
-                args = (request.user, case, target, form.cleaned_data, request.FILES)
-                if step in PLAN_STEPS:
-                    page.call(*args, form)
-                else:
-                    page.call(*args)
+                declared.service(actor=request.user, **target, **form.arguments())
         except CaseNotFound:
             raise Http404 from None
         except DomainError as exc:
             status = exc.status_code
-            if not (step in PLAN_STEPS and form.attach_action_error(exc, form.action_rows)):
+            on_a_row = isinstance(form, PlanFormMixin) and form.attach_action_error(
+                exc, form.action_rows
+            )
+            if not on_a_row:
                 attach_error(form, exc, page.field_map)
             if status in (403, 409):
                 step_error = exc.message

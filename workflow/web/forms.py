@@ -4,6 +4,7 @@ and this program; the rules themselves stay in workflow.services."""
 from datetime import datetime, time
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,11 @@ class CaseForm(forms.Form):
     def parties(self, participants_only=False):
         return [p for p in self.party_list if p.participant_id or not participants_only]
 
+    def arguments(self):
+        """The step's service arguments from what was typed (after `is_valid`). A form whose
+        fields are not named as the service's arguments says how they map."""
+        return dict(self.cleaned_data)
+
 
 def party_labeller(members):
     """Parties are shown as “CODE (alias) · role”, staff parties by name."""
@@ -103,9 +109,9 @@ class AddPartyForm(CaseForm):
     )
     represents = party_field(_("Represents (for a representative)"), required=False)
 
-    def __init__(self, *args, suggest_url="", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].widget.attrs["data-suggest-url"] = suggest_url
+        self.fields["participant"].widget.attrs["data-suggest-url"] = reverse("participant_suggest")
 
     def clean_participant(self):
         text = self.cleaned_data.get("participant")
@@ -182,6 +188,10 @@ class EvidenceForm(CaseForm):
     file = forms.FileField(label=_("File"), required=False)
     description = forms.CharField(label=_("What it shows"), required=False)
 
+    def arguments(self):
+        data = self.cleaned_data
+        return {"uploaded_file": data.get("file"), "description": data.get("description") or ""}
+
 
 class FactorsForm(CaseForm):
     factors = forms.MultipleChoiceField(
@@ -196,6 +206,17 @@ class FactorsForm(CaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        investigation = getattr(self.case, "investigation", None)
+        if investigation is not None and not self.is_bound:
+            self.initial = {
+                "factors": investigation.contributing_factors,
+                "other_factor": investigation.other_factor,
+                "context_notes": investigation.context_notes,
+                **self.initial,
+            }
 
 
 # --- hearing --------------------------------------------------------------------------------
@@ -229,6 +250,14 @@ class HearingForm(CaseForm):
         else:
             del self.fields["panelists"]
 
+    def arguments(self):
+        data = self.cleaned_data
+        return {
+            **data,
+            "attendees": list(data.get("attendees") or []),
+            "panelists": list(data.get("panelists") or []),
+        }
+
 
 class RescheduleHearingForm(CaseForm):
     scheduled_for = forms.DateTimeField(label=_("New time"), widget=DateTimeLocalInput())
@@ -236,6 +265,10 @@ class RescheduleHearingForm(CaseForm):
         label=_("Where"), required=False, help_text=_("Leave empty to keep the same place.")
     )
     reason = forms.CharField(label=_("Why it is moved"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def arguments(self):
+        # Left empty, the place stays as it was.
+        return {**self.cleaned_data, "location": self.cleaned_data.get("location") or None}
 
 
 class ConsentForm(CaseForm):
@@ -280,6 +313,9 @@ class HearingOutcomeForm(HeardMixin, CaseForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def arguments(self):
+        return {**self.cleaned_data, "harmed_person_heard": self.heard_value()}
 
 
 # --- decision, plan, appeal -----------------------------------------------------------------
@@ -442,6 +478,18 @@ class DecisionForm(PlanFormMixin, HeardMixin, CaseForm):
         )
         self.build_actions()
 
+    def arguments(self):
+        data = self.cleaned_data
+        actions, self.action_rows = self.action_specs()
+        return {
+            "reasons": data["reasons"],
+            "actions": actions,
+            "harmed_person_heard": self.heard_value(),
+            "not_heard_reason": data.get("not_heard_reason") or "",
+            "summary": data.get("summary") or "",
+            "community_impact": data.get("community_impact") or "",
+        }
+
 
 class GivePartyCodeForm(CaseForm):
     party = party_field(_("For whom"))
@@ -489,6 +537,11 @@ class DecideAppealForm(PlanFormMixin, CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.build_actions()
+
+    def arguments(self):
+        actions, self.action_rows = self.action_specs()
+        # No action rows: the plan stays as it is.
+        return {**self.cleaned_data, "actions": actions or None}
 
 
 class ActionStatusForm(CaseForm):

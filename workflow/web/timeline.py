@@ -16,49 +16,23 @@ from tenants.models import Participant, Severity
 from workflow import models as workflow_models
 from workflow.models import Ban, CaseParty, FollowUp, RestorativeAction
 from workflow.states import State
+from workflow.steps import STEPS
 from workflow.web.base import names_by_id
 
-ACTIONS = {
-    "report_case": _("Case reported"),
+# Events that are not a step of their own (each step's event is named in workflow/steps).
+OTHER_EVENTS = {
     "file_complaint": _("Complaint filed by a participant"),
-    "add_party": _("Party added"),
-    "assign_owner": _("Owner changed"),
-    "assess_severity": _("Severity assessed"),
-    "impose_ban": _("Temporary ban imposed"),
-    "end_ban_early": _("Ban ended early"),
     "ban_replaced_elsewhere": _("Welcome-back date set by a ban in another case"),
-    "log_supply_contact": _("Supplies reached the banned person"),
-    "acknowledge_case": _("Acknowledged; notices prepared"),
-    "record_notice_delivery": _("Notice delivered"),
-    "record_notice_deliveries": _("Notices delivered"),
-    "finish_follow_ups": _("Follow-ups updated"),
-    "start_investigation": _("Investigation started"),
-    "add_statement": _("Statement added"),
-    "attach_evidence": _("Evidence attached"),
-    "record_contributing_factors": _("Context and contributing factors recorded"),
-    "schedule_hearing": _("Hearing scheduled"),
-    "record_consent": _("Consent recorded"),
-    "withdraw_consent": _("Consent withdrawn"),
-    "record_hearing_outcome": _("Hearing outcome recorded"),
-    "reschedule_hearing": _("Hearing moved"),
-    "cancel_hearing": _("Hearing cancelled"),
-    "decide_case": _("Decision made"),
-    "begin_restoration": _("Restoration begun"),
-    "update_action_status": _("Action status updated"),
-    "file_appeal": _("Appeal filed"),
-    "decide_appeal": _("Appeal decided"),
-    "complete_follow_up": _("Follow-up done"),
-    "waive_follow_up": _("Follow-up waived"),
-    "close_case": _("Case closed"),
-    "withdraw_case": _("Case withdrawn"),
-    "resolve_early": _("Case resolved early"),
-    "give_party_code": _("Code for their own page given"),
-    "read_own_notices": _("Notices read on their own page"),
-    "add_own_statement": _("Statement added on their own page"),
-    "name_own_supporter": _("Representative or support person named on their own page"),
-    "give_own_consent": _("Consent given on their own page"),
-    "withdraw_own_consent": _("Consent withdrawn on their own page"),
 }
+
+
+def what_happened(action):
+    """The event's name in words: the step's timeline wording, or the other event's."""
+    step = STEPS.get(action)
+    if step is not None:
+        return step.timeline
+    return OTHER_EVENTS.get(action, action.replace("_", " ").capitalize())
+
 
 # Keys of an event's before/after that are bookkeeping, not something a reader needs: ids of
 # the record the event made (the event itself says what it made) and hashes.
@@ -322,7 +296,7 @@ def describe_events(events):
                 "seq": event.seq,
                 "at": event.at,
                 "who": _who(event, names.users),
-                "what": ACTIONS.get(event.action, event.action.replace("_", " ").capitalize()),
+                "what": what_happened(event.action),
                 "action": event.action,
                 "changes": changes,
             }

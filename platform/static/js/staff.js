@@ -132,28 +132,31 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    showWhen(document);
-    document.querySelectorAll("form[data-ban-days]").forEach(banDays);
-    document.querySelectorAll("[data-plan-rows]").forEach(planRows);
-    document.querySelectorAll("input[data-suggest-url]").forEach(suggest);
-    document.querySelectorAll("[data-print]").forEach(function (b) {
+  // After a failed submission, take the person to the first field in error (on a phone it
+  // can be far below the fold), opening any folded section that holds it.
+  function goToFirstError(root) {
+    var failed = root.querySelector("form.step.has-errors, form .has-error");
+    if (!failed) return false;
+    var field = failed.closest(".has-error") || failed.querySelector(".has-error") || failed;
+    var folded = field.closest("details");
+    if (folded) folded.open = true;
+    var first = field.querySelector("[aria-invalid=true], input:not([type=hidden]), select, textarea");
+    field.scrollIntoView({ block: "center" });
+    if (first) first.focus({ preventScroll: true });
+    return true;
+  }
+
+  function enhance(root) {
+    showWhen(root);
+    root.querySelectorAll("form[data-ban-days]").forEach(banDays);
+    root.querySelectorAll("[data-plan-rows]").forEach(planRows);
+    root.querySelectorAll("input[data-suggest-url]").forEach(suggest);
+    root.querySelectorAll("[data-print]").forEach(function (b) {
       b.hidden = false;
       b.addEventListener("click", function () { window.print(); });
     });
-    // After a failed submission, take the person to the first field in error (on a phone it
-    // can be far below the fold), opening any folded section that holds it.
-    var failed = document.querySelector("form.step.has-errors, form .has-error");
-    if (failed) {
-      var field = failed.closest(".has-error") || failed.querySelector(".has-error") || failed;
-      var folded = field.closest("details");
-      if (folded) folded.open = true;
-      var first = field.querySelector("[aria-invalid=true], input:not([type=hidden]), select, textarea");
-      field.scrollIntoView({ block: "center" });
-      if (first) first.focus({ preventScroll: true });
-    }
     // A link in the error summary moves focus to its field, not only the view.
-    document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    root.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
       link.addEventListener("click", function (event) {
         var target = document.getElementById(link.getAttribute("href").slice(1));
         if (!target) return;
@@ -165,5 +168,65 @@
         if (input) input.focus({ preventScroll: true });
       });
     });
+  }
+
+  // Steps on the case page post in the background and swap in the page's new main part, so
+  // the page is not reloaded whole. One handler for every step form (form.step); without
+  // JavaScript (or fetch) each form posts as usual and the server answers the same page.
+  function submitStep(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.step") || !window.fetch || !window.FormData || !window.DOMParser) return;
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;  // no double submission
+    var data = new FormData(form);
+    var by = event.submitter;
+    if (by && by.name) data.append(by.name, by.value);
+    var section = form.closest("section[id]");
+    form.setAttribute("aria-busy", "true");
+    // The last step's message goes now: what shows next is this step's own answer.
+    document.querySelectorAll("#main > .msg, #main .msg.offline").forEach(function (old) { old.remove(); });
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) { return { response: response, html: html }; });
+      })
+      .then(function (answer) {
+        var doc = new DOMParser().parseFromString(answer.html, "text/html");
+        var fresh = doc.getElementById("main");
+        var main = document.getElementById("main");
+        if (!fresh || !main) {  // not a page of this site (e.g. a server error): show it whole
+          document.open(); document.write(answer.html); document.close();
+          return;
+        }
+        main.innerHTML = fresh.innerHTML;
+        document.title = doc.title;
+        var url = answer.response.url;
+        if (answer.response.redirected && url && url.split("#")[0] !== location.href.split("#")[0]) {
+          history.pushState(null, "", url);
+        }
+        enhance(main);
+        if (goToFirstError(main)) return;
+        var alert = main.querySelector(".msg.error[role=alert]");
+        var done = main.querySelector(".msg[role=status]");
+        if (alert) { alert.setAttribute("tabindex", "-1"); alert.focus(); return; }
+        // Focus on the message (read out, as at the top of a new page), the view back at the
+        // part of the case the person just worked on.
+        if (done) { done.setAttribute("tabindex", "-1"); done.focus({ preventScroll: true }); }
+        var place = section && document.getElementById(section.id);
+        if (place) place.scrollIntoView({ block: "start" });
+      })
+      .catch(function () {
+        form.removeAttribute("aria-busy");
+        var note = form.querySelector(".offline") || document.createElement("p");
+        note.className = "msg error offline";
+        note.setAttribute("role", "alert");
+        note.textContent = form.getAttribute("data-offline");
+        form.insertBefore(note, form.firstChild);
+      });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    goToFirstError(document);
+    document.addEventListener("submit", submitStep);
   });
 })();

@@ -218,7 +218,9 @@ def test_a_witness_given_a_code_reads_their_notice_but_cannot_appeal(
             role="witness",
             participant=Participant.objects.create(code="W-9", alias="Watcher"),
         )
-        witness_code = services.give_party_code(actor=world.users["a_staff"], party=witness)
+        witness_code = services.give_party_code(
+            actor=world.users["a_staff"], case=witness.case, party=witness
+        )
         services.acknowledge_case(actor=world.users["a_staff"], case=case)
     decide(case, world, in_program, program_a)
     page_of_witness = public_client(program_a)
@@ -270,12 +272,12 @@ def test_a_new_code_closes_pages_opened_with_the_old_one(
             role="harmed_person",
             participant=Participant.objects.create(code="H-7"),
         )
-        old = services.give_party_code(actor=world.users["a_staff"], party=party)
+        old = services.give_party_code(actor=world.users["a_staff"], case=party.case, party=party)
     holder = public_client(program_a)
     holder.post(STATUS, {"code": old})
     assert holder.get(MINE).status_code == 200
     with in_program(program_a):
-        new = services.give_party_code(actor=world.users["a_staff"], party=party)
+        new = services.give_party_code(actor=world.users["a_staff"], case=party.case, party=party)
     assert new != old
     assert holder.get(MINE)["Location"] == STATUS
     assert "Nothing opens" in holder.post(STATUS, {"code": old}).text
@@ -321,7 +323,7 @@ def test_a_staff_member_who_is_a_party_reads_their_notice_on_their_own_page(
             role="person_who_did_harm",
             staff_user=world.users["a_staff2"],
         )
-        code = services.give_party_code(actor=world.users["a_lead"], party=sam)
+        code = services.give_party_code(actor=world.users["a_lead"], case=sam.case, party=sam)
         services.acknowledge_case(actor=world.users["a_lead"], case=case)
     page = public_client(program_a).post(STATUS, {"code": code}, follow=True).text
     assert "person who did harm" in page and "Your rights" in page

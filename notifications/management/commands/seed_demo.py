@@ -1,6 +1,10 @@
+"""Demo data for `make run`. Here, at the top layer, because the demo program comes with cases
+and reminders: it needs every layer."""
+
 from django.core.management.base import BaseCommand
 
-from organizations.demo import database_is_empty, load_demo_data
+from notifications.demo import load_demo_cases
+from organizations.demo import database_is_empty, demo_program_staff, load_demo_data
 
 
 class Command(BaseCommand):
@@ -11,4 +15,7 @@ class Command(BaseCommand):
             self.stdout.write("Database already has data; demo data not loaded.")
             return
         program = load_demo_data()
+        if program.status == "ready":
+            # Cases whose reminders (every kind) fall due in the first minutes of `make run`.
+            load_demo_cases(program, demo_program_staff())
         self.stdout.write(f"Demo data loaded; {program.name} is {program.status}.")

@@ -3,28 +3,20 @@
 from django.db import connection
 from django.utils import timezone
 
-from notifications.kinds import plan, worth_creating
-from notifications.models import OPEN_STATES, Reminder, ReminderState
+from organizations.models import Program
+from workflow.outbox.models import OPEN_STATES, Reminder, ReminderState
+from workflow.reminders import keyed, reminder_points_many, worth_creating
 
 
 def _current_program():
-    from organizations.models import Program
-
     tenant = getattr(connection, "tenant", None)
     return tenant if isinstance(tenant, Program) and tenant.pk is not None else None
-
-
-def keyed(points, program_id):
-    """{idempotency key: Planned} for everything these reminder points call for."""
-    return {item.key(program_id): item for item in plan(points)}
 
 
 def sync_case_reminders(case, *, now=None):
     """Cancel what no longer applies (step done, case closed, deadline moved), and add what is
     new. Called by every workflow step (through `record_event`) in its transaction, with the
     case row locked, so the reminders change exactly when the case does."""
-    from workflow.selectors import reminder_points_many
-
     program = _current_program()
     if program is None:
         return

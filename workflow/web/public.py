@@ -18,14 +18,14 @@ from accounts.models import Role
 from organizations.middleware import program_public
 from tenants.models import SetupStep
 from tenants.policy import current_policy
-from tenants.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
-from tenants.web.public_own_page import open_own_page
-from tenants.web.public_status import public_status
 from tenants.web.ratelimit import Limited, count_attempt, too_many
 from workflow.errors import WorkflowError
 from workflow.models import Case
 from workflow.services import file_complaint
 from workflow.services.own_page import find_party
+from workflow.web.public_forms import ComplaintForm, StatusForm, normalize_tracking_code
+from workflow.web.public_own_page import open_own_page
+from workflow.web.public_status import public_status
 
 # How long the "write this down" page keeps showing a code in this browser (a shared computer
 # at the site should not show one person's code to the next for long).

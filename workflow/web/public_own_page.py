@@ -16,19 +16,19 @@ from django.views.decorators.http import require_http_methods
 
 from organizations.middleware import program_public
 from tenants.errors import DomainError
-from tenants.web.public_forms import (
-    OwnAppealForm,
-    OwnStatementForm,
-    SupporterForm,
-    WithdrawConsentForm,
-)
-from tenants.web.public_status import public_status
 from tenants.web.ratelimit import Limited, count_attempt, too_many
 from workflow.models import CaseParty, Consent, Hearing, PartyRole
 from workflow.services import own_page
 from workflow.services.appeals import appeal_window_closes_at
 from workflow.services.notice_texts import may_appeal
 from workflow.states import FINAL_STATES, State
+from workflow.web.public_forms import (
+    OwnAppealForm,
+    OwnStatementForm,
+    SupporterForm,
+    WithdrawConsentForm,
+)
+from workflow.web.public_status import public_status
 
 SESSION_KEY = "own_page"
 # A shared or borrowed phone should not keep someone's page open for long.
