@@ -35,7 +35,7 @@ def run():
 
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT), str(ROOT / "bench")]),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": services.with_database(settings.DATABASE_URL, DB_NAME),
         "DATABASE_OWNER_URL": services.with_database(settings.DATABASE_OWNER_URL, DB_NAME),
@@ -178,7 +178,15 @@ def undo_bench_migration():
 
 
 def main():
-    import reminders
+    import importlib.util
+
+    # Loaded by path: the bench folder stays off sys.path (bench/summaries.py would shadow the
+    # summaries app).
+    spec = importlib.util.spec_from_file_location(
+        "bench_reminders", Path(__file__).parent / "reminders.py"
+    )
+    reminders = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reminders)
 
     started = time.perf_counter()
     reminders.setup_database()
@@ -243,4 +251,5 @@ def main():
 
 
 if __name__ == "__main__":
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
     main()

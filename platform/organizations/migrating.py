@@ -3,17 +3,15 @@
 1. Which schemas need anything is read in one query: a fingerprint of each schema's applied
    migrations (`fingerprints`). Schemas whose fingerprint equals the migrated template's are
    skipped; with nothing to migrate, that is all the work per program.
-2. Schemas still where the template was before this run get the template's pending
-   migrations as SQL: Django writes that SQL once (`collect_sql`, which is how `sqlmigrate`
+2. Schemas behind it are grouped by fingerprint; for each group Django writes the pending
+   migrations' SQL once, on one of its schemas (`collect_sql`, which is how `sqlmigrate`
    works; table names are unqualified, so it is the same for every schema), then each schema
    runs it, records the migrations (and re-grants its role when a table is new) **in one
    transaction**, several schemas at a time on connections of their own. A schema either gets
-   everything or nothing,
-   and its record always says which (Django's own executor records a migration with deferred
-   SQL, such as an index, only after its DDL has committed).
-3. Anything else (a migration that is Python code or must run outside a transaction, or a
-   schema left behind in another state) runs Django's executor for that schema, inside one
-   owner transaction per schema, one schema after another.
+   everything or nothing, and its record always says which (Django's own executor records a
+   migration with deferred SQL, such as an index, only after its DDL has committed).
+3. A migration that is Python code or must run outside a transaction runs Django's executor,
+   inside one owner transaction per schema, one schema after another.
 
 A schema that fails is rolled back whole and named with the error; the others go on.
 """
@@ -21,6 +19,7 @@ A schema that fails is rolled back whole and named with the error; the others go
 import logging
 import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
@@ -183,23 +182,27 @@ class Progress:
                 self.write(f"  migrated {self.done}/{self.total} program schemas ({took:.0f} s)")
 
 
+def _plan_for(schema):
+    """Django's plan for one schema, and its SQL when it can be replayed as SQL (else None)."""
+    owner = connections[OWNER]
+    owner.set_schema(schema)
+    try:
+        executor = MigrationExecutor(owner)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        statements = executor.loader.collect_sql(plan) if replayable_as_sql(plan) else None
+    finally:
+        owner.set_schema_to_public()
+    return plan, statements
+
+
 def migrate_program_schemas(programs, *, command_options, write, workers):
     """Bring the template and each program schema in `programs` to the latest migrations."""
     report = MigrationReport()
     app_role = connections["default"].settings_dict["USER"]
     owner = connections[OWNER]
-    executor, plan = _applied_to_template()
+    _executor, plan = _applied_to_template()
     template = settings.TENANT_BASE_SCHEMA
     owner.set_schema_to_public()
-    with owner.cursor() as cursor:
-        before = fingerprints(cursor, [template, *programs])
-    statements = []
-    if plan and replayable_as_sql(plan):
-        owner.set_schema(template)
-        statements = executor.loader.collect_sql(plan)
-        owner.set_schema_to_public()
-    records = _records(plan)
-    start_state = before[template]
     if plan:
         # The template first, by Django's own executor: new programs are cloned from it.
         try:
@@ -211,41 +214,46 @@ def migrate_program_schemas(programs, *, command_options, write, workers):
         finally:
             owner.set_schema_to_public()
     with owner.cursor() as cursor:
-        (current,) = fingerprints(cursor, [template]).values()
-    owner.set_schema_to_public()
+        before = fingerprints(cursor, [template, *programs])
+    current = before[template]
     report.skipped = sum(1 for schema in programs if before[schema] == current)
-    behind = [schema for schema in programs if before[schema] != current]
-    if not behind:
+    groups = defaultdict(list)  # schemas at the same migrations share one plan and its SQL
+    for schema in programs:
+        if before[schema] != current:
+            groups[before[schema]].append(schema)
+    if not groups:
         return report
-    progress = Progress(len(behind), write)
-    like_template = [schema for schema in behind if before[schema] == start_state]
-    others = [schema for schema in behind if before[schema] != start_state]
-    if statements and like_template:
-        write(
-            f"  {len(like_template)} program schemas to migrate, {workers} at a time, "
-            f"each in one transaction"
-        )
-        failed = replay_sql(
-            like_template,
-            statements,
-            records,
-            app_role=app_role,
-            workers=workers,
-            progress=progress,
-        )
-        report.failed.update(failed)
-        report.migrated += [schema for schema in like_template if schema not in failed]
-    else:
-        others = behind
-    for schema in others:
-        try:
-            migrate_one_with_django(schema, command_options=command_options, app_role=app_role)
-        except Exception as exc:
-            report.failed[schema] = f"{type(exc).__name__}: {exc}".strip()
-            logger.exception("Migrating %s failed", schema)
-        else:
-            report.migrated.append(schema)
-        finally:
-            owner.set_schema_to_public()
-        progress(schema)
+    progress = Progress(sum(len(members) for members in groups.values()), write)
+    for members in groups.values():
+        plan, statements = _plan_for(members[0])
+        if not plan:
+            report.skipped += len(members)
+            continue
+        if statements is not None:
+            write(
+                f"  {len(members)} program schemas to migrate, {workers} at a time, "
+                f"each in one transaction"
+            )
+            failed = replay_sql(
+                members,
+                statements,
+                _records(plan),
+                app_role=app_role,
+                workers=workers,
+                progress=progress,
+            )
+            report.failed.update(failed)
+            report.migrated += [schema for schema in members if schema not in failed]
+            continue
+        for schema in members:
+            try:
+                migrate_one_with_django(schema, command_options=command_options, app_role=app_role)
+            except Exception as exc:
+                report.failed[schema] = f"{type(exc).__name__}: {exc}".strip()
+                logger.exception("Migrating %s failed", schema)
+            else:
+                report.migrated.append(schema)
+            finally:
+                owner.set_schema_to_public()
+            progress(schema)
     return report
