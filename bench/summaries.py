@@ -37,7 +37,7 @@ def _seed(label, count, departments):
         TAProvider,
     )
     from summaries.models import ProgramMonth
-    from summaries.synthetic import synthetic_month
+    from workflow.summary_synthetic import synthetic_month
 
     provider, _ = TAProvider.objects.get_or_create(name=f"Bench provider {label}")
     existing = Program.objects.filter(slug__startswith=f"bench{label}-")
@@ -236,7 +236,7 @@ def run(rounds=200, recompute_programs=1000):
     from django_tenants.utils import tenant_context
 
     from summaries.publish import publish
-    from summaries.services import recompute_current_program
+    from workflow.summary_counts import recompute_current_program
 
     small = _seed("10", 10, 1)
     large = _seed("1000", 1000, 20)

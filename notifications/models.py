@@ -50,7 +50,7 @@ class Notification(models.Model):
         Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
-    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+    case_id = models.BigIntegerField(_("case"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -89,6 +89,9 @@ class Notification(models.Model):
         constraints = [
             # Not unique=True, which would add an index for LIKE queries (see Reminder).
             models.UniqueConstraint(fields=["idempotency_key"], name="notification_key_unique"),
+            models.CheckConstraint(
+                condition=Q(case_id__gte=0), name="notification_case_id_not_negative"
+            ),
             models.CheckConstraint(
                 name="notification_of_reminder_has_key",
                 condition=Q(reminder=None) | Q(idempotency_key__isnull=False),

@@ -99,7 +99,7 @@ class PolicyVersion(models.Model):
     """One version of the program's rules. Rows are never changed (a trigger refuses UPDATE and
     DELETE): a change is a new version, and each case keeps the version it was reported under."""
 
-    number = models.PositiveIntegerField(_("version"), unique=True)
+    number = models.IntegerField(_("version"), unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Users live in the public schema: no database FK across schemas, and nothing cascades.
     created_by = models.ForeignKey(
@@ -113,17 +113,17 @@ class PolicyVersion(models.Model):
     )
     change_note = models.TextField(_("what changed and why"), blank=True)
 
-    response_window_days = models.PositiveSmallIntegerField(
+    response_window_days = models.SmallIntegerField(
         _("response window (days)"), default=RECOMMENDED_RESPONSE_WINDOW_DAYS
     )
-    acknowledgement_window_days = models.PositiveSmallIntegerField(
+    acknowledgement_window_days = models.SmallIntegerField(
         _("acknowledgement window (days)"), default=2
     )
-    max_ban_days = models.PositiveSmallIntegerField(_("maximum ban (days)"), default=30)
+    max_ban_days = models.SmallIntegerField(_("maximum ban (days)"), default=30)
     ban_days_by_severity = models.JSONField(
         _("ban lengths offered by severity (days)"), default=default_ban_days_by_severity
     )
-    appeal_window_days = models.PositiveSmallIntegerField(_("appeal window (days)"), default=14)
+    appeal_window_days = models.SmallIntegerField(_("appeal window (days)"), default=14)
     appeal_reviewer_roles = ArrayField(
         models.CharField(max_length=32),
         verbose_name=_("who may review appeals"),
@@ -134,11 +134,11 @@ class PolicyVersion(models.Model):
         verbose_name=_("who may decide cases"),
         default=default_decider_roles,
     )
-    appeal_levels = models.PositiveSmallIntegerField(_("appeal levels"), default=1)
+    appeal_levels = models.SmallIntegerField(_("appeal levels"), default=1)
     pause_ban_during_appeal = models.BooleanField(
         _("pause a ban while an appeal is open"), default=False
     )
-    supply_contact_every_days = models.PositiveSmallIntegerField(
+    supply_contact_every_days = models.SmallIntegerField(
         _("supplies reach a banned person at least every (days)"),
         default=DEFAULT_SUPPLY_CONTACT_DAYS,
     )
@@ -147,14 +147,14 @@ class PolicyVersion(models.Model):
         verbose_name=_("follow-ups (days after decision)"),
         default=default_follow_up_days,
     )
-    community_check_in_days = models.PositiveSmallIntegerField(
+    community_check_in_days = models.SmallIntegerField(
         _("community-restoration check-in every (days)"), default=30
     )
     facilitator_required = models.BooleanField(_("neutral facilitator required"), default=True)
     advisory_board_on_panels = models.BooleanField(
         _("advisory board members may sit on hearing panels"), default=True
     )
-    retention_days_after_close = models.PositiveIntegerField(
+    retention_days_after_close = models.IntegerField(
         _("keep closed cases for (days after closing)"), default=DEFAULT_RETENTION_DAYS
     )
     appellant_roles = ArrayField(
@@ -170,6 +170,7 @@ class PolicyVersion(models.Model):
         ordering = ["-number"]
         get_latest_by = "number"
         constraints = [
+            models.CheckConstraint(condition=Q(number__gte=0), name="policy_number_not_negative"),
             models.CheckConstraint(
                 name="policy_response_window_range",
                 condition=Q(

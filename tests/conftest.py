@@ -85,6 +85,34 @@ def _rollback_atomics_but_not_the_owners(cls, atomics):
         atomics[db_name].__exit__(None, None, None)
 
 
+def _schema_of_host(host):
+    """The site a test client talks to: public for the platform, else its program's schema."""
+    from django.conf import settings
+
+    from organizations.models import Domain
+
+    hostname = host.split(":")[0].lower()
+    if hostname in settings.PLATFORM_HOSTS:
+        return "public"
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    return domain.tenant.schema_name if domain else ""
+
+
+_django_force_login = Client.force_login
+
+
+def _force_login_on_the_clients_site(self, user, backend=None):
+    """Like a sign-in on the client's own site: the session belongs to that site
+    (accounts.site_sessions), as a real sign-in there would leave it."""
+    from accounts.site_sessions import bind_session_to_site
+
+    _django_force_login(self, user, backend)
+    session = self.session
+    bind_session_to_site(session, _schema_of_host(self.defaults.get("HTTP_HOST", "testserver")))
+    session.save()
+
+
+Client.force_login = _force_login_on_the_clients_site
 TestCase._enter_atomics = classmethod(_enter_atomics_but_not_the_owners)
 TestCase._rollback_atomics = classmethod(_rollback_atomics_but_not_the_owners)
 
@@ -125,6 +153,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                # Not a superuser's (a Citus coordinator's own background workers).
+                " AND NOT (SELECT rolsuper FROM pg_roles WHERE oid = usesysid)"
             )
         owner.close()
         owner.creation._destroy_test_db(name, verbosity)
@@ -156,7 +186,9 @@ def pytest_runtest_teardown(item, nextitem):
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%%'"
             " AND nspname NOT IN ('public', 'information_schema', %s)"
-            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)",
+            " AND nspname NOT IN (SELECT schema_name FROM public.organizations_program)"
+            # Only what the owner made: an extension's schemas (Citus's) stay.
+            " AND nspowner = current_user::regrole",
             [settings.TENANT_BASE_SCHEMA],
         )
         for (schema,) in cursor.fetchall():

@@ -8,9 +8,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Case workflow"
 
     def ready(self):
-        # why: the step declarations sit above the services, pages and API they name, and hand the
-        # state machine its steps (workflow.states.STEPS) when loaded: load them before any
-        # step can run.
+        # why: the step declarations sit above the services, pages and API they name, and hand
+        # the state machine its steps (workflow.states.STEPS) when loaded, before any step runs.
         import workflow.steps  # noqa: F401
 
         # why: models may be imported only once every app is loaded. The platform retires
@@ -22,3 +21,13 @@ class WorkflowConfig(AppConfig):
 
         register_archive_writer(archive.write_program_archive)
         register_restorer(restore.restore_program)
+        self.register_summary_catalogue()
+
+    @staticmethod
+    def register_summary_catalogue():
+        # why: the summaries' catalogue reads the models' choices, loaded only now; it is
+        # handed to the summaries app (a layer below), which never imports the workflow.
+        from summaries.catalogue import register
+        from workflow.summary_catalogue import catalogue  # why: as above (needs the models)
+
+        register(catalogue())

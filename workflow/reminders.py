@@ -7,21 +7,34 @@ transaction of each step; notifications delivers them (notifications.services.de
 reads the rules from here.
 """
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models import Case, FollowUpStatus
+from workflow.models import Appeal, Case, FollowUpStatus
 from workflow.models.decision import next_appeal_closes_at
 
 DAY = timedelta(days=1)
 AT_THE_DEADLINE = timedelta(0)
 # Restorative actions are due on a date: remind their owner that morning.
 ACTION_REMINDER_TIME = time(9, 0)
+
+# A deadline a case still has: (point kind, deadline, id of what it is about).
+Point = tuple[str, datetime, int]
+
+
+class ReminderRow(Protocol):
+    """What the rules read of a reminder row (workflow.outbox.models.Reminder)."""
+
+    kind: str
+    idempotency_key: str
 
 
 class ReminderKind(models.TextChoices):
@@ -53,9 +66,9 @@ class Audience(models.TextChoices):
 class Rule:
     kind: str
     point: str  # the point kind it comes from (reminder_points)
-    leads: tuple  # sent this long before the deadline (0 = at the deadline)
+    leads: tuple[timedelta, ...]  # sent this long before the deadline (0 = at the deadline)
     audience: str
-    title: str  # %(case)s and %(when)s, the deadline in the program's time zone
+    title: str | Promise  # %(case)s and %(when)s, the deadline in the program's time zone
     section: str = "summary"  # where on the case page it leads: the part that needs the work
     overdue: bool = False  # overdue reminders always go by email at once; they cannot be muted
 
@@ -169,7 +182,7 @@ OVERDUE_KINDS = frozenset(rule.kind for rule in RULES if rule.overdue)
 CHOOSABLE_KINDS = [kind for kind in ReminderKind if kind not in OVERDUE_KINDS]
 
 
-def case_path(kind, case_id):
+def case_path(kind: str, case_id: int | None) -> str:
     """The page a reminder or notification is about: its case, at the part that needs doing;
     the notifications page when it names no case."""
     if case_id is None:
@@ -186,10 +199,10 @@ class Planned:
 
     kind: str
     ref_id: int
-    target_at: object  # the deadline or event time
-    due_at: object  # when to send
+    target_at: datetime  # the deadline or event time
+    due_at: datetime  # when to send
 
-    def key(self, program_id):
+    def key(self, program_id: int) -> str:
         # Ids and times only: nothing about a participant.
         return (
             f"p{program_id}:{self.kind}:{self.ref_id}:"
@@ -197,9 +210,9 @@ class Planned:
         )
 
 
-def plan(points):
+def plan(points: Iterable[Point]) -> list[Planned]:
     """Every reminder the points call for, whether or not its time has passed."""
-    planned = []
+    planned: list[Planned] = []
     for point_kind, target_at, ref_id in points:
         for rule in RULES:
             if rule.point == point_kind:
@@ -209,19 +222,21 @@ def plan(points):
     return planned
 
 
-def keyed(points, program_id):
+def keyed(points: Iterable[Point], program_id: int) -> dict[str, Planned]:
     """{idempotency key: Planned} for everything these reminder points call for."""
     return {item.key(program_id): item for item in plan(points)}
 
 
-def worth_creating(item, now):
+def worth_creating(item: Planned, now: datetime) -> bool:
     """A new reminder is worth creating while its deadline is ahead (a "1 day before" reminder
     for a deadline 3 hours away goes out at once). One sent at the deadline itself (overdue,
     action due today) goes out even if that moment has passed: the thing is still not done."""
     return item.target_at > now or item.due_at == item.target_at
 
 
-def still_due(rows, cases, program_id):
+def still_due(
+    rows: Sequence[ReminderRow], cases: dict[int, Case], program_id: int
+) -> list[ReminderRow]:
     """The reminder rows (kind, idempotency_key) that still apply when their time comes: case
     open, step not done, deadline not moved. `cases`: {case id: case} of the rows. Only the
     relations the rows' kinds depend on are read."""
@@ -255,12 +270,14 @@ SINGLE_RELATIONS = {"policy_version", "decision"}  # joined (select_related), no
 BAN_POINTS = frozenset({"ban_ending", "supply_gap"})
 
 
-def _relations(kinds):
+def _relations(kinds: Iterable[str] | None) -> set[str]:
     kinds = POINT_RELATIONS if kinds is None else kinds
     return {relation for kind in kinds for relation in POINT_RELATIONS[kind]}
 
 
-def reminder_cases(case_ids, *, kinds=None):
+def reminder_cases(
+    case_ids: Iterable[int], *, kinds: Collection[str] | None = None
+) -> dict[int, Case]:
     """{case id: case} with everything reminder_points reads for these point kinds (all kinds
     if None), in a fixed number of queries for any number of cases."""
     relations = _relations(kinds)
@@ -272,18 +289,20 @@ def reminder_cases(case_ids, *, kinds=None):
     return {case.pk: case for case in cases}
 
 
-def prefetch_reminder_relations(cases, *, kinds=None):
+def prefetch_reminder_relations(
+    cases: Iterable[Case], *, kinds: Collection[str] | None = None
+) -> None:
     """For cases already read (the reminder worker reads them as it locks them): fetch what
     reminder_points reads for these point kinds, one query per relation for all the cases."""
     prefetch_related_objects(list(cases), *sorted(_relations(kinds)))
 
 
-def reminder_points_many(case_ids):
+def reminder_points_many(case_ids: Iterable[int]) -> dict[int, list[Point]]:
     """{case id: reminder_points(case)} for many cases at once."""
     return {pk: reminder_points(case) for pk, case in reminder_cases(case_ids).items()}
 
 
-def reminder_points(case, *, kinds=None):
+def reminder_points(case: Case, *, kinds: Collection[str] | None = None) -> list[Point]:
     """[(kind, due_at, reference)] still ahead for an open case: what the outbox should hold.
 
     `kinds` limits the answer to those point kinds (all if None); only the related rows they
@@ -293,7 +312,7 @@ def reminder_points(case, *, kinds=None):
         # A closed case's ban runs to its end: it is still to be lifted and supplied. (An
         # ended case's bans end with it, so they give no points.)
         kinds &= BAN_POINTS
-    points = []
+    points: list[Point] = []
     if "acknowledgement_due" in kinds and case.acknowledged_at is None:
         points.append(("acknowledgement_due", case.acknowledgement_due_at, case.pk))
     if "response_due" in kinds and case.responded_at is None:
@@ -325,9 +344,9 @@ def reminder_points(case, *, kinds=None):
     return points
 
 
-def _ban_points(case, kinds):
+def _ban_points(case: Case, kinds: set[str]) -> list[Point]:
     now = timezone.now()
-    points = []
+    points: list[Point] = []
     for ban in case.bans.all():
         if not ban.is_running(now):
             continue
@@ -346,9 +365,9 @@ def _ban_points(case, kinds):
     return points
 
 
-def _appeal_points(case, kinds):
-    points = []
-    appeals = sorted(case.appeals.all(), key=lambda a: a.level)
+def _appeal_points(case: Case, kinds: set[str]) -> list[Point]:
+    points: list[Point] = []
+    appeals: list[Appeal] = sorted(case.appeals.all(), key=lambda a: a.level)
     policy = case.policy_version
     if "appeal_window_closing" in kinds:
         decision = getattr(case, "decision", None)

@@ -5,9 +5,11 @@ data).
 
 Why the owner connection: the timeline (workflow_caseevent) is append-only, enforced twice —
 the app role holds no DELETE on it, and a trigger refuses DELETE. The purge is the one
-deliberate exception, so it runs as the owner and disables the trigger only inside its own
-transaction (ALTER TABLE takes an exclusive lock: nobody sees the table without its trigger,
-and the trigger is back before the commit). The app role never gains a way to delete events.
+deliberate exception, so it runs as the owner and lifts the trigger's refusal only inside its
+own transaction, with a setting the trigger reads (`lift_append_only_guard`): the trigger lets
+a DELETE through only for the table's owner with that setting on, so the app role never gains
+a way to delete events, whatever it sets. (Not ALTER TABLE ... DISABLE TRIGGER: Citus cannot
+run that on a shard with pending trigger events, and it locks the whole table.)
 
 Nothing here reads or needs the anonymized summaries: those are kept elsewhere (summaries app)
 and must not depend on the removed rows. The case-read log keeps the case number only."""
@@ -25,11 +27,15 @@ from workflow.states import FINAL_STATES
 
 logger = logging.getLogger(__name__)
 OWNER = "owner"
-# Triggers that refuse deletes of the append-only rows a purge removes.
-_GUARDS = [
-    ("workflow_caseevent", "caseevent_append_only"),
-    ("workflow_lowlevelresponse", "lowlevelresponse_append_only"),
-]
+
+
+def lift_append_only_guard(cursor):
+    """Let the rest of this transaction DELETE append-only rows, on an owner connection (the
+    trigger, tenants migration 0008, checks both). SET LOCAL ends with the transaction. On a
+    Citus cluster `citus.propagate_set_commands` sends it on to the worker holding the program's
+    shards; without Citus it is an unused placeholder setting."""
+    cursor.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+    cursor.execute("SET LOCAL harmrepair.allow_purge = on")
 
 
 def retention_cutoff(*, now=None):
@@ -61,13 +67,9 @@ def purge_expired_cases(*, now=None):
                 .values_list("file", flat=True)
             )
             with owner.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending checks
-                for table, trigger in _GUARDS:
-                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-                Case.objects.using(OWNER).filter(id__in=ids).delete()
-                LowLevelResponse.objects.using(OWNER).filter(id__in=response_ids).delete()
-                for table, trigger in _GUARDS:
-                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+                lift_append_only_guard(cursor)
+            Case.objects.using(OWNER).filter(id__in=ids).delete()
+            LowLevelResponse.objects.using(OWNER).filter(id__in=response_ids).delete()
             record = PurgeRecord.objects.using(OWNER).create(
                 ran_at=now or timezone.now(),
                 retention_days=days,

@@ -23,3 +23,17 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# Static files: WhiteNoise serves what `manage.py collectstatic` gathered (the image runs it),
+# under names that carry a hash of their content, compressed (gzip, Brotli if installed) and
+# cached by browsers for a year (a changed file gets a new name). Right after SecurityMiddleware,
+# so a static file is answered before the host router and the session are consulted.
+MIDDLEWARE = [  # noqa: F405
+    MIDDLEWARE[0],  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],  # noqa: F405
+]
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

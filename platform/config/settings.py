@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 
 from config import services
+from config.object_storage import storages_setting
 from config.proxies import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "tenants.middleware.ProgramTimeZoneMiddleware",
     "summaries.auth.RefuseApiTokensOnProgramSites",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A session signed in on another site (program or platform) is anonymous here.
+    "accounts.site_sessions.SiteSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,12 +226,18 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 SUMMARIES_SUPPRESSION_THRESHOLD = env.int("SUMMARIES_SUPPRESSION_THRESHOLD", default=11)
 SUMMARIES_MIN_PROGRAMS = env.int("SUMMARIES_MIN_PROGRAMS", default=5)
 SUMMARIES_MONTHS = env.int("SUMMARIES_MONTHS", default=24)
+# A month's figures are published (and then never change) this many days after it ends.
+SUMMARIES_SETTLE_DAYS = env.int("SUMMARIES_SETTLE_DAYS", default=14)
 
 # A session ends after this long without a request, and this long after sign-in however active
 # (accounts.session_timeout).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+# Host-only cookies: a program's session is never sent to another program or the platform
+# (accounts.site_sessions refuses one that is). Never set SESSION_COOKIE_DOMAIN.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -270,10 +279,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".data" / "static"
+# Where `manage.py collectstatic` gathers the CSS and JavaScript that production serves.
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / ".data" / "static"))
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(services.DATA_DIR / "media"))
 # Archives of retired programs (organizations.retirement). Keep it backed up.
 ARCHIVE_ROOT = env.str("ARCHIVE_ROOT", default=str(services.DATA_DIR / "archives"))
+# Evidence and archives in S3-compatible object storage instead of MEDIA_ROOT and ARCHIVE_ROOT,
+# for more than one host (config.object_storage). Empty: the local folders.
+OBJECT_STORAGE_URL = env.str("OBJECT_STORAGE_URL", default="")
+STORAGES = storages_setting(object_storage_url=OBJECT_STORAGE_URL, archive_root=ARCHIVE_ROOT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

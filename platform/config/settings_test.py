@@ -7,8 +7,9 @@ developer and CI on one machine) never share a database, a queue or a cache key.
 import os
 
 from config import services
+from config.object_storage import storages_setting
 from config.settings import *  # noqa: F403
-from config.settings import CACHES, DATABASES
+from config.settings import CACHES, DATABASES, OBJECT_STORAGE_URL
 
 _run = f"{services.checkout_suffix()}_{os.getpid()}"
 for _alias in ("default", "owner"):
@@ -21,3 +22,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(services.DATA_DIR / f"test-media-{_run}")
 ARCHIVE_ROOT = str(services.DATA_DIR / f"test-archives-{_run}")
+STORAGES = storages_setting(object_storage_url=OBJECT_STORAGE_URL, archive_root=ARCHIVE_ROOT)

@@ -86,7 +86,7 @@ class Program(TenantMixin):
         max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.PROVISIONING
     )
     failure_reason = models.TextField(blank=True)
-    provisioning_attempts = models.PositiveSmallIntegerField(default=0)
+    provisioning_attempts = models.SmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -131,6 +131,10 @@ class Program(TenantMixin):
             models.CheckConstraint(
                 condition=models.Q(program_type__in=ProgramType.values),
                 name="program_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(provisioning_attempts__gte=0),
+                name="program_provisioning_attempts_not_negative",
             ),
         ]
 

@@ -33,10 +33,19 @@ def app_role():
 
 
 def _clone_template(cursor, schema_name):
+    """Inside a transaction. On a Citus coordinator the clone becomes a distributed schema (its
+    tables one shard group, which `citus_schema_move` can place on any worker): Citus only
+    distributes a top-level CREATE TABLE, and `clone_schema` creates the tables inside a
+    function, so the clone is made as a plain schema first and then distributed whole."""
+    citus = dbroles.citus_installed(cursor)
+    if citus:
+        cursor.execute("SET LOCAL citus.enable_schema_based_sharding = off")
     cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=connections[OWNER].settings_dict["USER"]))
     cursor.execute(
         "SELECT clone_schema(%s, %s, 'DATA')", [settings.TENANT_BASE_SCHEMA, schema_name]
     )
+    if citus:
+        cursor.execute("SELECT citus_schema_distribute(%s)", [schema_name])
 
 
 def _spares(cursor):

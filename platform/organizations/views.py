@@ -17,6 +17,8 @@ from organizations.errors import OnboardingError
 from organizations.forms import AcceptInvitationForm, AddProgramForm, InviteForm
 from organizations.middleware import program_public
 from organizations.models import HealthDepartment, Invitation, Program
+from summaries.dictionary import label
+from summaries.home import department_figures, lands_on_summaries
 
 
 def _departments_for(user):
@@ -38,10 +40,19 @@ def platform_home(request):
     if not request.user.is_authenticated:
         return render(request, "organizations/landing.html")
     departments = _departments_for(request.user).prefetch_related("programs")
+    if lands_on_summaries(request.user, departments.exists()):
+        return redirect("summaries")
+    figures = department_figures(request.user)
+    if figures:
+        figures["labels"] = [label(key) for key in figures["labels"]]
     return render(
         request,
         "organizations/dashboard.html",
-        {"departments": departments, "is_operator": is_platform_operator(request.user)},
+        {
+            "departments": departments,
+            "is_operator": is_platform_operator(request.user),
+            "figures": figures,
+        },
     )
 
 

@@ -6,6 +6,8 @@
   of each program type across all programs.
 - Program admins: their own program beside anonymous peers (their department's rollup and the
   program-type rollups); never another program by name.
+- Platform operators: everything published.
+The all-programs rollup goes with the program-type rollups (anonymous, platform-wide).
 """
 
 from dataclasses import dataclass, field
@@ -24,10 +26,11 @@ class Viewer:
     hd_departments: set = field(default_factory=set)
     admin_programs: set = field(default_factory=set)
     admin_departments: set = field(default_factory=set)
+    operator: bool = False
 
     @property
     def has_scope(self):
-        return bool(self.providers or self.hd_departments or self.admin_programs)
+        return bool(self.operator or self.providers or self.hd_departments or self.admin_programs)
 
     @property
     def named_departments(self):
@@ -43,6 +46,7 @@ def viewer_for(user, *, token=None):
         [Role.TA_STAFF]
         if token is not None
         else [
+            Role.PLATFORM_OPERATOR,
             Role.TA_STAFF,
             Role.HEALTH_DEPARTMENT_ADMIN,
             Role.PROGRAM_ADMIN,
@@ -51,7 +55,9 @@ def viewer_for(user, *, token=None):
     for m in Membership.objects.filter(user=user, role__in=roles).values(
         "role", "provider_id", "health_department_id", "program_id", "program__health_department_id"
     ):
-        if m["role"] == Role.TA_STAFF:
+        if m["role"] == Role.PLATFORM_OPERATOR:
+            viewer.operator = True
+        elif m["role"] == Role.TA_STAFF:
             viewer.providers.add(m["provider_id"])
         elif m["role"] == Role.HEALTH_DEPARTMENT_ADMIN:
             viewer.hd_departments.add(m["health_department_id"])
@@ -69,6 +75,8 @@ def viewer_for(user, *, token=None):
 
 def summary_filter(viewer):
     """Q over Summary rows; matches nothing for a viewer without a scope."""
+    if viewer.operator:
+        return Q()
     q = Q(pk__in=[])
     named = viewer.named_departments
     if named:
@@ -79,21 +87,27 @@ def summary_filter(viewer):
         q |= Q(scope=Scope.PROGRAM, program__in=viewer.admin_programs)
         q |= Q(scope=Scope.DEPARTMENT, department__in=viewer.admin_departments)
     if viewer.hd_departments or viewer.admin_programs:
-        q |= Q(scope=Scope.PROGRAM_TYPE)
+        q |= Q(scope__in=[Scope.PROGRAM_TYPE, Scope.ALL])
     return q
 
 
 def visible_programs(viewer):
+    if viewer.operator:
+        return Program.objects.select_related("health_department")
     return Program.objects.filter(
         Q(health_department__in=viewer.named_departments) | Q(pk__in=viewer.admin_programs)
     ).select_related("health_department")
 
 
 def visible_departments(viewer):
+    if viewer.operator:
+        return HealthDepartment.objects.all()
     return HealthDepartment.objects.filter(
         pk__in=viewer.named_departments | viewer.admin_departments
     )
 
 
 def visible_providers(viewer):
+    if viewer.operator:
+        return TAProvider.objects.all()
     return TAProvider.objects.filter(pk__in=viewer.providers)

@@ -25,10 +25,12 @@ from summaries.access import (
     visible_providers,
 )
 from summaries.auth import ApiTokenAuthentication
+from summaries.dictionary import column_names
 from summaries.metrics import all_keys
-from summaries.models import Scope, Summary
+from summaries.models import PeriodKind, Scope, Summary
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such
@@ -43,7 +45,9 @@ def _as_text_cell(value):
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """Flat CSV of a list page: one column per field, one per metric (empty = withheld)."""
+    """Flat CSV of a list page: one column per field, one per metric (empty = withheld). The
+    first row gives readable column names, the second the keys a script uses (the same keys as
+    the JSON answer and /api/ta/dictionary/)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -56,11 +60,15 @@ class CSVRenderer(renderers.BaseRenderer):
         flat = [self._flatten(r) for r in rows]
         columns = list(dict.fromkeys(k for r in flat for k in r))
         if flat and "metrics" in rows[0]:
-            columns = [c for c in columns if c not in all_keys()] + all_keys()
+            keys = all_keys()
+            columns = [c for c in columns if c not in keys] + keys
+        names = column_names()
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({key: _as_text_cell(value) for key, value in r.items()} for r in flat)
+        writer = csv.writer(out)
+        writer.writerow([str(names.get(c, c)) for c in columns])
+        writer.writerow(columns)
+        for r in flat:
+            writer.writerow([_as_text_cell(r.get(c, "")) for c in columns])
         return out.getvalue().encode(self.charset)
 
     @staticmethod
@@ -69,6 +77,8 @@ class CSVRenderer(renderers.BaseRenderer):
         for key, value in row.items():
             if key == "metrics":
                 flat.update(value)
+            elif key == "withheld":
+                continue  # the reasons are in the JSON answer; in CSV an empty cell is withheld
             elif isinstance(value, dict):
                 for sub, v in value.items():
                     flat[f"{key}_{sub}"] = v
@@ -128,7 +138,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 
 
 class SummarySerializer(serializers.ModelSerializer):
-    month = serializers.SerializerMethodField()
+    id = serializers.CharField(source="key", help_text=_("Lasting id of this set of figures."))
     program = NamedSerializer(allow_null=True)
     department = NamedSerializer(allow_null=True)
     provider = NamedSerializer(allow_null=True)
@@ -136,23 +146,25 @@ class SummarySerializer(serializers.ModelSerializer):
     metrics = serializers.JSONField(
         help_text=_("Metric key to value; null where withheld to protect small numbers.")
     )
+    withheld = serializers.JSONField(
+        source="reasons", help_text=_("Metric key to why it is withheld (see /api/ta/).")
+    )
 
     class Meta:
         model = Summary
         fields = [
             "id",
             "scope",
-            "month",
+            "period",
+            "period_kind",
             "program",
             "department",
             "provider",
             "program_type",
             "program_count",
             "metrics",
+            "withheld",
         ]
-
-    def get_month(self, row) -> str:
-        return row.month.strftime("%Y-%m")
 
 
 @extend_schema_view(list=extend_schema(summary="TA providers you belong to"))
@@ -191,6 +203,24 @@ def _month_param(params, name):
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         raise exceptions.ValidationError({name: [_("Give a month as YYYY-MM, e.g. 2025-03.")]})
     return date(int(match[1]), int(match[2]), 1)
+
+
+def _period_param(params):
+    value = params.get("period")
+    if value in (None, ""):
+        return None
+    if not PERIOD.match(value) or value.startswith("0000"):
+        raise exceptions.ValidationError(
+            {
+                "period": [
+                    _(
+                        "Give a month as YYYY-MM, a quarter as YYYY-QN or a year as YYYY, "
+                        "e.g. 2025-03, 2025-Q1 or 2025."
+                    )
+                ]
+            }
+        )
+    return value
 
 
 def _type_param(params):
@@ -234,11 +264,12 @@ def _named(pk, name):
 
 
 def _fast_row(r):
-    """The same fields as SummarySerializer, metrics aside."""
+    """The same fields as SummarySerializer, metrics and reasons aside."""
     return {
-        "id": r["id"],
+        "id": r["key"],
         "scope": r["scope"],
-        "month": r["month"].strftime("%Y-%m"),
+        "period": r["period"],
+        "period_kind": r["period_kind"],
         "program": _named(r["program_id"], r["program_name"]),
         "department": _named(r["department_id"], r["department_name"]),
         "provider": _named(r["provider_id"], r["provider_name"]),
@@ -248,7 +279,10 @@ def _fast_row(r):
 
 
 SUMMARY_FILTERS = [
-    OpenApiParameter("period", OpenApiTypes.STR, description="One month, YYYY-MM"),
+    OpenApiParameter(
+        "period", OpenApiTypes.STR, description="A month YYYY-MM, a quarter YYYY-QN or a year YYYY"
+    ),
+    OpenApiParameter("period_kind", OpenApiTypes.STR, enum=PeriodKind.values),
     OpenApiParameter("from", OpenApiTypes.STR, description="First month, YYYY-MM"),
     OpenApiParameter("to", OpenApiTypes.STR, description="Last month, YYYY-MM"),
     OpenApiParameter("scope", OpenApiTypes.STR, enum=Scope.values),
@@ -261,12 +295,14 @@ SUMMARY_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Monthly summaries of programs and rollups",
+        summary="Summaries of programs and rollups by month, quarter and year",
         description=(
-            "Published monthly figures, per program and rolled up by health department, TA "
-            "provider and program type; the latest published month unless a period, from or "
-            "to is given. Counts from 1 to the suppression threshold minus one "
-            "are null, and so is any figure that would let one be worked out by subtraction."
+            "Published figures per program and rolled up by health department, TA provider, "
+            "program type and all programs, for months, quarters and years; the latest "
+            "published period of the kind asked for (a month by default) unless a period, from "
+            "or to is given. Counts from 1 to the suppression threshold minus one are null, and "
+            "so is any figure that would let one be worked out by subtraction; `withheld` says "
+            "why. Published figures never change: an id answers the same for good."
         ),
         parameters=SUMMARY_FILTERS,
     )
@@ -274,6 +310,8 @@ SUMMARY_FILTERS = [
 class SummaryViewSet(SummaryAPIView):
     serializer_class = SummarySerializer
     queryset = Summary.objects.none()
+    lookup_field = "key"
+    lookup_value_regex = r"[A-Za-z0-9_.\-]+"
 
     def list(self, request, *args, **kwargs):
         """JSON pages are assembled from the stored metrics text as is: no decoding and
@@ -288,8 +326,10 @@ class SummaryViewSet(SummaryAPIView):
             r["id"]: r
             for r in queryset.filter(id__in=page_ids).values(
                 "id",
+                "key",
                 "scope",
-                "month",
+                "period",
+                "period_kind",
                 "program_type",
                 "program_count",
                 "program_id",
@@ -299,6 +339,7 @@ class SummaryViewSet(SummaryAPIView):
                 department_name=F("department__name"),
                 provider_name=F("provider__name"),
                 metrics_json=Cast("metrics", TextField()),
+                reasons_json=Cast("reasons", TextField()),
             )
         }
         page = [rows[pk] for pk in page_ids]
@@ -309,7 +350,13 @@ class SummaryViewSet(SummaryAPIView):
             "previous": paginator.get_previous_link(),
         }
         parts = [
-            json.dumps(_fast_row(r))[:-1] + ', "metrics": ' + r["metrics_json"] + "}" for r in page
+            json.dumps(_fast_row(r))[:-1]
+            + ', "metrics": '
+            + r["metrics_json"]
+            + ', "withheld": '
+            + r["reasons_json"]
+            + "}"
+            for r in page
         ]
         body = json.dumps(head)[:-1] + ', "results": [' + ", ".join(parts) + "]}"
         return HttpResponse(body, content_type="application/json")
@@ -319,14 +366,26 @@ class SummaryViewSet(SummaryAPIView):
         queryset = Summary.objects.filter(summary_filter(self.viewer)).select_related(
             "program", "department", "provider"
         )
-        period, first, last = (_month_param(params, n) for n in ("period", "from", "to"))
-        if self.action == "list" and not (period or first or last):
-            # A list shows the latest published month by default: the answer's cost stays that
-            # of one month however many months are kept. One row asked for by id is any month.
-            latest = Summary.objects.order_by("-month").values("month")[:1]
-            queryset = queryset.filter(month=Subquery(latest))
+        period = _period_param(params)
+        first, last = (_month_param(params, n) for n in ("from", "to"))
+        kind = params.get("period_kind")
+        if kind and kind not in PeriodKind.values:
+            raise exceptions.ValidationError(
+                {"period_kind": [_("Choose one of: %(s)s.") % {"s": ", ".join(PeriodKind.values)}]}
+            )
         if period:
-            queryset = queryset.filter(month=period)
+            queryset = queryset.filter(period=period)
+        elif kind or self.action == "list":
+            queryset = queryset.filter(period_kind=kind or PeriodKind.MONTH)
+        if self.action == "list" and not (period or first or last):
+            # A list shows the latest published period by default: the answer's cost stays that
+            # of one period however many are kept. One row asked for by id is any period.
+            latest = (
+                Summary.objects.filter(period_kind=kind or PeriodKind.MONTH)
+                .order_by("-month")
+                .values("month")[:1]
+            )
+            queryset = queryset.filter(month=Subquery(latest))
         if first:
             queryset = queryset.filter(month__gte=first)
         if last:
@@ -349,4 +408,4 @@ class SummaryViewSet(SummaryAPIView):
         program_type = _type_param(params)
         if program_type:
             queryset = queryset.filter(program_type=program_type)
-        return queryset.order_by("-month", "scope", "id")
+        return queryset.order_by("-month", "period_kind", "scope", "id")

@@ -1,11 +1,13 @@
 """Charts as inline SVG built on the server: no script, no inline style (the CSP allows
 neither); colours are SVG presentation attributes. Withheld values leave gaps, never zeros."""
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ["#0b5cad", "#a3261d", "#1e6b35", "#8a5300", "#6a3d9a", "#00707a", "#4a5560"]
-W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 48, 12, 12, 40
+W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 48, 12, 12, 52
 
 
 def fmt(value, percent):
@@ -38,6 +40,11 @@ def line_chart(title, months, series, *, percent=False):
         return LEFT + i * step, TOP + plot_h - (v / top) * plot_h
 
     height = H + 16 * max((len(series) - 1) // 3, 0)
+    gaps = [
+        (i, month)
+        for i, month in enumerate(months)
+        if all(d.get(month) is None for _l, d in series)
+    ]
     parts = [
         f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
@@ -51,11 +58,20 @@ def line_chart(title, months, series, *, percent=False):
         )
     for i, month in enumerate(months):
         if len(months) <= 12 or i % 2 == 0:
+            # The month's name, and under it the whole year (never "Nov 26").
             x = LEFT + i * step
             parts.append(
                 f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle" font-size="11" '
-                f'fill="#4a5560">{month:%b %y}</text>'
+                f'fill="#4a5560">{escape(date_format(month, "M"))}'
+                f'<tspan x="{x:.1f}" dy="13">{month:%Y}</tspan></text>'
             )
+    for i, month in gaps:
+        # A withheld point is a gap in the line, marked on the axis, never drawn as a zero.
+        parts.append(
+            f'<line x1="{LEFT + i * step:.1f}" y1="{TOP}" x2="{LEFT + i * step:.1f}" '
+            f'y2="{TOP + plot_h}" stroke="#d8dde3" stroke-dasharray="3 4">'
+            f"<title>{escape(date_format(month, 'F Y'))}: {escape(_('withheld'))}</title></line>"
+        )
     for n, (label, data) in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         run = []
@@ -74,7 +90,8 @@ def line_chart(title, months, series, *, percent=False):
             run.append((x, y))
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                f"<title>{escape(label)} · {month:%Y-%m}: {escape(fmt(v, percent))}</title>"
+                f"<title>{escape(label)} · {escape(date_format(month, 'F Y'))}: "
+                f"{escape(fmt(v, percent))}</title>"
                 "</circle>"
             )
         lx = LEFT + (n % 3) * 200

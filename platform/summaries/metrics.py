@@ -1,171 +1,81 @@
-"""What is counted, as trees of families (see summaries.suppression), and the figures derived
-from published counts: shares and medians.
+"""Figures from counts: the keys of every figure, and shares and medians derived from published
+counts. What is counted comes from the registered catalogue (summaries.catalogue).
 
-Every family of a root splits the root's count (or one component of a parent family) into parts
-that add up to it, so a withheld part can never be recovered by subtracting the others."""
+Stored counts are keyed, never positional: {root: {family: {component: count}}}. A component
+missing from a stored row counts as 0, so a choice added later shifts nothing."""
 
-from django.utils.translation import gettext_lazy as _
+from summaries import catalogue
+from summaries.suppression import TOTAL
 
-from summaries.suppression import TOTAL, Family, root_family
 
-# Kept here as plain values (not imported from workflow) so the public-schema side of the
-# summaries never loads a program's models.
-CASE_KINDS = ("incident", "complaint")
-SEVERITIES = ("low", "moderate", "high", "severe")
-CATEGORIES = (
-    "violence",
-    "threat",
-    "bullying",
-    "theft",
-    "property_damage",
-    "supply_or_service_dispute",
-    "staff_conduct",
-    "other",
-)
-FACTORS = ("supply_shortage", "crowding", "trauma", "mental_health", "staff_conduct", "other")
-ACTION_KINDS = (
-    "temporary_ban",
-    "storytelling_listening",
-    "restorative_labor",
-    "restitution",
-    "support_for_harmed_person",
-    "support_for_person_who_did_harm",
-    "reflective_journaling",
-    "accountability_buddy",
-    "other",
-    "witness_debrief",
-    "community_meeting",
-    "space_or_supply_change",
-    "policy_review",
-)
-COMMUNITY_ACTION_KINDS = (
-    "witness_debrief",
-    "community_meeting",
-    "space_or_supply_change",
-    "policy_review",
-)
-DUE = ("on_time", "late", "overdue", "pending")
-# How long bans actually kept people away (after replacements and early ends), in bands.
-BAN_LENGTHS = ("1_day", "2_to_3_days", "4_to_7_days", "8_to_14_days", "15_days_or_more")
-BAN_APPEAL_CHANGES = ("replaced_on_appeal", "ended_on_appeal", "not_changed_on_appeal")
-YES_NO = ("yes", "no")
+def roots():
+    return catalogue.current().roots
 
-ROOTS = {
-    "cases": [
-        root_family(),
-        Family("kind", CASE_KINDS),
-        Family("severity", SEVERITIES),
-        Family("acknowledgement", DUE),
-        Family("response", DUE),
-        Family("police", YES_NO),
-        Family("ems", YES_NO),
-        *[Family(f"category_{c}", YES_NO) for c in CATEGORIES],
-        *[Family(f"factor_{f}", YES_NO) for f in FACTORS],
-        Family("hearing_held", YES_NO),
-        Family("harmed_heard", ("heard", "not_heard", "no_decision")),
-        Family("appeal", ("appealed", "not_appealed", "no_decision")),
-        Family(
-            "appeal_outcome",
-            ("upheld", "modified", "overturned", "pending"),
-            ("appeal", "appealed"),
-        ),
-    ],
-    "bans": [
-        root_family(),
-        Family("ended_early", YES_NO),
-        Family("supply_plan", ("with_plan", "without_plan")),
-        Family("length", BAN_LENGTHS),
-        Family("appeal_change", BAN_APPEAL_CHANGES),
-    ],
-    # Each day someone was kept away: were supplies recorded within the policy's interval?
-    "ban_days": [
-        root_family(),
-        Family("supplies", ("within_interval", "gap")),
-    ],
-    "actions": [
-        root_family(),
-        Family("kind", ACTION_KINDS),
-        Family("status", ("done", "open", "not_done", "cancelled")),
-        Family("community", YES_NO),
-    ],
-    "follow_ups": [
-        root_family(),
-        Family("status", ("done", "waived", "pending")),
-    ],
-}
 
-# Derived shares: (key, root, family, numerator components, denominator components or None
-# for the whole parent). Published only when the family row is.
-SHARES = [
-    (
-        "cases.acknowledgement.within_window_share",
-        "cases",
-        "acknowledgement",
-        ("on_time",),
-        ("on_time", "late", "overdue"),
-    ),
-    (
-        "cases.response.within_window_share",
-        "cases",
-        "response",
-        ("on_time",),
-        ("on_time", "late", "overdue"),
-    ),
-    ("cases.harmed_heard.share", "cases", "harmed_heard", ("heard",), ("heard", "not_heard")),
-    ("cases.appeal.share", "cases", "appeal", ("appealed",), ("appealed", "not_appealed")),
-    ("bans.ended_early.share", "bans", "ended_early", ("yes",), None),
-    ("bans.supply_plan.share", "bans", "supply_plan", ("with_plan",), None),
-    (
-        "bans.appeal_change.share",
-        "bans",
-        "appeal_change",
-        ("replaced_on_appeal", "ended_on_appeal"),
-        None,
-    ),
-    (
-        "ban_days.supplies.within_interval_share",
-        "ban_days",
-        "supplies",
-        ("within_interval",),
-        None,
-    ),
-    ("actions.status.completed_share", "actions", "status", ("done",), None),
-    ("actions.community.share", "actions", "community", ("yes",), None),
-    ("follow_ups.status.completion_share", "follow_ups", "status", ("done",), None),
-]
-
-# Medians: (key, histogram, root, family that must be published).
-MEDIANS = [
-    ("cases.acknowledgement.median_days", "ack_days", "cases", "acknowledgement"),
-    ("cases.response.median_days", "response_days", "cases", "response"),
-    ("bans.median_days", "ban_days", "bans", TOTAL),
-]
+def labels():
+    return catalogue.current().labels
 
 
 def count_key(root, family, component):
     return root if family == TOTAL else f"{root}.{family}.{component}"
 
 
-def all_keys():
-    keys = [
+def family_of(root, name):
+    return next(f for f in roots()[root] if f.name == name)
+
+
+def count_keys():
+    return [
         count_key(root, fam.name, c)
-        for root, tree in ROOTS.items()
+        for root, tree in roots().items()
         for fam in tree
         for c in fam.components
     ]
-    return keys + [s[0] for s in SHARES] + [m[0] for m in MEDIANS]
+
+
+def all_keys():
+    cat = catalogue.current()
+    return count_keys() + [s[0] for s in cat.shares] + [m[0] for m in cat.medians]
+
+
+def row_of_key():
+    """figure key -> (root, family) whose publication decides it."""
+    cat = catalogue.current()
+    out = {
+        count_key(root, fam.name, c): (root, fam.name)
+        for root, tree in cat.roots.items()
+        for fam in tree
+        for c in fam.components
+    }
+    out.update({key: (root, family) for key, root, family, _n, _d in cat.shares})
+    out.update({key: (root, family) for key, _h, root, family in cat.medians})
+    return out
 
 
 def empty_counts():
     return {
-        root: {fam.name: [0] * len(fam.components) for fam in tree} for root, tree in ROOTS.items()
+        root: {fam.name: dict.fromkeys(fam.components, 0) for fam in tree}
+        for root, tree in roots().items()
     }
 
 
 def as_tuples(counts, root):
-    """One program's stored counts for a root, complete (families added later count as 0)."""
+    """One program's stored counts for a root as tuples in catalogue order."""
     stored = counts.get(root, {})
-    return {fam.name: tuple(stored.get(fam.name, [0] * len(fam.components))) for fam in ROOTS[root]}
+    return {
+        fam.name: tuple(int(stored.get(fam.name, {}).get(c, 0)) for c in fam.components)
+        for fam in roots()[root]
+    }
+
+
+def add_counts(total, counts):
+    """Adds keyed counts into `total` (same shape), in place."""
+    for root, families in counts.items():
+        for family, parts in families.items():
+            into = total.setdefault(root, {}).setdefault(family, {})
+            for c, n in parts.items():
+                into[c] = into.get(c, 0) + n
+    return total
 
 
 def median_of(histogram):
@@ -191,60 +101,46 @@ def merge_histograms(histograms):
     return merged
 
 
-def figures(values, shown, histograms, threshold):
-    """The published figures of one row: counts of published family rows, shares from them,
-    medians of at least `threshold` values; None wherever withheld.
-    values: {root: {family: tuple}}; shown: {(root, family): bool}."""
-    out = {}
-    for root, tree in ROOTS.items():
+# Why a figure is withheld (stored with the row; the page says it in words).
+SMALL = "small"  # a count from 1 to threshold - 1 in this row
+PROTECTS = "protects"  # withheld so a small count elsewhere cannot be worked out
+PARENT = "parent"  # the count it splits is withheld
+FEW_VALUES = "few_values"  # a median of fewer than threshold values
+
+
+def figures(values, decisions, histograms, threshold):
+    """(figures, reasons) of one row: counts of published family rows, shares from them, medians
+    of at least `threshold` values; None wherever withheld, with the reason in `reasons`.
+    values: {root: {family: tuple}}; decisions: {(root, family): None if published, else a
+    reason}."""
+    cat = catalogue.current()
+    out, why = {}, {}
+    for root, tree in cat.roots.items():
         for fam in tree:
-            ok = shown[(root, fam.name)]
+            reason = decisions[(root, fam.name)]
             for i, c in enumerate(fam.components):
-                out[count_key(root, fam.name, c)] = values[root][fam.name][i] if ok else None
-    for key, root, family, num, den in SHARES:
-        fam = next(f for f in ROOTS[root] if f.name == family)
+                key = count_key(root, fam.name, c)
+                out[key] = values[root][fam.name][i] if reason is None else None
+                if reason:
+                    why[key] = reason
+    for key, root, family, num, den in cat.shares:
+        fam = family_of(root, family)
         row = dict(zip(fam.components, values[root][family], strict=True))
         denominator = sum(row[c] for c in (den or fam.components))
+        reason = decisions[(root, family)]
         out[key] = (
             round(sum(row[c] for c in num) / denominator, 3)
-            if shown[(root, family)] and denominator
+            if reason is None and denominator
             else None
         )
-    for key, histogram, root, family in MEDIANS:
+        if reason:
+            why[key] = reason
+    for key, histogram, root, family in cat.medians:
         data = histograms.get(histogram, {})
-        enough = sum(data.values()) >= threshold
-        out[key] = median_of(data) if shown[(root, family)] and enough else None
-    return out
-
-
-LABELS = {
-    "cases": _("Cases"),
-    "cases.acknowledgement.within_window_share": _("Acknowledged within the window"),
-    "cases.response.within_window_share": _("Responded within the window"),
-    "cases.acknowledgement.median_days": _("Median days to acknowledge"),
-    "cases.response.median_days": _("Median days to respond"),
-    "cases.factor_supply_shortage.yes": _("Cases with supply shortage as a factor"),
-    "cases.police.yes": _("Cases with police called"),
-    "cases.ems.yes": _("Cases with EMS called"),
-    "cases.harmed_heard.share": _("Harmed person heard"),
-    "cases.hearing_held.yes": _("Cases with a hearing held"),
-    "cases.appeal.share": _("Decisions appealed"),
-    "bans": _("Temporary bans"),
-    "bans.median_days": _("Median ban length (days)"),
-    "bans.ended_early.share": _("Bans ended early"),
-    "bans.supply_plan.share": _("Bans with a supply access plan"),
-    "bans.length.1_day": _("Bans of 1 day"),
-    "bans.length.2_to_3_days": _("Bans of 2 to 3 days"),
-    "bans.length.4_to_7_days": _("Bans of 4 to 7 days"),
-    "bans.length.8_to_14_days": _("Bans of 8 to 14 days"),
-    "bans.length.15_days_or_more": _("Bans of 15 days or more"),
-    "bans.appeal_change.share": _("Bans replaced or ended on appeal"),
-    "ban_days": _("Days people were kept away by a ban"),
-    "ban_days.supplies.within_interval_share": _(
-        "Ban days with supplies recorded within the policy's interval"
-    ),
-    "actions": _("Restorative actions"),
-    "actions.status.completed_share": _("Restorative actions completed"),
-    "actions.community.yes": _("Community-restoration actions"),
-    "follow_ups.status.completion_share": _("Follow-ups completed"),
-}
+        reason = decisions[(root, family)] or (
+            None if sum(data.values()) >= threshold else FEW_VALUES
+        )
+        out[key] = median_of(data) if reason is None else None
+        if reason:
+            why[key] = reason
+    return out, why

@@ -18,10 +18,23 @@ class ProgramMonth(models.Model):
 
     program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    # {root: {family: [counts]}} and {histogram: {days: how many}}: numbers only.
+    # {root: {family: {component: count}}} and {histogram: {days: how many}}: numbers only,
+    # keyed (a component added later is simply missing from older rows, i.e. 0).
     counts = models.JSONField()
     histograms = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
+    # Set when the month settles (summaries.publish): from then on the counts and the groupings
+    # below are frozen, and every published figure of the month is computed from them.
+    settled_at = models.DateTimeField(null=True, blank=True)
+    department = models.ForeignKey(
+        "organizations.HealthDepartment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    program_type = models.CharField(max_length=32, blank=True)
+    provider_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -31,6 +44,16 @@ class ProgramMonth(models.Model):
 
     def __str__(self):
         return f"{self.program_id} {self.month:%Y-%m}"
+
+
+class SettledMonth(models.Model):
+    """A month whose figures are frozen (see summaries.publish)."""
+
+    month = models.DateField(unique=True)
+    settled_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} settled"
 
 
 class SummaryState(models.Model):
@@ -51,13 +74,19 @@ class Publication(models.Model):
     """One published release of all summaries (the rows are replaced as a whole)."""
 
     published_at = models.DateTimeField()
-    threshold = models.PositiveSmallIntegerField()
-    months = models.PositiveSmallIntegerField()
-    rows = models.PositiveIntegerField()
+    threshold = models.SmallIntegerField()
+    months = models.SmallIntegerField()
+    rows = models.IntegerField()
     seconds = models.FloatField()
 
     class Meta:
         get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                name="publication_figures_not_negative",
+                condition=Q(threshold__gte=0, months__gte=0, rows__gte=0),
+            )
+        ]
 
     def __str__(self):
         return f"release of {self.published_at:%Y-%m-%d %H:%M}"
@@ -69,14 +98,26 @@ class Scope(models.TextChoices):
     PROVIDER = "provider", _("TA provider")
     PROVIDER_TYPE = "provider_type", _("TA provider, one program type")
     PROGRAM_TYPE = "program_type", _("Program type, all programs")
+    ALL = "all", _("All programs")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
 
 
 class Summary(models.Model):
-    """One published row: a program or a rollup, for one month. `metrics` maps each metric key
-    to a number, or to null where the figure is withheld."""
+    """One published row: a program or a rollup, for one month, quarter or year. `metrics` maps
+    each metric key to a number, or to null where the figure is withheld (`reasons` says why).
+    Rows are never changed once published: `key` names one for good, e.g.
+    ``department-3.2026-Q2`` (a figure: the key and a metric key)."""
 
+    key = models.CharField(max_length=80, unique=True)
     scope = models.CharField(max_length=16, choices=Scope.choices)
-    month = models.DateField()
+    period = models.CharField(max_length=8)  # 2026-05, 2026-Q2, 2026
+    period_kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    month = models.DateField()  # the period's first month
     program = models.ForeignKey(
         "organizations.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -95,8 +136,10 @@ class Summary(models.Model):
         related_name="+",
     )
     program_type = models.CharField(max_length=32, choices=ProgramType.choices, blank=True)
-    program_count = models.PositiveIntegerField()
+    program_count = models.IntegerField()
     metrics = models.JSONField()
+    reasons = models.JSONField(default=dict)
+    published_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-month", "scope", "id"]
@@ -106,9 +149,13 @@ class Summary(models.Model):
             models.Index(fields=["provider", "month"]),
             models.Index(fields=["program", "month"]),
             models.Index(fields=["program_type", "month"]),
+            models.Index(fields=["period_kind", "month"], name="summary_period_month"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(program_count__gte=0), name="summary_program_count_not_negative"
+            ),
             models.CheckConstraint(
                 name="summary_scope_fields",
                 condition=Q(
@@ -125,7 +172,7 @@ class Summary(models.Model):
                     provider__isnull=False,
                 )
                 | Q(
-                    scope="program_type",
+                    scope__in=["program_type", "all"],
                     program__isnull=True,
                     department__isnull=True,
                     provider__isnull=True,
@@ -134,7 +181,7 @@ class Summary(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.scope} {self.month:%Y-%m}"
+        return self.key
 
 
 def hash_token(plaintext):

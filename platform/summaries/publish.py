@@ -1,20 +1,29 @@
-"""Publishing: from the raw monthly counts of every program (public schema, never served) to the
-suppressed `Summary` rows the API and page read. One release replaces the previous one whole,
-in one transaction, so readers never see a mix, and suppression is decided over all programs
-and rollups at once (the same cell in overlapping rollups is protected together)."""
+"""Publishing: from the counts each program's workflow wrote (ProgramMonth, public schema, never
+served) to the suppressed `Summary` rows the API and page read.
+
+- A month is *settled* SUMMARIES_SETTLE_DAYS after it ends (late acknowledgements and responses
+  are in by then): its counts, and each program's department, type and providers, are frozen
+  as they are (`ProgramMonth.settled_at`), and nothing later changes them.
+- Figures are published only for settled periods: months, quarters whose three months are
+  settled and years whose twelve are, per program and per rollup (department, TA provider, TA
+  provider and program type, program type, all programs).
+- One suppression run per calendar year decides every figure of that year together (no figure
+  spans two years), with the figures of earlier releases passed in as frozen: a published row is
+  never changed or removed, so comparing releases teaches nothing new.
+"""
 
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from organizations.models import LIVE_STATUSES, HealthDepartment, Program
-from summaries.metrics import MEDIANS, ROOTS, as_tuples, figures, merge_histograms
-from summaries.models import ProgramMonth, Publication, Scope, Summary
-from summaries.suppression import suppress
+from summaries import metrics
+from summaries.models import ProgramMonth, Publication, Scope, SettledMonth, Summary
+from summaries.suppression import PROTECTS, TOTAL, suppress
 
 PUBLISH_LOCK_KEY = 7_431_205_119
 
@@ -27,142 +36,276 @@ def next_month(month):
     return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
-def published_months(now=None):
-    """Complete months only (a month still under way would show misleadingly low counts),
-    the most recent SUMMARIES_MONTHS of them."""
-    current = timezone.localdate(now or timezone.now()).replace(day=1)
-    months = (
-        ProgramMonth.objects.filter(month__lt=current)
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")[: settings.SUMMARIES_MONTHS]
-    )
-    return sorted(months)
+def month_key(month):
+    return f"{month:%Y-%m}"
 
 
-def _groups(programs, providers_of):
-    """Rollup groups: {(scope, key...): set(program ids)}."""
-    groups = defaultdict(set)
-    for p in programs:
-        dept, ptype = p["health_department_id"], p["program_type"]
-        groups[(Scope.DEPARTMENT, dept)].add(p["id"])
-        groups[(Scope.PROGRAM_TYPE, ptype)].add(p["id"])
-        for provider in providers_of[dept]:
-            groups[(Scope.PROVIDER, provider)].add(p["id"])
-            groups[(Scope.PROVIDER_TYPE, provider, ptype)].add(p["id"])
-    return groups
+def quarter_key(month):
+    return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
 
 
-def _summary_row(key, month, count, metrics):
-    scope = key[0]
-    row = Summary(scope=scope, month=month, program_count=count, metrics=metrics)
-    if scope == Scope.DEPARTMENT:
-        row.department_id = key[1]
-    elif scope == Scope.PROVIDER:
-        row.provider_id = key[1]
-    elif scope == Scope.PROVIDER_TYPE:
-        row.provider_id, row.program_type = key[1], key[2]
-    else:
-        row.program_type = key[1]
-    return row
+def year_key(month):
+    return f"{month.year}"
 
 
-def release_for_month(month, programs, raw, providers_of, *, limit, min_programs):
-    """The Summary rows of one month (unsaved)."""
-    ids = [p["id"] for p in programs]
-    counts = {pid: raw.get(pid, {}).get("counts", {}) for pid in ids}
-    groups = _groups(programs, providers_of)
-    shown_p, shown_g, values_g, kept = {}, {}, defaultdict(dict), {}
-    for root, tree in ROOTS.items():
-        release = suppress(
-            tree=tree,
-            programs={pid: as_tuples(counts[pid], root) for pid in ids},
-            groups=groups,
-            threshold=limit,
-            min_programs=min_programs,
-        )
-        kept = release.groups
-        for (pid, fam), ok in release.program_rows.items():
-            shown_p[(pid, root, fam)] = ok
-        for (g, fam), ok in release.group_rows.items():
-            shown_g[(g, root, fam)] = ok
-        for g, vals in release.group_values.items():
-            values_g[g][root] = vals
-    rows = []
-    for p in programs:
-        pid = p["id"]
-        values = {root: as_tuples(counts[pid], root) for root in ROOTS}
-        shown = {(r, f.name): shown_p[(pid, r, f.name)] for r, tree in ROOTS.items() for f in tree}
-        metrics = figures(values, shown, raw.get(pid, {}).get("histograms", {}), limit)
-        row = Summary(
-            scope=Scope.PROGRAM,
-            month=month,
-            program_id=pid,
-            department_id=p["health_department_id"],
-            program_type=p["program_type"],
-            program_count=1,
-            metrics=metrics,
-        )
-        rows.append(row)
-    for g, members in kept.items():
-        shown = {(r, f.name): shown_g[(g, r, f.name)] for r, tree in ROOTS.items() for f in tree}
-        histograms = {
-            name: merge_histograms(
-                raw.get(pid, {}).get("histograms", {}).get(name, {}) for pid in members
-            )
-            for _key, name, _root, _family in MEDIANS
-        }
-        metrics = figures(values_g[g], shown, histograms, limit)
-        rows.append(_summary_row(g, month, len(members), metrics))
-    return rows
+def periods_of(months):
+    """{period key: (kind, first month, frozenset(months))} for the whole periods among
+    `months` (settled months)."""
+    months = set(months)
+    out = {}
+    for m in months:
+        out[month_key(m)] = ("month", m, frozenset([m]))
+    for year in {m.year for m in months}:
+        for q in range(4):
+            quarter = [date(year, 3 * q + i, 1) for i in (1, 2, 3)]
+            if months.issuperset(quarter):
+                out[quarter_key(quarter[0])] = ("quarter", quarter[0], frozenset(quarter))
+        whole = [date(year, i, 1) for i in range(1, 13)]
+        if months.issuperset(whole):
+            out[year_key(whole[0])] = ("year", whole[0], frozenset(whole))
+    return out
 
 
-def publish(*, now=None):
-    """Rebuild every Summary row from the raw counts. Idempotent; concurrent calls queue."""
-    started = time.perf_counter()
-    now = now or timezone.now()
-    limit = threshold()
-    min_programs = settings.SUMMARIES_MIN_PROGRAMS
-    months = published_months(now)
-    all_programs = list(
-        Program.objects.filter(status__in=LIVE_STATUSES)
-        .values("id", "health_department_id", "program_type", "created_at")
-        .order_by("id")
-    )
+def entities_of(program, info):
+    """The entities an atom (one program, one month) counts in, from its frozen attributes."""
+    dept, ptype = info["department"], info["program_type"]
+    yield ("program", program)
+    yield ("department", dept)
+    yield ("program_type", ptype)
+    yield ("all",)
+    for provider in info["providers"]:
+        yield ("provider", provider)
+        yield ("provider_type", provider, ptype)
+
+
+def candidate_groups(atom_info, periods, min_programs):
+    """{(entity, period key): frozenset(atoms)} for every figure that may be published, apart
+    from the atom rows themselves (one program, one month). atom_info: {(program, month):
+    {"department", "program_type", "providers"}}; periods: from periods_of. Rollups need at
+    least `min_programs` programs."""
+    members = defaultdict(set)
+    for atom, info in atom_info.items():
+        program, month = atom
+        for entity in entities_of(program, info):
+            for key, (_kind, _first, months) in periods.items():
+                if month in months:
+                    members[(entity, key)].add(atom)
+    out = {}
+    for (entity, key), atoms in members.items():
+        if entity[0] == "program":
+            if periods[key][0] != "month":
+                out[(entity, key)] = frozenset(atoms)
+        elif len({p for p, _m in atoms}) >= min_programs:
+            out[(entity, key)] = frozenset(atoms)
+    return out
+
+
+def summary_key(entity, period):
+    name = {"program_type": "type"}.get(entity[0], entity[0])
+    return "-".join([name, *(str(part) for part in entity[1:])]) + "." + period
+
+
+# -- settling ----------------------------------------------------------------------------
+
+
+def months_to_settle(today):
+    """Months ended at least SUMMARIES_SETTLE_DAYS ago, within the last SUMMARIES_MONTHS, not
+    settled yet, from the first month any program counted."""
+    first = ProgramMonth.objects.order_by("month").values_list("month", flat=True).first()
+    if first is None:
+        return []
+    last_end = today - timedelta(days=settings.SUMMARIES_SETTLE_DAYS)
+    month = today.replace(day=1)
+    for _ in range(settings.SUMMARIES_MONTHS):
+        month = (month - timedelta(days=1)).replace(day=1)
+    month = max(month, first)
+    settled = set(SettledMonth.objects.values_list("month", flat=True))
+    out = []
+    while next_month(month) <= last_end:
+        if month not in settled:
+            out.append(month)
+        month = next_month(month)
+    return out
+
+
+def settle(month, now):
+    """Freeze one month's counts and each program's groupings as they are now."""
+    end = next_month(month)
     providers_of = defaultdict(list)
     for dept, provider in HealthDepartment.providers.through.objects.values_list(
         "healthdepartment_id", "taprovider_id"
     ):
         providers_of[dept].append(provider)
-    raw = defaultdict(dict)
-    for r in ProgramMonth.objects.filter(month__in=months).values(
-        "program_id", "month", "counts", "histograms"
-    ):
-        raw[r["month"]][r["program_id"]] = r
-    rows = []
-    for month in months:
-        end = next_month(month)
-        # A program counts in a month if it existed then or recorded cases in it.
-        programs = [
-            p
-            for p in all_programs
-            if timezone.localdate(p["created_at"]) < end or p["id"] in raw[month]
-        ]
-        rows += release_for_month(
-            month, programs, raw[month], providers_of, limit=limit, min_programs=min_programs
+    counted = set(ProgramMonth.objects.filter(month=month).values_list("program_id", flat=True))
+    programs = [
+        p
+        for p in Program.objects.filter(status__in=LIVE_STATUSES).values(
+            "id", "health_department_id", "program_type", "created_at"
         )
+        # A program counts in a month if it existed then or recorded cases in it.
+        if timezone.localdate(p["created_at"]) < end or p["id"] in counted
+    ]
+    for p in programs:
+        ProgramMonth.objects.update_or_create(
+            program_id=p["id"],
+            month=month,
+            create_defaults={"counts": {}, "histograms": {}, "computed_at": now},
+            defaults={
+                "settled_at": now,
+                "department_id": p["health_department_id"],
+                "program_type": p["program_type"],
+                "provider_ids": sorted(providers_of[p["health_department_id"]]),
+            },
+        )
+    # Programs retired since: their counts stay out, as before.
+    ProgramMonth.objects.filter(month=month, settled_at__isnull=True).delete()
+    SettledMonth.objects.create(month=month, settled_at=now)
+
+
+# -- one year's release ------------------------------------------------------------------
+
+
+def _decisions_of(row_metrics):
+    """{(root, family): published?} of a row published earlier (frozen)."""
+    out = {}
+    for root, tree in metrics.roots().items():
+        for fam in tree:
+            key = metrics.count_key(root, fam.name, fam.components[0])
+            out[(root, fam.name)] = row_metrics.get(key) is not None
+    return out
+
+
+def release_for_year(year_atoms, existing, *, limit, min_programs, now):
+    """New (unsaved) Summary rows of one year. year_atoms: ProgramMonth rows (settled);
+    existing: {key: metrics} of the year's rows published earlier."""
+    atom_info = {
+        (r.program_id, r.month): {
+            "department": r.department_id,
+            "program_type": r.program_type,
+            "providers": r.provider_ids,
+        }
+        for r in year_atoms
+    }
+    by_atom = {(r.program_id, r.month): r for r in year_atoms}
+    periods = periods_of({m for _p, m in atom_info})
+    groups = candidate_groups(atom_info, periods, min_programs)
+    key_of = {atom: summary_key(("program", atom[0]), month_key(atom[1])) for atom in atom_info}
+    key_of.update({g: summary_key(*g) for g in groups})
+    new = [k for k in key_of if key_of[k] not in existing]
+    if not new:
+        return []
+    forced_rows = {k: _decisions_of(existing[key_of[k]]) for k in key_of if key_of[k] in existing}
+    decided = {}
+    for root, tree in metrics.roots().items():
+        forced = {
+            (k, fam.name): decisions[(root, fam.name)]
+            for k, decisions in forced_rows.items()
+            for fam in tree
+        }
+        release = suppress(
+            tree=tree,
+            atoms={a: metrics.as_tuples(by_atom[a].counts, root) for a in atom_info},
+            owner={a: a[0] for a in atom_info},
+            groups=groups,
+            threshold=limit,
+            forced=forced,
+        )
+        for k in new:
+            rows = release.group_rows if k in groups else release.atom_rows
+            for fam in tree:
+                ok = rows[(k, fam.name)]
+                decided[(k, root, fam.name)] = (
+                    None if ok else release.reasons.get((k, fam.name), PROTECTS)
+                )
+    out = []
+    for k in new:
+        members = groups.get(k, frozenset([k]))
+        counts = {}
+        for a in members:
+            metrics.add_counts(counts, by_atom[a].counts)
+        values = {root: metrics.as_tuples(counts, root) for root in metrics.roots()}
+        histograms = defaultdict(dict)
+        for a in members:
+            for name, h in by_atom[a].histograms.items():
+                histograms[name] = metrics.merge_histograms([histograms[name], h])
+        decisions = {
+            (root, fam.name): decided[(k, root, fam.name)]
+            for root, tree in metrics.roots().items()
+            for fam in tree
+        }
+        figures, reasons = metrics.figures(values, decisions, histograms, limit)
+        entity, period = (("program", k[0]), month_key(k[1])) if k in atom_info else k
+        out.append(_summary_row(key_of[k], entity, period, periods[period], members, by_atom, now))
+        out[-1].metrics, out[-1].reasons = figures, reasons
+    return out
+
+
+def _summary_row(key, entity, period, period_info, members, by_atom, now):
+    kind, first, _months = period_info
+    latest = by_atom[max(members, key=lambda a: a[1])]
+    row = Summary(
+        key=key,
+        period=period,
+        period_kind=kind,
+        month=first,
+        program_count=len({p for p, _m in members}),
+        published_at=now,
+    )
+    scope = entity[0]
+    if scope == "program":
+        row.scope = Scope.PROGRAM
+        row.program_id, row.department_id = entity[1], latest.department_id
+        row.program_type = latest.program_type
+    elif scope == "department":
+        row.scope, row.department_id = Scope.DEPARTMENT, entity[1]
+    elif scope == "provider":
+        row.scope, row.provider_id = Scope.PROVIDER, entity[1]
+    elif scope == "provider_type":
+        row.scope, row.provider_id, row.program_type = Scope.PROVIDER_TYPE, entity[1], entity[2]
+    elif scope == "program_type":
+        row.scope, row.program_type = Scope.PROGRAM_TYPE, entity[1]
+    else:
+        row.scope = Scope.ALL
+    return row
+
+
+def publish(*, now=None):
+    """Settle the months due and publish every figure not yet published. Idempotent; concurrent
+    calls queue; earlier rows are never changed."""
+    started = time.perf_counter()
+    now = now or timezone.now()
+    limit = threshold()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK_KEY])
-        Summary.objects.all().delete()
+        settling = months_to_settle(timezone.localdate(now))
+        for month in settling:
+            settle(month, now)
+        settled = ProgramMonth.objects.filter(settled_at__isnull=False)
+        years = sorted({m.year for m in settled.values_list("month", flat=True).distinct()})
+        rows = []
+        for year in years:
+            atoms = list(settled.filter(month__year=year))
+            existing = dict(Summary.objects.filter(month__year=year).values_list("key", "metrics"))
+            rows += release_for_year(
+                atoms,
+                existing,
+                limit=limit,
+                min_programs=settings.SUMMARIES_MIN_PROGRAMS,
+                now=now,
+            )
         Summary.objects.bulk_create(rows, batch_size=2000)
-        with connection.cursor() as cursor:
-            # Every row was just replaced: fresh statistics keep the API's plans right.
-            cursor.execute("ANALYZE summaries_summary")
+        if rows:
+            with connection.cursor() as cursor:
+                # Many rows were just added: fresh statistics keep the API's plans right.
+                cursor.execute("ANALYZE summaries_summary")
         return Publication.objects.create(
             published_at=now,
             threshold=limit,
-            months=len(months),
+            months=len(settling),
             rows=len(rows),
             seconds=time.perf_counter() - started,
         )
+
+
+__all__ = ["TOTAL", "next_month", "publish"]

@@ -3,13 +3,21 @@
 import secrets
 from datetime import timedelta
 
+import dramatiq
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from organizations.jobs import send_for_program
 from organizations.models import LIVE_STATUSES, Program
-from summaries.models import ApiToken, ProgramMonth, Publication, SummaryState, hash_token
+from summaries.access import viewer_for
+from summaries.models import ApiToken, Publication, SummaryState, hash_token
+from summaries.tasks import publish_summaries
+
+# workflow.tasks.recompute_program_summaries: recounts one program inside its schema.
+RECOUNT_ACTOR = "recompute_program_summaries"
 
 # A closed case marks its program dirty; the tick recomputes once things have been quiet this
 # long, so a burst of closings costs one recomputation.
@@ -35,39 +43,6 @@ def mark_summaries_dirty(program=None):
         )
 
 
-def recompute_current_program(*, now=None):
-    """Recount the active program's cases and store the monthly counts (public schema)."""
-    from summaries.compute import compute_program_months
-
-    program = connection.tenant
-    started = timezone.now()
-    months = compute_program_months(now=now)
-    with transaction.atomic():
-        ProgramMonth.objects.filter(program_id=program.pk).exclude(month__in=list(months)).delete()
-        ProgramMonth.objects.bulk_create(
-            [
-                ProgramMonth(
-                    program_id=program.pk,
-                    month=month,
-                    counts=data["counts"],
-                    histograms=data["histograms"],
-                    computed_at=started,
-                )
-                for month, data in months.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["program", "month"],
-            update_fields=["counts", "histograms", "computed_at"],
-        )
-        state, _ = SummaryState.objects.select_for_update().get_or_create(program_id=program.pk)
-        state.computed_at, state.queued_at = started, None
-        # A case closed while counting keeps the program dirty for the next tick.
-        if state.dirty_since is not None and state.dirty_since <= started:
-            state.dirty_since = None
-        state.save()
-    return months
-
-
 def programs_due(now):
     live = Program.objects.filter(status__in=LIVE_STATUSES)
     missing = live.exclude(pk__in=SummaryState.objects.values("program_id"))
@@ -87,14 +62,13 @@ def programs_due(now):
 def summaries_tick(now=None):
     """Scheduler tick: send due recomputations, then a publication once counts are newer than
     the last release. Returns (recomputations sent, whether a publication was sent)."""
-    from organizations.jobs import send_for_program
-    from summaries.tasks import publish_summaries, recompute_program_summaries
-
+    # The counting job belongs to the workflow (a layer above): found by its name, not imported.
+    recount = dramatiq.get_broker().get_actor(RECOUNT_ACTOR)
     now = now or timezone.now()
     sent = 0
     for state in programs_due(now)[:500]:
         SummaryState.objects.filter(pk=state.pk).update(queued_at=now)
-        send_for_program(recompute_program_summaries, state.program.schema_name)
+        send_for_program(recount, state.program.schema_name)
         sent += 1
     last = Publication.objects.aggregate(at=Max("published_at"))["at"]
     newest = SummaryState.objects.aggregate(at=Max("computed_at"))["at"]
@@ -114,10 +88,6 @@ TOKEN_LIFETIMES = (30, 90, 365)
 def create_api_token(*, user, name, days):
     """Returns (token, plaintext). The plaintext is shown once and never stored. TA staff
     only: a token acts as its owner's TA role (PermissionDenied for anyone else)."""
-    from django.core.exceptions import PermissionDenied
-
-    from summaries.access import viewer_for
-
     if not viewer_for(user).providers:
         raise PermissionDenied("API tokens are for TA staff.")
     if days not in TOKEN_LIFETIMES:

@@ -1,36 +1,40 @@
-"""Small-cell suppression for the published summaries: primary and complementary.
+"""The one suppression engine every published figure goes through: primary and complementary.
 
-The figures of one month and one *root* (cases, bans, actions, follow-ups) form a tree of
-families. The root family ``total`` has one component (the count); every other family splits
-one component of its parent into parts that add up to it (cases by kind, cases with or without
-a category, appeals by outcome ...). Each program has a *row* of values per family, and so does
-each rollup group (a department, a provider, ...), whose values are the sums over its programs.
+*Atoms* are the smallest cells, one program in one month; every figure is the sum of a set of
+atoms: an atom row (one program, one month) or a *group* (a program over a quarter or a year, a
+department, a provider, a program type or all programs over a month, a quarter or a year).
+Figures form a tree of *families* per root (cases, bans ...): the root family ``total`` has one
+component (the count); every other family splits one component of its parent into parts that
+add up to it. A figure's values per family form a *row*.
 
 Rules, chosen so that whole rows are published or withheld (never part of a row: the rest of
 the row would give the missing part away by subtraction from its total):
 
 1. Primary: a row is published only if its parent component is published and every value in it
-   is 0 or at least the threshold. Groups with fewer than ``min_programs`` programs are never
-   published.
-2. Complementary: per family, group the programs whose row is withheld by *signature*, the set
-   of published group rows they contribute to. Whatever anyone can derive from the published
-   figures about withheld rows (totals minus parts, one rollup minus another, sums over
-   overlapping rollups) is a combination of the per-class sums, because every published group
-   either contains a whole class or none of it. A class is safe when it has at least two
-   programs and, for every component, its sum and its sum minus any single member (a program
+   is 0 or at least the threshold.
+2. Complementary: per family, group the withheld atoms by *signature*, the set of published
+   groups they belong to. Whatever anyone can derive from the published figures about withheld
+   atoms (totals minus parts, a quarter minus its months, one rollup minus another, sums over
+   overlapping rollups and periods) is a combination of the per-class sums, because every
+   published group holds a whole class or none of it. A class is safe when it has at least two
+   atoms and, for every component, its sum and its sum minus any one program's atoms (a program
    knows its own figures) are 0 or at least the threshold. An unsafe class is fixed by also
-   withholding rows of programs with the same signature, or else by withholding the smallest
-   group row that distinguishes it, until every class is safe.
+   withholding atoms of the same signature, or else by withholding the smallest group that sets
+   it apart, until every class is safe.
+3. Frozen: rows published (or withheld) by an earlier release are passed in as ``forced`` and
+   never change; only new rows are decided. Withholding every new row of a family brings back
+   the earlier release's classes, which were safe, so a safe answer always exists.
 
 Parents are settled before their children, and a withheld parent withholds its children, so a
-child family never reveals a parent component (see tests/summaries/test_suppression.py, where a
-property-based test attacks the output with exact linear algebra).
+child family never reveals a parent component (tests/summaries/test_suppression.py attacks the
+output of two releases with exact linear algebra).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 TOTAL = "total"
+SMALL, PROTECTS, PARENT = "small", "protects", "parent"
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,14 @@ def root_family():
 
 @dataclass
 class Release:
-    """Which rows are published. Keys: (program, family) and (group, family)."""
+    """Keys: (atom, family) and (group, family) -> True when published. `reasons` gives why a
+    row decided in this run is withheld (SMALL, PROTECTS or PARENT)."""
 
-    program_rows: dict = field(default_factory=dict)
+    atom_rows: dict = field(default_factory=dict)
     group_rows: dict = field(default_factory=dict)
     group_values: dict = field(default_factory=dict)
     groups: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)
 
 
 def _ok(value, threshold):
@@ -63,98 +69,208 @@ def _row_ok(values, threshold):
     return all(_ok(v, threshold) for v in values)
 
 
-def class_is_safe(rows, threshold):
-    """Rows (tuples of counts) of the withheld programs sharing one signature."""
+def class_is_safe(rows, threshold, owners=None):
+    """Rows (tuples of counts) of the withheld atoms sharing one signature; owners[i] is the
+    program of rows[i] (each row its own program when not given)."""
     if len(rows) < 2:
         return False
-    for sums in zip(*rows, strict=True):
+    owners = owners or list(range(len(rows)))
+    for i, sums in enumerate(zip(*rows, strict=True)):
         total = sum(sums)
-        if not _ok(total, threshold) or not all(_ok(total - v, threshold) for v in sums):
+        if not _ok(total, threshold):
+            return False
+        by_owner = defaultdict(int)
+        for owner, row in zip(owners, rows, strict=True):
+            by_owner[owner] += row[i]
+        if not all(_ok(total - v, threshold) for v in by_owner.values()):
             return False
     return True
 
 
-def suppress(*, tree, programs, groups, threshold, min_programs=5):
-    """tree: families, parents first. programs: {program: {family: tuple(counts)}}.
-    groups: {group: iterable of programs}. Returns a Release."""
+def suppress(*, tree, atoms, groups, threshold, owner=None, forced=None):
+    """tree: families, parents first. atoms: {atom: {family: tuple(counts)}}. groups:
+    {group: iterable of atoms}. owner: {atom: program} (default: each atom its own program).
+    forced: {(atom or group, family): bool} decided by earlier releases. Returns a Release."""
     names = [f.name for f in tree]
     assert names[0] == TOTAL and len(set(names)) == len(names)
+    owner = owner or {a: a for a in atoms}
+    forced = forced or {}
     index = {f.name: f for f in tree}
-    groups = {g: frozenset(m) for g, m in groups.items() if len(set(m)) >= min_programs}
+    groups = {g: frozenset(m) for g, m in groups.items() if m}
     groups_of = defaultdict(list)
     for g in sorted(groups, key=str):
-        for p in groups[g]:
-            groups_of[p].append(g)
+        for a in groups[g]:
+            groups_of[a].append(g)
     release = Release(groups=groups)
     for g, members in groups.items():
         release.group_values[g] = {
             f.name: tuple(
-                sum(programs[p][f.name][i] for p in members) for i in range(len(f.components))
+                sum(atoms[a][f.name][i] for a in members) for i in range(len(f.components))
             )
             for f in tree
         }
+    group_values = release.group_values
 
-    def parent_published(rows, key, fam, values_of):
-        if fam.parent is None:
-            return True
-        pf, pc = fam.parent
-        if not rows[(key, pf)]:
-            return False
-        parent_value = values_of(key)[pf][index[pf].components.index(pc)]
-        assert sum(values_of(key)[fam.name]) == parent_value, (key, fam.name)
-        return True
+    def decide(rows, key, fam, values):
+        if (key, fam.name) in forced:
+            rows[(key, fam.name)] = forced[(key, fam.name)]
+            return
+        reason = None
+        if fam.parent is not None:
+            pf, pc = fam.parent
+            assert sum(values[fam.name]) == values[pf][index[pf].components.index(pc)], (key, fam)
+            if not rows[(key, pf)]:
+                reason = PARENT
+        if reason is None and not _row_ok(values[fam.name], threshold):
+            reason = SMALL
+        rows[(key, fam.name)] = reason is None
+        if reason:
+            release.reasons[(key, fam.name)] = reason
 
     for fam in tree:
-        f = fam.name
-        for p in programs:
-            release.program_rows[(p, f)] = parent_published(
-                release.program_rows, p, fam, programs.__getitem__
-            ) and _row_ok(programs[p][f], threshold)
+        for a in atoms:
+            decide(release.atom_rows, a, fam, atoms[a])
         for g in groups:
-            release.group_rows[(g, f)] = parent_published(
-                release.group_rows, g, fam, release.group_values.__getitem__
-            ) and _row_ok(release.group_values[g][f], threshold)
-        _complement(release, programs, groups, groups_of, f, threshold)
+            decide(release.group_rows, g, fam, group_values[g])
+        _Complement(release, atoms, owner, groups_of, fam.name, threshold, forced).run()
     return release
 
 
-def _complement(release, programs, groups, groups_of, f, threshold):
-    published, grp = release.program_rows, release.group_rows
-    while True:
-        classes = defaultdict(list)
-        for p in programs:
-            sig = tuple(g for g in groups_of[p] if grp[(g, f)])
-            if sig:
-                classes[sig].append(p)
-        changed = False
-        for sig, members in classes.items():
-            withheld = [p for p in members if not published[(p, f)]]
-            if not withheld or class_is_safe([programs[p][f] for p in withheld], threshold):
-                continue
-            # Complements: programs of the same signature still published, smallest first,
-            # skipping all-zero rows (withholding a known zero protects nothing).
-            candidates = sorted(
-                (p for p in members if published[(p, f)] and any(programs[p][f])),
-                key=lambda p: (sum(programs[p][f]), str(p)),
-            )
-            chosen = []
-            for p in candidates:
-                chosen.append(p)
-                rows = [programs[q][f] for q in withheld + chosen]
-                if class_is_safe(rows, threshold):
-                    break
-            else:
+class _Complement:
+    def __init__(self, release, atoms, owner, groups_of, f, threshold, forced):
+        self.release, self.atoms, self.owner = release, atoms, owner
+        self.groups_of, self.f, self.threshold, self.forced = groups_of, f, threshold, forced
+        self.sig_of = None  # {atom: signature}, once run() starts
+        # Groups of one program's atoms (its quarters and years).
+        self.own_groups = {
+            g for g, members in release.groups.items() if len({owner[a] for a in members}) == 1
+        }
+
+    def withhold(self, rows, key):
+        rows[(key, self.f)] = False
+        self.release.reasons[(key, self.f)] = PROTECTS
+        if rows is self.release.group_rows and self.sig_of is not None:
+            for a in self.release.groups[key]:
+                self.sig_of[a] = self.signature(a)
+
+    def free(self, key):
+        return (key, self.f) not in self.forced
+
+    def signature(self, a):
+        grp = self.release.group_rows
+        return tuple(g for g in self.groups_of[a] if grp[(g, self.f)])
+
+    def safe(self, members):
+        return class_is_safe(
+            [self.atoms[a][self.f] for a in members],
+            self.threshold,
+            [self.owner[a] for a in members],
+        )
+
+    def run(self):
+        f, shown = self.f, self.release.atom_rows
+        gave_up = False
+        # Signatures change only for the atoms of a group just withheld: kept up to date.
+        self.sig_of = {a: self.signature(a) for a in self.atoms}
+        while True:
+            classes = defaultdict(list)
+            for a, sig in self.sig_of.items():
+                if sig:
+                    classes[sig].append(a)
+            regrouped = False
+            for sig, members in classes.items():  # atoms' order: deterministic
+                withheld = [a for a in members if not shown[(a, f)]]
+                if not withheld or self.safe(withheld):
+                    continue
+                if gave_up:
+                    continue  # only forced rows are left: nothing more can be withheld
+                # (a) Complements: atoms of the same signature still published, smallest first,
+                # skipping all-zero rows (withholding a known zero protects nothing).
+                candidates = sorted(
+                    (
+                        a
+                        for a in members
+                        if shown[(a, f)] and self.free(a) and any(self.atoms[a][f])
+                    ),
+                    key=lambda a: (sum(self.atoms[a][f]), str(a)),
+                )
                 chosen = []
-            if chosen:
-                for p in chosen:
-                    published[(p, f)] = False
-            else:
-                # No complement will do: stop publishing the smallest group row that sets this
-                # class apart; the class then merges with others.
-                g = min(sig, key=lambda g: (len(groups[g]), str(g)))
-                grp[(g, f)] = False
-                changed = True
-                break  # signatures changed: regroup before judging other classes
-            changed = True
-        if not changed:
-            return
+                for a in candidates:
+                    chosen.append(a)
+                    if self.safe(withheld + chosen):
+                        for c in chosen:
+                            self.withhold(shown, c)
+                        break
+                else:
+                    regrouped = self.withhold_a_partner(sig, withheld) or self.withhold_a_group(
+                        sig, self.sig_of
+                    )
+                    if not regrouped:
+                        gave_up = self.withhold_everything_new()
+                        regrouped = True
+                    break  # signatures changed: regroup before judging other classes
+            if not regrouped:
+                return
+
+    def withhold_a_partner(self, sig, withheld):
+        """(a') Other atoms that only new groups set apart from the class: withholding those
+        groups (and the atoms, if published) merges them into the class. The cheapest first:
+        the fewest atoms covered by the groups given up (single-program quarters before a
+        rollup), then the smallest cell; so a few cells are given up rather than a rollup."""
+        f, shown = self.f, self.release.atom_rows
+        wanted, members = set(sig), set(withheld)
+        size = self.release.groups
+        candidates = []
+        for a, other in self.sig_of.items():
+            if a in members or (shown[(a, f)] and not (self.free(a) and any(self.atoms[a][f]))):
+                continue
+            differ = wanted ^ set(other)
+            if not differ or not all(self.free(g) for g in differ):
+                continue
+            cost = sum(len(size[g]) for g in differ)
+            candidates.append((cost, sum(self.atoms[a][f]), str(a), a, differ))
+        candidates.sort(key=lambda c: c[:3])
+        chosen, apart = [], set()
+        for _cost, _value, _name, a, differ in candidates[:50]:
+            chosen.append(a)
+            apart |= differ
+            if self.safe(withheld + chosen):
+                for c in chosen:
+                    if shown[(c, f)]:
+                        self.withhold(shown, c)
+                for g in sorted(apart, key=str):
+                    self.withhold(self.release.group_rows, g)
+                return True
+        return False
+
+    def withhold_a_group(self, sig, sig_of):
+        """(b) the smallest new group of the signature (the class merges with others); else
+        (c) the smallest new group that split this class off an earlier release's class."""
+        grp = self.release.group_rows
+        size = lambda g: (len(self.release.groups[g]), str(g))  # noqa: E731
+        own = [g for g in sig if self.free(g)]
+        if own:
+            self.withhold(grp, min(own, key=size))
+            return True
+        splitters = {
+            g
+            for a, other in sig_of.items()
+            if other != sig and tuple(g for g in other if not self.free(g)) == sig
+            for g in other
+            if self.free(g)
+        }
+        if splitters:
+            self.withhold(grp, min(splitters, key=size))
+            return True
+        return False
+
+    def withhold_everything_new(self):
+        """(d) Last resort: every new row of the family withheld; returns True (gave up)."""
+        for rows, keys in (
+            (self.release.atom_rows, self.atoms),
+            (self.release.group_rows, self.release.groups),
+        ):
+            for key in keys:
+                if rows[(key, self.f)] and self.free(key):
+                    self.withhold(rows, key)
+        return True

@@ -1,15 +1,10 @@
-"""Summaries jobs: recount one program inside its schema; publish all programs' summaries."""
+"""Summaries job: publish all programs' summaries (the recount of one program inside its schema
+is the workflow's job: workflow.tasks.recompute_program_summaries)."""
 
 import dramatiq
 
 import config.broker  # noqa: F401  (the broker must exist before actors are declared)
-from organizations.jobs import program_actor
-from summaries import publish, services
-
-
-@program_actor(max_retries=3, time_limit=10 * 60 * 1000)
-def recompute_program_summaries():
-    services.recompute_current_program()
+from summaries import publish
 
 
 @dramatiq.actor(max_retries=3, time_limit=10 * 60 * 1000)

@@ -11,11 +11,14 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Edited for Citus (issue 21): was a PositiveIntegerField, whose unnamed inline CHECK
+    # (>= 0) Citus refuses in ALTER TABLE. policy_retention_range below covers it; tenants 0008
+    # drops the unnamed CHECK where an earlier run of this migration made it.
     operations = [
         migrations.AddField(
             model_name='policyversion',
             name='retention_days_after_close',
-            field=models.PositiveIntegerField(default=730, verbose_name='keep closed cases for (days after closing)'),
+            field=models.IntegerField(default=730, verbose_name='keep closed cases for (days after closing)'),
         ),
         migrations.AddConstraint(
             model_name='policyversion',

@@ -10,11 +10,14 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Edited for Citus (issue 21): was a PositiveSmallIntegerField, whose unnamed inline CHECK
+    # (>= 0) Citus refuses in ALTER TABLE. policy_supply_contact_range below covers it;
+    # tenants 0008 drops the unnamed CHECK where an earlier run of this migration made it.
     operations = [
         migrations.AddField(
             model_name="policyversion",
             name="supply_contact_every_days",
-            field=models.PositiveSmallIntegerField(
+            field=models.SmallIntegerField(
                 default=3, verbose_name="supplies reach a banned person at least every (days)"
             ),
         ),

@@ -321,6 +321,7 @@ def test_staff_run_a_complaint_through_every_step(
     assert lead.locator("#bans .ban-status", has_text="in effect").count() == 1
     assert lead.locator("#bans .ban-status", has_text="replaced").count() == 1
     lead.get_by_role("button", name="Close case").click()
+    lead.locator("#form-close_case .field-error").wait_for()  # the answer: confirm first
     lead.get_by_text("ban still runs until").first.wait_for()
     lead.get_by_label("Close anyway: the ban runs to its end").check()
     lead.get_by_role("button", name="Close case").click()

@@ -124,15 +124,19 @@ def test_superuser_without_membership_gets_404(db, client_for, program_a):
 
 
 @pytest.mark.parametrize("outsider, home", [("b_admin", "prog-b"), ("hd1", None), ("ta_x", None)])
-def test_non_member_signed_in_elsewhere_gets_404(db, world, program_a, outsider, home):
-    """Signed in through the login form of their own site, the session opens nothing on A's."""
+def test_non_member_signed_in_elsewhere_is_anonymous(db, world, program_a, outsider, home):
+    """Signed in through the login form of their own site, the session opens nothing on A's:
+    there it is nobody's (accounts.site_sessions), so A's pages ask to sign in."""
     client = Client(HTTP_HOST=f"{home}.localhost" if home else "localhost")
     response = _sign_in(client, world.users[outsider])
     assert response.status_code == 302
     assert _signed_in(client)
+    visitor = Client(HTTP_HOST="prog-a.localhost")
     for path in PROGRAM_PAGES:
         response = client.get(path, HTTP_HOST="prog-a.localhost")
-        assert response.status_code == 404, path
+        assert response.status_code == visitor.get(path).status_code, path
+        assert response.get("Location") == visitor.get(path).get("Location"), path
+        assert world.users[outsider].email not in response.text
 
 
 def test_login_form_refuses_non_members_like_a_wrong_password(db, world, program_a):

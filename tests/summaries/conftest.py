@@ -28,7 +28,7 @@ def extra_programs(db, world):
     public schema), with counts for the last two complete months."""
     from organizations.models import Program, ProgramStatus, ProgramType
     from summaries.models import ProgramMonth
-    from summaries.synthetic import synthetic_month
+    from workflow.summary_synthetic import synthetic_month
 
     rng = random.Random(7)
     made = {"d1": [], "d2": []}
@@ -59,7 +59,9 @@ def publish_now(db):
 
         from summaries.publish import publish
 
-        with override_settings(**overrides):
+        # Months settle the day after they end here (14 days in production), so last month's
+        # counts publish in the test.
+        with override_settings(**{"SUMMARIES_SETTLE_DAYS": 0, **overrides}):
             return publish()
 
     return run

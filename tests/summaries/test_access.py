@@ -50,7 +50,7 @@ def test_ta_token_sees_only_its_providers_departments(published, world, token_fo
     assert client.get(f"/api/ta/departments/{d2}/").status_code == 404
     assert client.get(f"/api/ta/providers/{y}/").status_code == 404
     other_row = Summary.objects.filter(department_id=d2).first()
-    assert client.get(f"/api/ta/summaries/{other_row.pk}/").status_code == 404
+    assert client.get(f"/api/ta/summaries/{other_row.key}/").status_code == 404
     # A visible row of an older month is found by its id (lists show the latest month).
     older = (
         Summary.objects.filter(department_id=world.departments["d1"].pk, scope="department")
@@ -58,8 +58,8 @@ def test_ta_token_sees_only_its_providers_departments(published, world, token_fo
         .first()
     )
     assert older.month < Summary.objects.order_by("-month").first().month
-    answer = client.get(f"/api/ta/summaries/{older.pk}/")
-    assert answer.status_code == 200 and answer.json()["id"] == older.pk
+    answer = client.get(f"/api/ta/summaries/{older.key}/")
+    assert answer.status_code == 200 and answer.json()["id"] == older.key
     assert all_results(client, "summaries", department=d2) == []
     for name in ("Department D2", "Provider Y", "Program B", published["d2"][0].name):
         for endpoint in ENDPOINTS:
@@ -85,11 +85,11 @@ def test_health_department_admin_sees_own_department_and_anonymous_type_rollups(
     assert programs == {p.pk for p in world.departments[mine].programs.all()}
     rows = all_results(client, "summaries")
     scopes = {r["scope"] for r in rows}
-    assert scopes == {"program", "department", "program_type"}
+    assert scopes == {"program", "department", "program_type", "all"}
     for row in rows:
         if row["scope"] in ("program", "department"):
             assert row["department"]["id"] == world.departments[mine].pk
-        if row["scope"] == "program_type":
+        if row["scope"] in ("program_type", "all"):
             assert row["program"] is None and row["department"] is None
     body = names_in(client.get("/api/ta/summaries/", {"page_size": 500}))
     assert world.departments[other].name not in body
@@ -97,15 +97,15 @@ def test_health_department_admin_sees_own_department_and_anonymous_type_rollups(
 
 
 def test_program_admin_sees_own_program_beside_anonymous_peers(
-    published, world, client_for, program_a, publish_now
+    extra_programs, world, client_for, program_a, publish_now
 ):
     import random
 
     from django.utils import timezone
 
     from summaries.models import ProgramMonth
-    from summaries.synthetic import synthetic_month
     from tests.summaries.conftest import last_month
+    from workflow.summary_synthetic import synthetic_month
 
     # Program A has figures for last month, so it has a row of its own to see.
     ProgramMonth.objects.create(
@@ -115,11 +115,12 @@ def test_program_admin_sees_own_program_beside_anonymous_peers(
         **synthetic_month(random.Random(3), 40),
     )
     publish_now()
+    published = extra_programs
     client = client_for(None, world.users["a_admin"])
     assert [p["name"] for p in all_results(client, "programs")] == ["Program A"]
     rows = all_results(client, "summaries", period=last_month().strftime("%Y-%m"))
     scopes = [r["scope"] for r in rows]
-    assert set(scopes) <= {"program", "department", "program_type"}
+    assert set(scopes) <= {"program", "department", "program_type", "all"}
     assert "department" in scopes and "program_type" in scopes
     own = [r for r in rows if r["scope"] == "program"]
     assert [r["program"]["id"] for r in own] == [program_a.pk]
@@ -128,7 +129,17 @@ def test_program_admin_sees_own_program_beside_anonymous_peers(
     assert client.get(f"/api/ta/programs/{published['d1'][0].pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("who", ["a_staff", "a_lead", "b_staff", "operator"])
+def test_the_operator_sees_everything_published(published, world, client_for):
+    from summaries.models import Summary
+
+    client = client_for(None, world.users["operator"])
+    rows = all_results(client, "summaries", period_kind="month")
+    latest = Summary.objects.filter(period_kind="month").order_by("-month").first().month
+    assert len(rows) == Summary.objects.filter(period_kind="month", month=latest).count()
+    assert {r["scope"] for r in rows} >= {"program", "department", "provider", "all"}
+
+
+@pytest.mark.parametrize("who", ["a_staff", "a_lead", "b_staff"])
 def test_people_without_a_summaries_role_get_404(db, world, client_for, who):
     client = client_for(None, world.users[who])
     for endpoint in ENDPOINTS:
@@ -214,12 +225,15 @@ def test_tokens_are_made_and_revoked_on_the_web_page_and_shown_once(db, world, c
 
 
 def test_filters_pagination_and_csv(published, world, token_for, token_client):
+    import io
+    from csv import reader
+
     from tests.summaries.conftest import last_month
 
     client = token_client(token_for("ta_x"))
     month = last_month().strftime("%Y-%m")
     rows = all_results(client, "summaries", period=month)
-    assert rows and {r["month"] for r in rows} == {month}
+    assert rows and {r["period"] for r in rows} == {month}
     typed = all_results(client, "summaries", program_type="drop_in")
     assert typed and {r["program_type"] for r in typed} == {"drop_in"}
     page = client.get("/api/ta/summaries/", {"page_size": 2}).json()
@@ -237,10 +251,12 @@ def test_filters_pagination_and_csv(published, world, token_for, token_client):
     assert bad.status_code == 400 and "period" in bad.json()
     csv = client.get("/api/ta/summaries/", {"format": "csv", "period": month, "page_size": 500})
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode().splitlines()
-    header = lines[0].split(",")
-    assert "cases" in header and "cases.response.within_window_share" in header
-    assert len(lines) == len(rows) + 1
+    lines = list(reader(io.StringIO(csv.content.decode())))
+    names, keys = lines[0], lines[1]
+    assert "cases" in keys and "cases.response.within_window_share" in keys
+    assert "Cases" in names and "Responded within the window" in names
+    assert len(names) == len(keys)
+    assert len(lines) == len(rows) + 2
     assert client.get("/api/schema/").status_code in (200, 401, 403)
 
 

@@ -15,12 +15,24 @@ def client(extra_programs, publish_now, token_for, token_client):
     return token_client(token_for("ta_x"))
 
 
-@pytest.mark.parametrize("name", ["period", "from", "to"])
+@pytest.mark.parametrize("name", ["from", "to"])
 @pytest.mark.parametrize("value", ["0000-01", "2025-13", "2025-00", "99999-01", "2025-1"])
 def test_a_month_that_is_no_date_is_a_400_that_says_what_to_give(client, name, value):
     response = client.get("/api/ta/summaries/", {name: value})
     assert response.status_code == 400
     assert response.json() == {name: ["Give a month as YYYY-MM, e.g. 2025-03."]}
+
+
+@pytest.mark.parametrize("value", ["0000-01", "2025-13", "2025-Q5", "2025-Q0", "25", "2025-1"])
+def test_a_period_that_is_no_period_is_a_400_that_says_what_to_give(client, value):
+    response = client.get("/api/ta/summaries/", {"period": value})
+    assert response.status_code == 400
+    assert response.json() == {
+        "period": [
+            "Give a month as YYYY-MM, a quarter as YYYY-QN or a year as YYYY, "
+            "e.g. 2025-03, 2025-Q1 or 2025."
+        ]
+    }
 
 
 def test_csv_cells_that_start_a_formula_are_escaped(

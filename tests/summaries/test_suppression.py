@@ -1,15 +1,16 @@
-"""The suppression module against an attacker who knows every published figure, how the figures
-add up (parts to totals, programs to rollups), and, in turn, one program's own true figures.
-Exact linear algebra over the rationals: anything the attacker can derive is in the span of
-what was published."""
+"""The suppression engine against an attacker who gets every figure the API can give for a data
+set (atom rows, programs over quarters and years, every rollup over every period), from two
+successive releases, knows how figures add up and, in turn, one program's own true figures
+(tests/summaries/attacker.py: exact linear algebra over the rationals)."""
 
-from fractions import Fraction
-from itertools import combinations
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from summaries.publish import candidate_groups, periods_of
 from summaries.suppression import TOTAL, Family, class_is_safe, root_family, suppress
+from tests.summaries.attacker import attack, rows_of
 
 TREE = [
     root_family(),
@@ -19,176 +20,138 @@ TREE = [
 ]
 
 
-def rows_from_cases(cases):
-    """Consistent counts for one program from its list of (kind, sub, sev) cases."""
-    row = {f.name: [0] * len(f.components) for f in TREE}
-    for kind, sub, sev in cases:
-        row[TOTAL][0] += 1
-        row["kind"][("a", "b").index(kind)] += 1
-        if kind == "a":
-            row["sub"][("x", "y", "z").index(sub)] += 1
-        row["sev"][("l", "m", "h").index(sev)] += 1
-    return {k: tuple(v) for k, v in row.items()}
+def classify(case, family):
+    kind, sub, sev = case
+    return {"kind": kind, "sub": sub if kind == "a" else None, "sev": sev}[family]
 
 
-class Span:
-    """Row-reduced basis of known linear functionals over the atoms."""
-
-    def __init__(self):
-        self.rows = {}  # pivot -> row (dict atom -> Fraction), pivot coefficient 1
-
-    def reduce(self, vec):
-        vec = {k: Fraction(v) for k, v in vec.items() if v}
-        for pivot, row in self.rows.items():
-            coef = vec.get(pivot)
-            if coef:
-                for k, v in row.items():
-                    vec[k] = vec.get(k, 0) - coef * v
-                    if not vec[k]:
-                        del vec[k]
-        return vec
-
-    def add(self, vec):
-        vec = self.reduce(vec)
-        if not vec:
-            return
-        pivot = min(vec, key=str)
-        coef = vec[pivot]
-        vec = {k: v / coef for k, v in vec.items()}
-        for row in self.rows.values():
-            c = row.get(pivot)
-            if c:
-                for k, v in vec.items():
-                    row[k] = row.get(k, 0) - c * v
-                    if not row[k]:
-                        del row[k]
-        self.rows[pivot] = vec
-
-    def contains(self, vec):
-        return not self.reduce(vec)
-
-
-def attack(programs, release, threshold, insider=None):
-    """Every way a count from 1 to threshold-1 could be derived: returns what leaked."""
-    span = Span()
-    index = {f.name: f for f in TREE}
-    for p in programs:
-        for fam in TREE[1:]:
-            pf, pc = fam.parent
-            vec = {(p, fam.name, c): 1 for c in fam.components}
-            vec[(p, pf, pc)] = -1
-            span.add(vec)  # structure: the parts add up to the parent
-        for fam in TREE:
-            if release.program_rows[(p, fam.name)] or p == insider:
-                for c in fam.components:
-                    span.add({(p, fam.name, c): 1})
-    for (g, f), shown in release.group_rows.items():
-        if shown:
-            for c in index[f].components:
-                span.add({(p, f, c): 1 for p in release.groups[g]})
-
-    def value(p, f, c):
-        return programs[p][f][index[f].components.index(c)]
-
-    leaks = []
-    others = [p for p in programs if p != insider]
-    for fam in TREE:
-        for c in fam.components:
-            # Any set of programs' combined count of one component (a rollup, a difference
-            # of rollups, a rollup minus published programs ...).
-            for size in range(1, min(len(others), 5) + 1):
-                for subset in combinations(others, size):
-                    total = sum(value(p, fam.name, c) for p in subset)
-                    if 0 < total < threshold and span.contains(
-                        {(p, fam.name, c): 1 for p in subset}
-                    ):
-                        leaks.append((fam.name, c, subset, total))
-        for p in others:
-            # Any set of one program's components (a total minus its published parts ...).
-            for size in range(1, len(fam.components) + 1):
-                for comps in combinations(fam.components, size):
-                    total = sum(value(p, fam.name, c) for c in comps)
-                    if 0 < total < threshold and span.contains(
-                        {(p, fam.name, c): 1 for c in comps}
-                    ):
-                        leaks.append((fam.name, comps, p, total))
-    return leaks
-
-
+# A small calendar: a year of six months (one whole quarter, one cut short, the year never
+# whole) keeps the attacker's algebra small; periods_of and candidate_groups are the product's.
+MONTHS = [date(2025, m, 1) for m in (1, 2, 3, 4, 5, 6)]
 case = st.tuples(st.sampled_from("ab"), st.sampled_from("xyz"), st.sampled_from("lmh"))
 
 
 @st.composite
 def worlds(draw):
-    n = draw(st.integers(min_value=2, max_value=7))
-    programs = {
-        f"p{i}": rows_from_cases(draw(st.lists(case, max_size=draw(st.sampled_from([4, 12, 30])))))
+    n = draw(st.integers(min_value=2, max_value=5))
+    months = MONTHS[: draw(st.sampled_from([3, 4, 6]))]
+    size = draw(st.sampled_from([3, 8, 20]))
+    atoms = {
+        (f"p{i}", m): rows_of(TREE, draw(st.lists(case, max_size=size)), classify)
         for i in range(n)
+        for m in months
     }
-    names = sorted(programs)
-    groups = {
-        f"g{i}": set(members)
-        for i, members in enumerate(
-            draw(st.lists(st.sets(st.sampled_from(names), min_size=1), max_size=5))
-        )
-    }
+    info = {}
+    for i in range(n):
+        dept = draw(st.sampled_from(["d1", "d2"]))
+        ptype = draw(st.sampled_from(["t1", "t2"]))
+        for m in months:
+            info[(f"p{i}", m)] = {"department": dept, "program_type": ptype, "providers": ["x"]}
     threshold = draw(st.sampled_from([3, 5, 11]))
-    min_programs = draw(st.sampled_from([1, 2, 3, 5]))
-    return programs, groups, threshold, min_programs
+    min_programs = draw(st.sampled_from([1, 2, 3]))
+    first_release = draw(st.integers(min_value=1, max_value=len(months) - 1))
+    new_provider = draw(st.booleans())
+    return atoms, info, months, threshold, min_programs, first_release, new_provider
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(worlds())
-def test_no_published_figure_margin_or_difference_reveals_a_small_count(world):
-    programs, groups, threshold, min_programs = world
+def run_release(atoms, info, months, threshold, min_programs, forced):
+    mine = {a: v for a, v in atoms.items() if a[1] in months}
+    groups = candidate_groups({a: info[a] for a in mine}, periods_of(months), min_programs)
     release = suppress(
         tree=TREE,
-        programs=programs,
+        atoms=mine,
+        owner={a: a[0] for a in mine},
         groups=groups,
         threshold=threshold,
-        min_programs=min_programs,
+        forced=forced,
     )
-    # Every published figure is 0 or at least the threshold, and small groups are withheld.
-    for (p, f), shown in release.program_rows.items():
-        if shown:
-            assert all(v == 0 or v >= threshold for v in programs[p][f])
-    for (g, f), shown in release.group_rows.items():
-        assert len(release.groups[g]) >= min_programs
-        if shown:
-            assert all(v == 0 or v >= threshold for v in release.group_values[g][f])
-    for insider in [None, *programs]:
-        assert attack(programs, release, threshold, insider) == [], insider
+    decided = {**release.atom_rows, **release.group_rows}
+    return release, groups, decided
 
 
-def test_a_lone_small_program_in_a_rollup_withholds_something():
-    big = rows_from_cases([("a", "x", "l")] * 20 + [("b", "x", "m")] * 20)
-    small = rows_from_cases([("a", "x", "l")] * 3)
-    programs = {"big1": big, "big2": big, "big3": big, "big4": big, "small": small}
-    release = suppress(
-        tree=TREE,
-        programs=programs,
-        groups={"all": set(programs)},
-        threshold=11,
-        min_programs=5,
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds())
+def test_two_releases_together_never_pin_a_withheld_count(world):
+    atoms, info, months, threshold, min_programs, first_release, new_provider = world
+    _r1, groups1, decided1 = run_release(
+        atoms, info, months[:first_release], threshold, min_programs, {}
     )
-    assert not release.program_rows[("small", TOTAL)]
-    # Either the rollup total is withheld or another program's total is withheld with it.
-    withheld = [p for p in programs if not release.program_rows[(p, TOTAL)]]
-    assert not release.group_rows[("all", TOTAL)] or len(withheld) >= 2
-    assert attack(programs, release, 11) == []
+    if new_provider:
+        # Between the releases a second provider starts serving d2: new rollups over months
+        # that were already published.
+        for a, i in info.items():
+            if i["department"] == "d2":
+                info[a] = {**i, "providers": ["x", "y"]}
+    release, groups2, decided2 = run_release(atoms, info, months, threshold, min_programs, decided1)
+    # Frozen: the first release's rows are the second's, unchanged.
+    for key, shown in decided1.items():
+        if key[0] in groups1 and key[0] in groups2:
+            assert groups1[key[0]] == groups2[key[0]] or not new_provider
+        assert decided2[key] == shown, key
+    published_atoms = {k for k, shown in decided2.items() if shown and k[0] in atoms}
+    published_groups = {(groups2[g], f) for (g, f), shown in release.group_rows.items() if shown}
+    published_groups |= {
+        (groups1[g], f) for (g, f), shown in decided1.items() if shown and g in groups1
+    }
+    # Every published row is 0 or at least the threshold in every cell.
+    for g, f in published_groups:
+        index = [t.name for t in TREE].index(f)
+        assert all(
+            v == 0 or v >= threshold
+            for v in (sum(atoms[a][f][i] for a in g) for i in range(len(TREE[index].components)))
+        )
+    # Targets: every figure the API could give (even rollups too small to offer), and every
+    # pair of programs in one month (a difference of two rollups).
+    everything = candidate_groups(info, periods_of(months), 1)
+    targets = [frozenset([a]) for a in atoms] + list(everything.values())
+    targets += [frozenset([a, b]) for a in atoms for b in atoms if a[1] == b[1] and str(a) < str(b)]
+    for insider in [None, *sorted({p for p, _m in atoms})]:
+        leaks = attack(
+            tree=TREE,
+            atoms=atoms,
+            owner={a: a[0] for a in atoms},
+            published_atoms=published_atoms,
+            published_groups=published_groups,
+            targets=set(targets),
+            threshold=threshold,
+            insider=insider,
+        )
+        assert leaks == [], (insider, leaks[:3])
 
 
-def test_rollups_of_fewer_than_five_programs_are_withheld():
-    row = rows_from_cases([("a", "x", "l")] * 30)
-    programs = {f"p{i}": row for i in range(4)}
-    release = suppress(tree=TREE, programs=programs, groups={"four": set(programs)}, threshold=11)
-    assert release.groups == {}
-    assert all(release.program_rows.values())
+def test_a_small_program_shows_its_quarter_when_its_months_are_withheld():
+    """Three months of 4, 5 and 6 cases: each withheld, the quarter's 15 published, and no month
+    can be worked out (with a big program beside it, as in a department)."""
+    small = [("a", "x", "l")]
+    atoms = {}
+    for m, n in zip(MONTHS[:3], (4, 5, 6), strict=True):
+        atoms[("small", m)] = rows_of(TREE, small * n, classify)
+        atoms[("big", m)] = rows_of(TREE, small * 40, classify)
+    info = {a: {"department": "d", "program_type": "t", "providers": []} for a in atoms}
+    release, groups, decided = run_release(atoms, info, MONTHS[:3], 11, 5, {})
+    quarter = (("program", "small"), "2025-Q1")
+    assert not any(release.atom_rows[(("small", m), TOTAL)] for m in MONTHS[:3])
+    assert release.group_rows[(quarter, TOTAL)]
+    assert release.group_values[quarter][TOTAL] == (15,)
 
 
-def test_class_safety_needs_two_programs_and_safe_sums_without_any_one_of_them():
+def test_rollups_of_too_few_programs_are_not_offered():
+    row = rows_of(TREE, [("a", "x", "l")] * 30, classify)
+    info = {
+        (f"p{i}", MONTHS[0]): {"department": "d", "program_type": "t", "providers": []}
+        for i in range(4)
+    }
+    groups = candidate_groups(info, periods_of(MONTHS[:1]), 5)
+    assert groups == {}
+    release = suppress(tree=TREE, atoms=dict.fromkeys(info, row), groups=groups, threshold=11)
+    assert all(release.atom_rows.values())
+
+
+def test_class_safety_needs_two_atoms_and_safe_sums_without_any_one_program():
     assert not class_is_safe([(12, 0)], 11)
     assert not class_is_safe([(3, 0), (4, 0)], 11)  # together 7
     assert not class_is_safe([(3, 0), (30, 0)], 11)  # the big one's owner learns the 3
     assert class_is_safe([(3, 0), (9, 0), (12, 0)], 11)
     assert class_is_safe([(0, 0), (0, 0)], 11)
+    # Two months of one program: its owner knows both, nobody else learns either.
+    assert class_is_safe([(3, 0), (30, 0)], 11, owners=["p", "p"])

@@ -420,9 +420,7 @@ def test_no_cross_program_access(api, participants, client_for, program_b, world
     b_admin = client_for(program_b, world.users["b_admin"])
     assert b_admin.get(f"/api/cases/{case['id']}/").status_code == 404
     assert b_admin.get("/api/cases/").json()["count"] == 0
-    outsider = client_for(None, None)
-    outsider.force_login(world.users["b_staff"])
-    outsider.defaults["HTTP_HOST"] = "prog-a.localhost"
+    outsider = client_for(world.programs["a"], world.users["b_staff"])
     assert outsider.get(f"/api/cases/{case['id']}/").status_code == 404
 
 

@@ -73,21 +73,16 @@ def _create_decidable_case(users):
 def _cleanup(case_id, participant_ids, policy_ids):
     from tenants.models import Participant, PolicyVersion
     from workflow.models import Case
+    from workflow.retention import lift_append_only_guard
 
-    # As the owner (the app role may neither alter tables nor delete timeline events).
+    # As the owner (the app role may not delete timeline events, whatever it sets).
     owner = connections["owner"]
     owner.set_schema(connection.schema_name)
     with transaction.atomic(using="owner"), owner.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER refuses pending FK checks
-        cursor.execute("ALTER TABLE workflow_caseevent DISABLE TRIGGER caseevent_append_only")
-        cursor.execute(
-            "ALTER TABLE tenants_policyversion DISABLE TRIGGER policyversion_append_only"
-        )
+        lift_append_only_guard(cursor)
         Case.objects.using("owner").filter(pk=case_id).delete()
         Participant.objects.using("owner").filter(pk__in=participant_ids).delete()
         PolicyVersion.objects.using("owner").filter(pk__in=policy_ids).delete()
-        cursor.execute("ALTER TABLE workflow_caseevent ENABLE TRIGGER caseevent_append_only")
-        cursor.execute("ALTER TABLE tenants_policyversion ENABLE TRIGGER policyversion_append_only")
     owner.set_schema_to_public()
 
 

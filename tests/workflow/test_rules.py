@@ -393,21 +393,26 @@ def test_close_needs_every_follow_up_done_or_waived(make_case, users, advance):
         services.withdraw_case(actor=users["a_lead"], case=case, reason="x")
 
 
-def test_withdraw_and_resolve_early_need_reason_and_end_bans(make_case, users, people):
+@pytest.mark.parametrize(
+    "end_early, state",
+    [(services.withdraw_case, "withdrawn"), (services.resolve_early, "resolved_early")],
+    ids=["withdraw", "resolve early"],
+)
+def test_ending_a_case_early_needs_a_reason_and_ends_its_bans(
+    make_case, users, people, end_early, state
+):
     case = make_case()
     ban = services.impose_ban(
         actor=users["a_staff"], case=case, participant=people["sky"], reason="x", days=3, **SUPPLIES
     )
     with pytest.raises(WorkflowError) as err:
-        services.withdraw_case(actor=users["a_lead"], case=case, reason="")
+        end_early(actor=users["a_lead"], case=case, reason="")
     assert err.value.field == "reason"
-    services.withdraw_case(actor=users["a_lead"], case=case, reason="Complainant withdrew")
+    end_early(actor=users["a_lead"], case=case, reason="Talked it through")
     ban.refresh_from_db()
+    case.refresh_from_db()
     assert ban.ended_early_at is not None
-    other = make_case()
-    services.resolve_early(actor=users["a_lead"], case=other, reason="Talked it through")
-    other.refresh_from_db()
-    assert other.state == "resolved_early" and other.response_status() == "met"
+    assert case.state == state and case.response_status() == "met"
 
 
 def test_second_appeal_level_only_when_policy_allows(make_case, users, advance):

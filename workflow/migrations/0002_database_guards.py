@@ -5,25 +5,27 @@
 
 from django.db import migrations
 
-APPEND_ONLY = """
-CREATE TRIGGER caseevent_append_only
+# One statement per item (edited for Citus, issue 21: it forwards each item to the shards as
+# one command, and refuses several).
+APPEND_ONLY = [
+    """CREATE TRIGGER caseevent_append_only
     BEFORE UPDATE OR DELETE ON workflow_caseevent
-    FOR EACH ROW EXECUTE FUNCTION refuse_record_change();
-CREATE TRIGGER caseevent_no_truncate
+    FOR EACH ROW EXECUTE FUNCTION refuse_record_change()""",
+    """CREATE TRIGGER caseevent_no_truncate
     BEFORE TRUNCATE ON workflow_caseevent
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_record_change();
-CREATE TRIGGER lowlevelresponse_append_only
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_record_change()""",
+    """CREATE TRIGGER lowlevelresponse_append_only
     BEFORE UPDATE OR DELETE ON workflow_lowlevelresponse
-    FOR EACH ROW EXECUTE FUNCTION refuse_record_change();
-"""
-APPEND_ONLY_REVERSE = """
-DROP TRIGGER IF EXISTS caseevent_append_only ON workflow_caseevent;
-DROP TRIGGER IF EXISTS caseevent_no_truncate ON workflow_caseevent;
-DROP TRIGGER IF EXISTS lowlevelresponse_append_only ON workflow_lowlevelresponse;
-"""
+    FOR EACH ROW EXECUTE FUNCTION refuse_record_change()""",
+]
+APPEND_ONLY_REVERSE = [
+    "DROP TRIGGER IF EXISTS caseevent_append_only ON workflow_caseevent",
+    "DROP TRIGGER IF EXISTS caseevent_no_truncate ON workflow_caseevent",
+    "DROP TRIGGER IF EXISTS lowlevelresponse_append_only ON workflow_lowlevelresponse",
+]
 
-IMPARTIALITY = """
-CREATE OR REPLACE FUNCTION refuse_party_as_official() RETURNS trigger
+IMPARTIALITY = [
+    """CREATE OR REPLACE FUNCTION refuse_party_as_official() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     person bigint;
@@ -52,9 +54,8 @@ BEGIN
     END IF;
     RETURN NEW;
 END
-$$;
-
-CREATE OR REPLACE FUNCTION refuse_official_as_party() RETURNS trigger
+$$""",
+    """CREATE OR REPLACE FUNCTION refuse_official_as_party() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.staff_user_id IS NOT NULL AND (
@@ -70,25 +71,24 @@ BEGIN
     END IF;
     RETURN NEW;
 END
-$$;
-
-CREATE TRIGGER investigation_impartial
+$$""",
+    """CREATE TRIGGER investigation_impartial
     BEFORE INSERT OR UPDATE ON workflow_investigation
-    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official();
-CREATE TRIGGER decision_impartial
+    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official()""",
+    """CREATE TRIGGER decision_impartial
     BEFORE INSERT OR UPDATE ON workflow_decision
-    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official();
-CREATE TRIGGER appeal_impartial
+    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official()""",
+    """CREATE TRIGGER appeal_impartial
     BEFORE INSERT OR UPDATE ON workflow_appeal
-    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official();
-CREATE TRIGGER caseparty_not_official
+    FOR EACH ROW EXECUTE FUNCTION refuse_party_as_official()""",
+    """CREATE TRIGGER caseparty_not_official
     BEFORE INSERT OR UPDATE ON workflow_caseparty
-    FOR EACH ROW EXECUTE FUNCTION refuse_official_as_party();
-"""
-IMPARTIALITY_REVERSE = """
-DROP FUNCTION IF EXISTS refuse_party_as_official() CASCADE;
-DROP FUNCTION IF EXISTS refuse_official_as_party() CASCADE;
-"""
+    FOR EACH ROW EXECUTE FUNCTION refuse_official_as_party()""",
+]
+IMPARTIALITY_REVERSE = [
+    "DROP FUNCTION IF EXISTS refuse_party_as_official() CASCADE",
+    "DROP FUNCTION IF EXISTS refuse_official_as_party() CASCADE",
+]
 
 
 class Migration(migrations.Migration):

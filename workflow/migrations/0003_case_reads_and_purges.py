@@ -6,22 +6,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Append-only, like the timeline: the app role also lacks the privileges (config.dbroles).
-APPEND_ONLY = """
-CREATE TRIGGER caseread_append_only
+# One item per statement (edited for Citus, issue 21: it forwards each item as one command).
+APPEND_ONLY = [
+    """CREATE TRIGGER caseread_append_only
     BEFORE UPDATE OR DELETE ON workflow_caseread
-    FOR EACH ROW EXECUTE FUNCTION refuse_record_change();
-CREATE TRIGGER caseread_no_truncate
+    FOR EACH ROW EXECUTE FUNCTION refuse_record_change()""",
+    """CREATE TRIGGER caseread_no_truncate
     BEFORE TRUNCATE ON workflow_caseread
-    FOR EACH STATEMENT EXECUTE FUNCTION refuse_record_change();
-CREATE TRIGGER purgerecord_append_only
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_record_change()""",
+    """CREATE TRIGGER purgerecord_append_only
     BEFORE UPDATE OR DELETE ON workflow_purgerecord
-    FOR EACH ROW EXECUTE FUNCTION refuse_record_change();
-"""
-APPEND_ONLY_REVERSE = """
-DROP TRIGGER IF EXISTS caseread_append_only ON workflow_caseread;
-DROP TRIGGER IF EXISTS caseread_no_truncate ON workflow_caseread;
-DROP TRIGGER IF EXISTS purgerecord_append_only ON workflow_purgerecord;
-"""
+    FOR EACH ROW EXECUTE FUNCTION refuse_record_change()""",
+]
+APPEND_ONLY_REVERSE = [
+    "DROP TRIGGER IF EXISTS caseread_append_only ON workflow_caseread",
+    "DROP TRIGGER IF EXISTS caseread_no_truncate ON workflow_caseread",
+    "DROP TRIGGER IF EXISTS purgerecord_append_only ON workflow_purgerecord",
+]
 
 
 class Migration(migrations.Migration):

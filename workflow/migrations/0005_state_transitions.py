@@ -32,33 +32,33 @@ TRANSITIONS = [
     "restoring>withdrawn",
 ]
 
-FORWARD = """
-CREATE OR REPLACE FUNCTION case_state_transitions() RETURNS text[]
-LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY[%s]::text[] $$;
-
-CREATE OR REPLACE FUNCTION refuse_state_jump() RETURNS trigger
+# One statement per item (edited for Citus, issue 21: it forwards each item as one command).
+FORWARD = [
+    """CREATE OR REPLACE FUNCTION case_state_transitions() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY[%s]::text[] $$"""
+    % ", ".join(f"'{pair}'" for pair in TRANSITIONS),
+    """CREATE OR REPLACE FUNCTION refuse_state_jump() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.state IS DISTINCT FROM OLD.state
        AND NOT (OLD.state || '>' || NEW.state) = ANY (case_state_transitions()) THEN
-        RAISE EXCEPTION 'case %% cannot go from "%%" to "%%": no workflow step does that',
+        RAISE EXCEPTION 'case % cannot go from "%" to "%": no workflow step does that',
             OLD.id, OLD.state, NEW.state
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END
-$$;
-
-CREATE TRIGGER case_state_transition
+$$""",
+    """CREATE TRIGGER case_state_transition
     BEFORE UPDATE OF state ON workflow_case
-    FOR EACH ROW EXECUTE FUNCTION refuse_state_jump();
-""" % ", ".join(f"'{pair}'" for pair in TRANSITIONS)
+    FOR EACH ROW EXECUTE FUNCTION refuse_state_jump()""",
+]
 
-REVERSE = """
-DROP TRIGGER IF EXISTS case_state_transition ON workflow_case;
-DROP FUNCTION IF EXISTS refuse_state_jump();
-DROP FUNCTION IF EXISTS case_state_transitions();
-"""
+REVERSE = [
+    "DROP TRIGGER IF EXISTS case_state_transition ON workflow_case",
+    "DROP FUNCTION IF EXISTS refuse_state_jump()",
+    "DROP FUNCTION IF EXISTS case_state_transitions()",
+]
 
 
 class Migration(migrations.Migration):

@@ -9,10 +9,13 @@ class Migration(migrations.Migration):
         ('workflow', '0006_severity_assessment'),
     ]
 
+    # Edited for Citus (issue 21): was a PositiveIntegerField, whose unnamed inline CHECK
+    # (>= 0) Citus refuses in ALTER TABLE. workflow 0012 adds the rule as a named constraint
+    # and drops the unnamed CHECK where an earlier run of this migration made it.
     operations = [
         migrations.AddField(
             model_name='purgerecord',
             name='low_level_responses_purged',
-            field=models.PositiveIntegerField(default=0, verbose_name='low-level responses removed'),
+            field=models.IntegerField(default=0, verbose_name='low-level responses removed'),
         ),
     ]

@@ -5,6 +5,30 @@ again)."""
 from django.db import migrations, models
 
 
+def start_counter(apps, schema_editor):
+    """Edited for Citus (issue 21): first written as one INSERT ... SELECT, which Citus sends
+    whole to the worker holding the program's tables, where the name inside
+    pg_get_serial_sequence('workflow_case', ...) means nothing (no program schema on that
+    session's search_path). The sequence is read here, on the coordinator, then the row goes
+    in: the same row as before."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM workflow_case")
+        (highest,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT COALESCE(pg_sequence_last_value("
+            "pg_get_serial_sequence('workflow_case', 'id')::regclass), 0)"
+        )
+        (issued,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO workflow_casenumber (id, last) VALUES (1, %s)", [max(highest, issued)]
+        )
+
+
+def remove_counter(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DELETE FROM workflow_casenumber")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -22,11 +46,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='case_number_one_row')],
             },
         ),
-        migrations.RunSQL(
-            "INSERT INTO workflow_casenumber (id, last) SELECT 1, GREATEST("
-            " (SELECT COALESCE(max(id), 0) FROM workflow_case),"
-            " COALESCE(pg_sequence_last_value("
-            "pg_get_serial_sequence('workflow_case', 'id')::regclass), 0))",
-            "DELETE FROM workflow_casenumber",
-        ),
+        migrations.RunPython(start_counter, remove_counter),
     ]

@@ -2,6 +2,7 @@
 holds no UPDATE, DELETE or TRUNCATE on them and a trigger refuses it (migration 0003)."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,17 +47,26 @@ class PurgeRecord(models.Model):
     personal data: no case numbers, no names, only counts and the rule applied."""
 
     ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
-    retention_days = models.PositiveIntegerField(_("kept for (days after closing)"))
+    retention_days = models.IntegerField(_("kept for (days after closing)"))
     closed_before = models.DateTimeField(_("removed cases closed before"))
-    cases_purged = models.PositiveIntegerField(_("cases removed"))
-    files_purged = models.PositiveIntegerField(_("files removed"))
+    cases_purged = models.IntegerField(_("cases removed"))
+    files_purged = models.IntegerField(_("files removed"))
     # "Asked to leave, welcome back tomorrow" records older than the same period.
-    low_level_responses_purged = models.PositiveIntegerField(
-        _("low-level responses removed"), default=0
-    )
+    low_level_responses_purged = models.IntegerField(_("low-level responses removed"), default=0)
 
     class Meta:
         ordering = ["-ran_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="purge_record_counts_not_negative",
+                condition=Q(
+                    retention_days__gte=0,
+                    cases_purged__gte=0,
+                    files_purged__gte=0,
+                    low_level_responses_purged__gte=0,
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"{self.ran_at:%Y-%m-%d}: {self.cases_purged} cases"

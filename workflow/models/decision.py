@@ -61,7 +61,7 @@ class PlanOrigin(models.TextChoices):
 
 class RestorationPlan(models.Model):
     case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="plans")
-    version = models.PositiveSmallIntegerField(_("version"))
+    version = models.SmallIntegerField(_("version"))
     origin = models.CharField(max_length=16, choices=PlanOrigin.choices)
     appeal = models.ForeignKey(
         "workflow.Appeal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -79,6 +79,7 @@ class RestorationPlan(models.Model):
         constraints = [
             one_of("origin", PlanOrigin, "plan_origin_valid"),
             models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=0), name="plan_version_not_negative"),
             models.UniqueConstraint(
                 fields=["case"],
                 condition=Q(superseded_at__isnull=True),
@@ -236,7 +237,7 @@ class AppealOutcome(models.TextChoices):
 
 class Appeal(models.Model):
     case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="appeals")
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.SmallIntegerField(_("level"))
     filed_by = models.ForeignKey(
         "workflow.CaseParty", on_delete=models.PROTECT, related_name="appeals"
     )
@@ -260,6 +261,7 @@ class Appeal(models.Model):
         ordering = ["case", "level"]
         constraints = [
             models.UniqueConstraint(fields=["case", "level"], name="appeal_level_once"),
+            models.CheckConstraint(condition=Q(level__gte=0), name="appeal_level_not_negative"),
             not_empty("grounds", "appeal_grounds_not_empty"),
             models.CheckConstraint(
                 name="appeal_filed_within_window", condition=Q(filed_at__lte=F("window_closed_at"))

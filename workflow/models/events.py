@@ -7,6 +7,7 @@ from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models.fields import user_field
@@ -40,7 +41,7 @@ def event_hash(*, case_id, seq, at, actor_id, action, before, after, prev_hash):
 
 class CaseEvent(models.Model):
     case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="events")
-    seq = models.PositiveIntegerField(_("sequence"))
+    seq = models.IntegerField(_("sequence"))
     at = models.DateTimeField(_("when"))
     actor = user_field(_("who"))
     action = models.CharField(_("what"), max_length=40)
@@ -53,6 +54,7 @@ class CaseEvent(models.Model):
         ordering = ["case", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique"),
+            models.CheckConstraint(condition=Q(seq__gte=0), name="case_event_seq_not_negative"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.files import program_file_name
 from workflow.models.fields import not_empty, user_field
 
 
@@ -81,7 +82,7 @@ class Statement(models.Model):
 
 def evidence_path(instance, filename):
     """Stored per program, under a random name: the original name is kept in the row only."""
-    return f"programs/{connection.schema_name}/evidence/{instance.id}"
+    return program_file_name(connection.schema_name, "evidence", instance.id)
 
 
 # Image kinds every browser shows in an <img>: these get a thumbnail on the case page (HEIC
@@ -104,7 +105,7 @@ class EvidenceFile(models.Model):
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     description = models.TextField(_("description"), blank=True)
     uploaded_by = user_field(_("uploaded by"))
@@ -112,7 +113,10 @@ class EvidenceFile(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
-        constraints = [not_empty("original_name", "evidence_name_not_empty")]
+        constraints = [
+            not_empty("original_name", "evidence_name_not_empty"),
+            models.CheckConstraint(condition=Q(size__gte=0), name="evidence_size_not_negative"),
+        ]
 
     def __str__(self):
         return self.original_name

@@ -60,7 +60,7 @@ class Ban(models.Model):
     changes: dict[str, Any]
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    max_days = models.PositiveSmallIntegerField(_("longest ban the policy allowed"))
+    max_days = models.SmallIntegerField(_("longest ban the policy allowed"))
     reason = models.TextField(_("reason"))
     supply_access_plan = models.CharField(
         _("supply access plan"), max_length=16, choices=SupplyAccessPlan.choices

@@ -27,16 +27,16 @@ OPEN_STATES = (ReminderState.PENDING, ReminderState.ENQUEUED)
 class Reminder(models.Model):
     program = models.ForeignKey("organizations.Program", on_delete=models.CASCADE, related_name="+")
     # Ids inside the program's schema (no database FK crosses schemas).
-    case_id = models.PositiveBigIntegerField(_("case"))
+    case_id = models.BigIntegerField(_("case"))
     kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
-    ref_id = models.PositiveBigIntegerField(_("reference"))
+    ref_id = models.BigIntegerField(_("reference"))
     target_at = models.DateTimeField(_("deadline or event time"))
     due_at = models.DateTimeField(_("send at"))
     state = models.CharField(
         _("state"), max_length=16, choices=ReminderState.choices, default=ReminderState.PENDING
     )
     enqueued_at = models.DateTimeField(_("last sent to a worker"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("times sent to a worker"), default=0)
+    attempts = models.SmallIntegerField(_("times sent to a worker"), default=0)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # The same reminder (program, kind, reference, deadline, send time) exists once.
@@ -66,6 +66,10 @@ class Reminder(models.Model):
             # A constraint, not unique=True: that would add a second index for LIKE queries,
             # which nothing runs, and every insert and state change would update it.
             models.UniqueConstraint(fields=["idempotency_key"], name="reminder_key_unique"),
+            models.CheckConstraint(
+                name="reminder_ids_and_attempts_not_negative",
+                condition=Q(case_id__gte=0, ref_id__gte=0, attempts__gte=0),
+            ),
             _one_of("kind", ReminderKind, "reminder_kind_valid"),
             _one_of("state", ReminderState, "reminder_state_valid"),
             models.CheckConstraint(

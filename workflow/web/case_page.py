@@ -17,6 +17,7 @@ from workflow.models import (
     ContributingFactor,
     FollowUpStatus,
     Hearing,
+    Notice,
     RestorationPlan,
     RestorativeAction,
 )
@@ -74,8 +75,6 @@ def load_case(pk, user):
 
 
 def parties_rel(path):
-    from workflow.models import Notice
-
     return Notice.objects.select_related(path).order_by("id")
 
 

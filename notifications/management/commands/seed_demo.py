@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from notifications.demo import load_demo_cases
 from organizations.demo import database_is_empty, demo_program_staff, load_demo_data
+from workflow.summary_demo import load_demo_summaries
 
 
 class Command(BaseCommand):
@@ -18,4 +19,12 @@ class Command(BaseCommand):
         if program.status == "ready":
             # Cases whose reminders (every kind) fall due in the first minutes of `make run`.
             load_demo_cases(program, demo_program_staff())
+            # Two health departments of programs with two years of made-up monthly counts,
+            # published, so the TA summaries have quarters and a year to show.
+            department = program.health_department
+            load_demo_summaries(
+                provider=department.providers.get(),
+                department=department,
+                eastside=program,
+            )
         self.stdout.write(f"Demo data loaded; {program.name} is {program.status}.")

@@ -62,6 +62,28 @@ def _create_role(cursor, role):
         cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN INHERIT").format(_ident(role)))
 
 
+def citus_installed(cursor):
+    """Whether this database is a Citus coordinator (infra/SCALING.md)."""
+    cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+    return cursor.fetchone() is not None
+
+
+def programs_group(database_name):
+    """On Citus, every program role is a member of this group, which pg_hba names."""
+    return f"{database_tag(database_name)}_programs"
+
+
+def _let_log_in_from_coordinator(cursor, role, database):
+    """Citus reaches the workers as the current role, so after SET ROLE a program role must be
+    allowed to log in. It holds no password: the workers' pg_hba.conf lets members of the
+    programs group in from the coordinator's address only, and every node's pg_hba.conf refuses
+    them from anywhere else (infra/SCALING.md, "Roles")."""
+    group = programs_group(database)
+    _create_role(cursor, group)
+    cursor.execute(sql.SQL("ALTER ROLE {} LOGIN").format(_ident(role)))
+    cursor.execute(sql.SQL("GRANT {} TO {}").format(_ident(group), _ident(role)))
+
+
 def _owner_and_app(cursor):
     cursor.execute("SELECT current_user, current_database()")
     owner, database = cursor.fetchone()
@@ -130,6 +152,8 @@ def grant_program(cursor, schema_name, app_role):
                 _ident(schema_name), _ident(table), _ident(role)
             )
         )
+    if citus_installed(cursor):
+        _let_log_in_from_coordinator(cursor, role, database)
     return role
 
 

@@ -6,9 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tenants.models import Participant
+from tests.factories import ParticipantFactory
 from workflow import services
 from workflow.errors import NeedsChoice
 from workflow.models import Ban, PartyRole
@@ -233,14 +236,10 @@ def test_the_choice_is_asked_only_when_someone_is_banned_elsewhere(site, make_ca
 
 
 def test_today_and_the_door_list_cost_the_same_queries_for_one_or_many_away(site, make_case, users):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = site("a_staff")
 
-    def away_people(n, start):
-        for i in range(start, start + n):
-            person = Participant.objects.create(code=f"Q-{i}", alias=f"Q{i}")
+    def away_people(n):
+        for person in ParticipantFactory.create_batch(n):
             case = make_case(
                 parties=[{"role": PartyRole.PERSON_WHO_DID_HARM, "participant": person}]
             )
@@ -254,9 +253,9 @@ def test_today_and_the_door_list_cost_the_same_queries_for_one_or_many_away(site
             assert client.get(url).status_code == 200
         return len(queries)
 
-    away_people(1, 0)
+    away_people(1)
     few = {url: count(url) for url in ("/", "/door/")}
-    away_people(8, 1)
+    away_people(8)
     assert {url: count(url) for url in ("/", "/door/")} == few
 
 

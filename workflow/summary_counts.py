@@ -1,5 +1,7 @@
-"""Counting one program's cases, inside its own schema. Only non-text columns are read (kinds,
-states, dates, flags, choices): no narrative, note, name, code or alias is ever loaded.
+"""Counting one program's cases for the summaries, inside its own schema, and handing the
+counts to the summaries app (`ProgramMonth`, public schema): the workflow writes the aggregates,
+the summaries app only reads them. Only non-text columns are read (kinds, states, dates, flags,
+choices): no narrative, note, name, code or alias is ever loaded.
 
 Everything is grouped by the month the case was reported in: "of the cases reported in March,
 how many were acknowledged on time, had a ban, were appealed ..."."""
@@ -7,15 +9,27 @@ how many were acknowledged on time, had a ban, were appealed ..."."""
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.db import connection, transaction
 from django.utils import timezone
 
-from summaries.metrics import (
-    ACTION_KINDS,
-    CATEGORIES,
+from summaries.metrics import empty_counts
+from summaries.models import ProgramMonth, SummaryState
+from workflow.models import (
     COMMUNITY_ACTION_KINDS,
-    FACTORS,
-    ROOTS,
-    empty_counts,
+    ActionKind,
+    Appeal,
+    Ban,
+    Case,
+    Category,
+    ContributingFactor,
+    Decision,
+    DueStatus,
+    FollowUp,
+    Hearing,
+    Investigation,
+    RestorativeAction,
+    SupplyContact,
+    due_status,
 )
 
 
@@ -29,8 +43,6 @@ def _days(start, end):
 
 def _due(done_at, due_at, now):
     """The staff pages' rule (workflow.models.due_status), in the summaries' four words."""
-    from workflow.models import DueStatus, due_status
-
     return {
         DueStatus.MET: "on_time",
         DueStatus.MET_LATE: "late",
@@ -71,8 +83,18 @@ def _ban_days_supplied(start, end, contacts, every, now):
 
 
 def _bump(counts, root, family, component):
-    fam = next(f for f in ROOTS[root] if f.name == family)
-    counts[root][family][fam.components.index(component)] += 1
+    parts = counts[root][family]
+    parts[component] = parts.get(component, 0) + 1
+
+
+def bump_due(counts, family, due):
+    """On time or not first (two parts, both usually large enough to publish), then how the
+    others stand (late, overdue, still pending) in a family of their own."""
+    if due == "on_time":
+        _bump(counts, "cases", family, "on_time")
+    else:
+        _bump(counts, "cases", family, "not_on_time")
+        _bump(counts, "cases", f"{family}_detail", due)
 
 
 def _yes_no(counts, root, family, flag):
@@ -81,18 +103,6 @@ def _yes_no(counts, root, family, flag):
 
 def compute_program_months(now=None):
     """{month: {"counts": ..., "histograms": ...}} for the program whose schema is active."""
-    from workflow.models import (
-        Appeal,
-        Ban,
-        Case,
-        Decision,
-        FollowUp,
-        Hearing,
-        Investigation,
-        RestorativeAction,
-        SupplyContact,
-    )
-
     now = now or timezone.now()
     cases = list(
         Case.objects.values(
@@ -132,25 +142,21 @@ def compute_program_months(now=None):
 
     for c in cases:
         m, counts = month[c["id"]], result[month[c["id"]]]["counts"]
-        counts["cases"]["total"][0] += 1
+        _bump(counts, "cases", "total", "n")
         _bump(counts, "cases", "kind", c["kind"])
         _bump(counts, "cases", "severity", c["severity"])
-        _bump(
-            counts,
-            "cases",
-            "acknowledgement",
-            _due(c["acknowledged_at"], c["acknowledgement_due_at"], now),
-        )
-        _bump(counts, "cases", "response", _due(c["responded_at"], c["response_due_at"], now))
+        acknowledged = _due(c["acknowledged_at"], c["acknowledgement_due_at"], now)
+        bump_due(counts, "acknowledgement", acknowledged)
+        bump_due(counts, "response", _due(c["responded_at"], c["response_due_at"], now))
         if c["acknowledged_at"]:
             histogram(m, "ack_days", _days(c["reported_at"], c["acknowledged_at"]))
         if c["responded_at"]:
             histogram(m, "response_days", _days(c["reported_at"], c["responded_at"]))
         _yes_no(counts, "cases", "police", c["police_called"])
         _yes_no(counts, "cases", "ems", c["ems_called"])
-        for category in CATEGORIES:
+        for category in Category.values:
             _yes_no(counts, "cases", f"category_{category}", category in c["categories"])
-        for factor in FACTORS:
+        for factor in ContributingFactor.values:
             _yes_no(counts, "cases", f"factor_{factor}", factor in factors[c["id"]])
         _yes_no(counts, "cases", "hearing_held", c["id"] in held)
         decision = decisions.get(c["id"])
@@ -189,7 +195,7 @@ def compute_program_months(now=None):
     ):
         m = month[b["case_id"]]
         counts = result[m]["counts"]
-        counts["bans"]["total"][0] += 1
+        _bump(counts, "bans", "total", "n")
         _yes_no(counts, "bans", "ended_early", b["ended_early_at"] is not None)
         plan = "with_plan" if b["supply_access_plan"] else "without_plan"
         _bump(counts, "bans", "supply_plan", plan)
@@ -207,24 +213,59 @@ def compute_program_months(now=None):
         for within in _ban_days_supplied(
             b["starts_at"], end, supplied[b["participant_id"]], every, now
         ):
-            counts["ban_days"]["total"][0] += 1
+            _bump(counts, "ban_days", "total", "n")
             _bump(counts, "ban_days", "supplies", "within_interval" if within else "gap")
 
     status_group = {"planned": "open", "in_progress": "open"}
     current_actions = RestorativeAction.objects.filter(plan__superseded_at__isnull=True)
     for a in current_actions.values("plan__case_id", "kind", "status"):
         counts = result[month[a["plan__case_id"]]]["counts"]
-        counts["actions"]["total"][0] += 1
-        _bump(counts, "actions", "kind", a["kind"] if a["kind"] in ACTION_KINDS else "other")
+        _bump(counts, "actions", "total", "n")
+        _bump(counts, "actions", "kind", a["kind"] if a["kind"] in ActionKind.values else "other")
         _bump(counts, "actions", "status", status_group.get(a["status"], a["status"]))
         community = a["kind"] in COMMUNITY_ACTION_KINDS
         _yes_no(counts, "actions", "community", community)
 
     for f in FollowUp.objects.values("case_id", "status"):
         counts = result[month[f["case_id"]]]["counts"]
-        counts["follow_ups"]["total"][0] += 1
+        _bump(counts, "follow_ups", "total", "n")
         _bump(counts, "follow_ups", "status", f["status"])
 
     return {
         m: {"counts": v["counts"], "histograms": dict(v["histograms"])} for m, v in result.items()
     }
+
+
+def recompute_current_program(*, now=None):
+    """Recount the active program's cases and store the monthly counts (public schema). Months
+    already settled are frozen: their counts are never rewritten (summaries.publish)."""
+    program = connection.tenant
+    started = timezone.now()
+    months = compute_program_months(now=now)
+    with transaction.atomic():
+        mine = ProgramMonth.objects.filter(program_id=program.pk)
+        settled = set(mine.filter(settled_at__isnull=False).values_list("month", flat=True))
+        mine.filter(settled_at__isnull=True).exclude(month__in=list(months)).delete()
+        ProgramMonth.objects.bulk_create(
+            [
+                ProgramMonth(
+                    program_id=program.pk,
+                    month=month,
+                    counts=data["counts"],
+                    histograms=data["histograms"],
+                    computed_at=started,
+                )
+                for month, data in months.items()
+                if month not in settled
+            ],
+            update_conflicts=True,
+            unique_fields=["program", "month"],
+            update_fields=["counts", "histograms", "computed_at"],
+        )
+        state, _ = SummaryState.objects.select_for_update().get_or_create(program_id=program.pk)
+        state.computed_at, state.queued_at = started, None
+        # A case closed while counting keeps the program dirty for the next tick.
+        if state.dirty_since is not None and state.dirty_since <= started:
+            state.dirty_since = None
+        state.save()
+    return months
