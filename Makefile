@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint security format bench audit migrate install lock browsers
+.PHONY: run test lint security format bench audit migrate install lock browsers messages
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,3 +71,11 @@ migrate: $(STAMP)
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o requirements.lock pyproject.toml
+
+## After changing marked strings: collect them into locale/*/LC_MESSAGES/django.po (translate
+## the new ones there) and compile the .mo files, which are committed (needs GNU gettext:
+## Debian's `gettext` package). tests/i18n fails while a message is missing or untranslated.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --no-obsolete --add-location=file \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=.data
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -82,6 +82,11 @@ class Participant(models.Model):
     advisory_board_member = models.BooleanField(
         _("participant advisory board member"), default=False
     )
+    # The language their notices, letters and own page are written in (a code of
+    # settings.LANGUAGES); empty: the program's first language.
+    language = models.CharField(
+        _("preferred language"), max_length=8, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

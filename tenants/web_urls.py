@@ -14,6 +14,7 @@ urlpatterns = [
         name="member_token_revoke",
     ),
     path("settings/policy/", admin_views.policy_settings, name="policy_settings"),
+    path("settings/languages/", admin_views.program_languages, name="program_languages"),
     path("settings/staff/", admin_views.staff_list, name="staff_list"),
     path("settings/staff/invite/", admin_views.staff_invite, name="staff_invite"),
     path(

@@ -10,11 +10,12 @@ import logging
 
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 from notifications.models import DeliveryChoice, Notification
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
+from organizations.languages import language_for
 from tenants.dates import WHEN_FORMAT, program_zone
 from workflow.models import Case
 from workflow.outbox.models import Reminder, ReminderState
@@ -31,16 +32,24 @@ class _Titles:
 
     def __init__(self):
         self._dates = {}
+        self._words = {}
         self._zone = program_zone()  # one policy read per program's batch
 
-    def __call__(self, reminder):
-        if reminder.target_at not in self._dates:
-            self._dates[reminder.target_at] = dateformat.format(
-                timezone.localtime(reminder.target_at, self._zone), WHEN_FORMAT
-            )
-        when = self._dates[reminder.target_at]
-        title = RULE_BY_KIND[reminder.kind].title
-        return str(title) % {"case": reminder.case_id, "when": when}
+    def __call__(self, reminder, language=None):
+        """The title in `language` (the recipient's: each reads their own; default: the
+        active one)."""
+        language = language or translation.get_language()
+        date_key = (reminder.target_at, language)
+        if date_key not in self._dates:
+            with translation.override(language):
+                self._dates[date_key] = dateformat.format(
+                    timezone.localtime(reminder.target_at, self._zone), WHEN_FORMAT
+                )
+        words_key = (reminder.kind, language)
+        if words_key not in self._words:
+            with translation.override(language):
+                self._words[words_key] = str(RULE_BY_KIND[reminder.kind].title)
+        return self._words[words_key] % {"case": reminder.case_id, "when": self._dates[date_key]}
 
 
 def _lock_cases(program, reminder_ids):
@@ -106,9 +115,11 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
         who = recipients(people.staff, due, cases)
         notifications, emails = [], []
         titles, build_email = _Titles(), ReminderEmails(program).build
+        default_language = language_for(program)
         for reminder in due:
-            title = titles(reminder)
             for user_id in sorted(who[reminder.pk] & people.addresses.keys()):
+                language = people.languages.get(user_id) or default_language
+                title = titles(reminder, language)
                 choice = _choice(people, user_id, reminder.kind)
                 emailed = choice == DeliveryChoice.IMMEDIATELY
                 key = f"{reminder.idempotency_key}|u{user_id}"
@@ -133,6 +144,7 @@ def deliver_reminders(reminder_ids, *, program=None, people=None, mail=None):
                             key=f"{key}|email",
                             overdue=reminder.kind in OVERDUE_KINDS,
                             path=case_path(reminder.kind, reminder.case_id),
+                            language=language,
                         )
                     )
         # A duplicate key raises here and rolls everything back: never twice.

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications import conf
 from notifications.models import Digest, Notification
+from organizations.languages import language_for
 
 logger = logging.getLogger(__name__)
 
@@ -35,21 +36,25 @@ def _send_one(user_id, day, now):
         for item in items:
             item.url = item.program.site_url(item.link)  # each line leads to its case
             by_program[item.program].append(item)
-        body = render_to_string(
-            "notifications/digest_email.txt",
-            {
-                "day": day,
-                "programs": [
-                    (program, program.site_url("/notifications/"), notes)
-                    for program, notes in by_program.items()
-                ],
-            },
-        )
+        # In the person's own language (their reminders may come from several programs).
+        language = language_for(None, digest.user.language)
+        with translation.override(language):
+            body = render_to_string(
+                "notifications/digest_email.txt",
+                {
+                    "day": day,
+                    "programs": [
+                        (program, program.site_url("/notifications/"), notes)
+                        for program, notes in by_program.items()
+                    ],
+                },
+            )
+            subject = _("Your reminders for %(day)s") % {"day": day.isoformat()}
         Notification.objects.filter(pk__in=[item.pk for item in items]).update(digest=digest)
         digest.sent_at = now
         digest.save(update_fields=["sent_at"])
         EmailMessage(
-            subject=_("Your reminders for %(day)s") % {"day": day.isoformat()},
+            subject=subject,
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[digest.user.email],

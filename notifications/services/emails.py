@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -21,24 +22,35 @@ class ReminderEmails:
     def __init__(self, program):
         self.program = program
         self._bodies = {}
+        self._opens = {}
 
-    def _body_under_title(self, *, overdue):
-        if overdue not in self._bodies:
-            self._bodies[overdue] = get_template("notifications/reminder_email.txt").render(
-                {
-                    "program": self.program,
-                    "link": self.program.site_url("/notifications/"),
-                    "overdue": overdue,
-                },
-            )
-        return self._bodies[overdue]
+    def _body_under_title(self, *, overdue, language):
+        if (overdue, language) not in self._bodies:
+            with translation.override(language):
+                self._bodies[overdue, language] = get_template(
+                    "notifications/reminder_email.txt"
+                ).render(
+                    {
+                        "program": self.program,
+                        "link": self.program.site_url("/notifications/"),
+                        "overdue": overdue,
+                    },
+                )
+        return self._bodies[overdue, language]
 
-    def build(self, *, title, address, key, overdue, path):
-        """`path`: the page the reminder is about (its case), linked under the title."""
-        opens = _("Open it: %(link)s") % {"link": self.program.site_url(path)}
+    def build(self, *, title, address, key, overdue, path, language=None):
+        """`path`: the page the reminder is about (its case), linked under the title. Written
+        in `language` (the recipient's; default: the active one); the title comes in it."""
+        language = language or translation.get_language()
+        body = self._body_under_title(overdue=overdue, language=language)
+        opens = self._opens.get(language)
+        if opens is None:
+            with translation.override(language):
+                opens = self._opens[language] = _("Open it: %(link)s")
+        opens = opens % {"link": self.program.site_url(path)}
         return EmailMessage(
             subject=f"[{self.program.name}] {title}",
-            body=f"{title}\n{opens}" + self._body_under_title(overdue=overdue),
+            body=f"{title}\n{opens}" + body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             # The delivery key, so a mail system (or a person) can tell a duplicate apart.

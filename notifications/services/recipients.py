@@ -1,10 +1,11 @@
 """Who receives a reminder, worked out at delivery time (people change roles and leave)."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accounts.models import PROGRAM_ROLES, Membership
 from notifications.models import Preference
+from organizations.languages import language_among
 from workflow.models import Appeal, Ban, CaseParty, Decision, Hearing, RestorativeAction
 from workflow.reminders import RULE_BY_KIND, Audience
 
@@ -36,6 +37,8 @@ class People:
     staff: Staff
     addresses: dict
     choices: dict
+    # {user id: the language their reminders are written in} (organizations.languages).
+    languages: dict = field(default_factory=dict)
 
 
 def find_people(program_ids):
@@ -44,11 +47,18 @@ def find_people(program_ids):
     own transactions; recipients are still worked out at delivery time."""
     program_ids = list(program_ids)
     rows = Membership.objects.filter(program_id__in=program_ids, role__in=PROGRAM_ROLES)
-    roles, addresses = defaultdict(dict), defaultdict(dict)
-    for program_id, user_id, role, email, active in rows.values_list(
-        "program_id", "user_id", "role", "user__email", "user__is_active"
+    roles, addresses, languages = defaultdict(dict), defaultdict(dict), defaultdict(dict)
+    for program_id, user_id, role, email, active, language, off in rows.values_list(
+        "program_id",
+        "user_id",
+        "role",
+        "user__email",
+        "user__is_active",
+        "user__language",
+        "program__languages_off",
     ):
         roles[program_id][user_id] = role
+        languages[program_id][user_id] = language_among(off, language)
         if active:
             addresses[program_id][user_id] = email
     members = {user for staff in roles.values() for user in staff}
@@ -58,7 +68,9 @@ def find_people(program_ids):
     ):
         choices[(user_id, kind)] = how
     return {
-        program_id: People(Staff(roles[program_id]), addresses[program_id], choices)
+        program_id: People(
+            Staff(roles[program_id]), addresses[program_id], choices, languages[program_id]
+        )
         for program_id in program_ids
     }
 

@@ -37,6 +37,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    # The language of their pages and emails; empty: their browser's (organizations.languages).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", db_default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/two-factor/verify/", two_factor.verify_two_factor, name="otp_verify"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/name/", views.your_name, name="your_name"),
+    path("accounts/language/", views.choose_language, name="set_language"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -4,11 +4,16 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import ProgramPasswordResetForm, SignInForm
 from accounts.models import User
 from accounts.session_timeout import ENDED
+from organizations.languages import offered_languages
 from organizations.middleware import program_public
 from organizations.services import program_host
 
@@ -78,16 +83,43 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+@program_public
+@require_POST
+def choose_language(request):
+    """The language switcher (Django's set_language: a cookie, then back to the page). A
+    signed-in person's choice is also kept as their own setting, for their emails too."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    offered = [c for c, _name in offered_languages(getattr(request, "program", None))]
+    if request.user.is_authenticated and code in offered:
+        User.objects.filter(pk=request.user.pk).update(language=code)
+    return response
+
+
 class NameForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("Your pages and emails are written in it."),
+    )
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name"]
-        labels = {"first_name": _("Name you go by"), "last_name": _("Family name (optional)")}
-        help_texts = {"first_name": _("Colleagues see your name on cases instead of your email.")}
+        fields = ["first_name", "last_name", "language"]
+        labels = {
+            "first_name": gettext_lazy("Name you go by"),
+            "last_name": gettext_lazy("Family name (optional)"),
+        }
+        help_texts = {
+            "first_name": gettext_lazy("Colleagues see your name on cases instead of your email.")
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, program=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
+        self.fields["language"].choices = offered_languages(program)
+        self.fields["language"].required = False
+        if not self.instance.language:
+            self.initial["language"] = translation.get_language()
 
     def clean(self):
         data = super().clean()
@@ -104,10 +136,13 @@ class NameForm(forms.ModelForm):
 def your_name(request):
     """Each person sets the name colleagues see in pick-lists, on the timeline and in notices;
     works on the platform site and on every program site."""
-    form = NameForm(request.POST or None, instance=request.user)
+    form = NameForm(
+        request.POST or None, instance=request.user, program=getattr(request, "program", None)
+    )
     if request.method == "POST":
         if form.is_valid():
             form.save()
+            translation.activate(request.user.language or translation.get_language())
             messages.success(
                 request,
                 _("Saved. Colleagues now see you as %(name)s.")

@@ -92,10 +92,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A session signed in on another site (program or platform) is anonymous here.
     "accounts.site_sessions.SiteSessionMiddleware",
+    # The browser's language (the switcher's cookie, then Accept-Language); no language prefix
+    # in addresses, so after the host router and before CommonMiddleware as Django asks.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.session_timeout.SessionTimeoutMiddleware",
+    # A signed-in person's own language; a language the program turned off falls back.
+    "organizations.languages.PersonLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # A member's API token stands for a sign-in on the program's API, before access is checked.
     "tenants.api_tokens.ProgramTokenMiddleware",
@@ -271,6 +276,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@harmrepair.localhost")
 
 LANGUAGE_CODE = "en"
+# Adding a language: its catalog under locale/ and a line here (README "Adding a language").
 LANGUAGES = [("en", "English"), ("es", "Español")]
 # Translations of the whole project (`manage.py makemessages -l es` writes here).
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -1,4 +1,5 @@
 from accounts.models import Role
+from organizations.languages import offered_languages
 
 
 def current_program(request):
@@ -8,4 +9,6 @@ def current_program(request):
         "site_program": getattr(request, "program", None),
         "site_role": role,
         "site_role_label": Role(role).label if role else "",
+        # The language switcher's choices (organizations.languages).
+        "site_languages": offered_languages(getattr(request, "program", None)),
     }

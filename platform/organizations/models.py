@@ -3,8 +3,10 @@
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -99,6 +101,16 @@ class Program(TenantMixin):
     job_sent_at = models.DateTimeField(null=True, blank=True)
     # Where retirement left the program's archive (under the data folder).
     archive_path = models.CharField(max_length=500, blank=True, default="", db_default="")
+    # Languages of settings.LANGUAGES this program does not offer (its pages, notices and
+    # emails fall back to one it does); a language added later is on until turned off.
+    languages_off = ArrayField(
+        models.CharField(max_length=8),
+        verbose_name=_("languages turned off"),
+        default=list,
+        # Rows written without the column (raw SQL, an older release mid-deploy) offer all.
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=8))),
+        blank=True,
+    )
 
     # The schema is made by the provisioning worker, not on save.
     auto_create_schema = False

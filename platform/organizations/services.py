@@ -12,13 +12,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
 from accounts.access import can_manage_department, is_platform_operator, program_role
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
 from organizations.errors import OnboardingError
+from organizations.languages import language_for
 from organizations.models import Domain, Invitation, Program, ProgramStatus
 from organizations.retirement import enqueue_retirement
 from organizations.schemas import create_program_schema
@@ -311,14 +312,20 @@ def _send_invitation(*, actor, program, email, role, first_admin=False):
     )
     link = program.site_url(f"/invitations/{token}/")
     context = {"program": program, "link": link, "invitation": invitation, "inviter": actor}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("You are invited to %(program)s") % {"program": program.name},
-            message=render_to_string("organizations/invitation_email.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
-    )
+    # In the invitee's own language if they have an account, else the inviter's page's.
+    known = User.objects.filter(email__iexact=email).values_list("language", flat=True).first()
+    language = language_for(program, known, translation.get_language())
+
+    def send():
+        with translation.override(language):
+            send_mail(
+                subject=_("You are invited to %(program)s") % {"program": program.name},
+                message=render_to_string("organizations/invitation_email.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[email],
+            )
+
+    transaction.on_commit(send)
     invitation.link = link  # shown once to the inviter, never stored
     return invitation
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -78,10 +80,15 @@ def dashboard(request):
             "trends": trends,
             "metric_label": label(metric),
             "threshold": services.suppression_threshold(),
+            "largest_withheld": services.suppression_threshold() - 1,
             "settle_days": settings.SUMMARIES_SETTLE_DAYS,
             "is_ta": bool(viewer.providers),
         },
     )
+
+
+# "90 days" in the reader's language: a lazy `%` would be worked out once, at import.
+_days = lazy(lambda d: _("%(d)s days") % {"d": d}, str)
 
 
 class TokenForm(forms.Form):
@@ -93,7 +100,7 @@ class TokenForm(forms.Form):
     days = forms.TypedChoiceField(
         label=gettext_lazy("Valid for"),
         coerce=int,
-        choices=[(d, gettext_lazy("%(d)s days") % {"d": d}) for d in services.TOKEN_LIFETIMES],
+        choices=[(d, _days(d)) for d in services.TOKEN_LIFETIMES],
         initial=90,
     )
 

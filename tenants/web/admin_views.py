@@ -1,17 +1,21 @@
 """Program admin pages: the program's policy settings and its staff."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
+from organizations.languages import offered_languages
 from organizations.models import Invitation
 from tenants.errors import DomainError
 from tenants.models import PolicyVersion
 from tenants.policy import POLICY_FIELDS, change_policy, current_policy
+from tenants.services import set_program_languages
 from tenants.staff import change_member_role, invite_member, remove_member
 from tenants.web.access import program_admin_required
 from tenants.web.policy_forms import PolicyForm, form_sections
@@ -51,6 +55,38 @@ def policy_history():
             {"version": version, "by": users.get(version.created_by_id), "changes": changes}
         )
     return history
+
+
+class LanguagesForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages this program offers"),
+        help_text=gettext_lazy(
+            "Pages, notices and emails are written in these. A person whose language is "
+            "turned off gets the first one on."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        choices=settings.LANGUAGES,
+    )
+
+
+@program_admin_required
+@require_POST
+def program_languages(request):
+    form = LanguagesForm(request.POST)
+    if form.is_valid():
+        try:
+            set_program_languages(
+                actor=request.user,
+                program=request.program,
+                languages=form.cleaned_data["languages"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Languages saved."))
+    else:
+        messages.error(request, _("Choose at least one language."))
+    return redirect("policy_settings")
 
 
 @program_admin_required
@@ -94,6 +130,9 @@ def policy_settings(request):
             "policy": policy,
             "sections": form_sections(form),
             "history": policy_history(),
+            "languages_form": LanguagesForm(
+                initial={"languages": [code for code, _n in offered_languages(request.program)]}
+            ),
         },
         status=status,
     )

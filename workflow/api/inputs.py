@@ -298,6 +298,7 @@ class ParticipantInput(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     alias = serializers.CharField(max_length=80, required=False, allow_blank=True)
     advisory_board_member = serializers.BooleanField(required=False, default=False)
+    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
 
 
 class PolicyChangeInput(serializers.Serializer):

@@ -32,7 +32,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "code", "alias", "advisory_board_member", "created_at", "away"]
+        fields = ["id", "code", "alias", "advisory_board_member", "language", "created_at", "away"]
 
     def get_away(self, participant) -> dict | None:
         """One welcome-back date (the latest end of the person's running bans), the cases

@@ -267,6 +267,9 @@ class CaseParty(models.Model):
         _("code for their own page"), max_length=20, unique=True, null=True, blank=True
     )
     passphrase_hash = models.CharField(max_length=128, blank=True)
+    # The language this party's notices and own page are written in: the participant's, or the
+    # one a filer used on the public page; empty: the program's first language.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="", db_default="")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

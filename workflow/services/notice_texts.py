@@ -51,9 +51,9 @@ def _own_page_line(party: CaseParty) -> str:
     if not party.access_code:
         return ""
     return _(
-        "You can read your notices and act for yourself (add your statement, name a support "
-        "person, give or withdraw consent, appeal) on your own page: on the program's "
-        "complaint page choose “Check a complaint” and type your code."
+        "You have your own page. There you can read your notices, add what you want to say, "
+        "name a support person, give or take back your consent, and appeal. To open it, go to "
+        "the program's complaint page, choose “Check a complaint” and type your code."
     )
 
 
@@ -86,10 +86,9 @@ def process_notice_text(case: Case, party: CaseParty) -> str:
     lines = [
         _role_line(case, party),
         _(
-            "What happens next: someone who is not involved looks into what happened and "
-            "listens to the people involved. There may be a meeting with them and the people "
-            "speaking for or supporting them. Then the program decides on steps to repair the "
-            "harm."
+            "What happens next: someone who is not part of this looks at what happened. They "
+            "listen to each person. There may be a meeting. People who speak for you or support "
+            "you can come. Then the program decides how to repair the harm."
         ),
     ]
     if party.role == PartyRole.WITNESS:
@@ -102,39 +101,36 @@ def process_notice_text(case: Case, party: CaseParty) -> str:
     if principal:
         lines.append(
             _(
-                "Possible outcomes include listening to each other's stories, repairing or "
-                "replacing what was damaged, support for the people involved, and a break from "
-                "the space of at most %(days)s days. No one is ever banned for good, and "
-                "supplies keep reaching anyone on a break."
+                "Possible outcomes: people listen to each other. Someone fixes or replaces what "
+                "was damaged. People get support. Or someone takes a break from the space, for "
+                "%(days)s days at most. No one is ever banned for good. Anyone on a break still "
+                "gets supplies."
             )
             % {"days": policy.max_ban_days}
         )
     rights = [
-        _("Your rights: to be heard and to tell it in your own words"),
-        _("to bring a representative or a support person"),
+        _("Your rights: you can be heard and tell it in your own words."),
+        _("You can bring a representative or a support person."),
         _(
-            "to choose whether to take part in any restorative step: taking part is voluntary, "
-            "and you can withdraw your consent at any time"
+            "You choose whether to take part in each step to repair the harm: taking part is "
+            "voluntary. You can withdraw your consent at any time."
         ),
     ]
     if may_appeal(party, policy):
         rights.append(
-            _("to appeal the decision within %(days)s days of it")
+            _("You can appeal the decision within %(days)s days of it.")
             % {"days": policy.appeal_window_days}
         )
-    lines.append("; ".join(str(r) for r in rights) + ".")
+    lines.append(" ".join(str(r) for r in rights))
     lines.append(
         _(
-            "Your responsibilities: to be honest, to respect the people involved and their "
-            "privacy, and to keep to the community agreement while the process runs."
+            "Your responsibilities: be honest. Respect the people in this and their privacy. "
+            "Keep to the community agreement while this goes on."
         )
     )
     if principal:
         lines.append(
-            _(
-                "Dates for this case: acknowledged on %(ack)s; the program responds with an "
-                "outcome by %(due)s."
-            )
+            _("Dates for this case: we got it on %(ack)s. The program gives an answer by %(due)s.")
             % {
                 "ack": format_day(case.acknowledged_at or timezone.now()),
                 "due": format_day(case.response_due_at),
@@ -223,18 +219,17 @@ def _how_to_appeal(party: CaseParty, policy: PolicyVersion, closes_at: datetime)
         return ""
     if party.access_code:
         ways = _(
-            "in person, to any staff member; on your own page, with your code; or by asking "
-            "anyone on staff to write it down for you"
+            "Tell any staff member in person, or use your own page with your code. Staff can "
+            "also write it down for you."
         )
     else:
         ways = _(
-            "in person, to any staff member, who writes it down for you; or on your own page, "
-            "with a code any staff member can give you"
+            "Tell any staff member in person: they write it down for you. Or use your own "
+            "page, with a code any staff member can give you."
         )
     return _(
-        "If you disagree, you can appeal until %(date)s. Say what you disagree with and why, "
-        "in any of these ways: %(ways)s. Someone who did not make the decision will look at it "
-        "again."
+        "If you disagree, you can appeal until %(date)s. Say what you disagree with, and why. "
+        "%(ways)s Someone who did not make the decision will look at it again."
     ) % {"date": format_when(closes_at), "ways": ways}
 
 

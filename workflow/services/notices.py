@@ -7,12 +7,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from organizations.languages import language_for
 from workflow.errors import WorkflowError
 from workflow.models import STAFF_DELIVERY_METHODS, Notice, NoticeKind
-from workflow.services._base import begin_step, move_to, not_in_future, record_event
+from workflow.services._base import (
+    begin_step,
+    current_program,
+    move_to,
+    not_in_future,
+    record_event,
+)
 from workflow.services.notice_texts import (
     appeal_outcome_notice_text,
     decision_notice_text,
@@ -27,12 +34,21 @@ if TYPE_CHECKING:
     from workflow.models import Case, CaseParty
 
 
+def party_language(party: CaseParty) -> str:
+    """The language a party's notices and own page are written in: the party's own (a filer's
+    is the one they filed in), else the participant's or staff member's, else the program's
+    first, among the languages the program offers."""
+    person = party.participant or party.staff_user
+    return str(language_for(current_program(), party.language, getattr(person, "language", "")))
+
+
 def issue_notices(*, case: Case, kind: str, text_for: Callable[[CaseParty], str]) -> int:
-    """One notice of `kind` for every party of the case; returns how many were made."""
-    notices = [
-        Notice(case=case, party=party, kind=kind, text=text_for(party))
-        for party in case.parties.select_related("participant").order_by("id")
-    ]
+    """One notice of `kind` for every party of the case, in that party's language; returns how
+    many were made."""
+    notices = []
+    for party in case.parties.select_related("participant", "staff_user").order_by("id"):
+        with translation.override(party_language(party)):
+            notices.append(Notice(case=case, party=party, kind=kind, text=text_for(party)))
     Notice.objects.bulk_create(notices)
     return len(notices)
 
@@ -93,6 +109,7 @@ __all__ = [
     "appeal_outcome_notice_text",
     "decision_notice_text",
     "issue_notices",
+    "party_language",
     "process_notice_text",
     "record_notice_delivery",
 ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.languages import offered_languages
 from workflow.errors import WorkflowError
 from workflow.models import (
     Case,
@@ -27,7 +28,13 @@ from workflow.models import (
     PartyRole,
     Statement,
 )
-from workflow.services._base import begin_step, party_of, record_event, required_text
+from workflow.services._base import (
+    begin_step,
+    current_program,
+    party_of,
+    record_event,
+    required_text,
+)
 from workflow.services.appeals import appeal_for_party
 from workflow.services.reporting import new_tracking_code, passphrase_hash
 from workflow.states import check_step
@@ -189,6 +196,19 @@ def file_own_appeal(*, party: CaseParty, grounds: str) -> Appeal:
     return appeal_for_party(
         case=case, step=step, actor=None, party=party, grounds=grounds, by_party=True
     )
+
+
+def choose_own_language(*, party: CaseParty, language: str) -> CaseParty:
+    """The language the party's own page and their next notices are written in (one of those
+    the program offers). Not a step of the case: nothing goes on the timeline."""
+    offered = [code for code, _name in offered_languages(current_program())]
+    if language not in offered:
+        raise WorkflowError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}, field="language"
+        )
+    CaseParty.objects.filter(pk=party.pk).update(language=language)
+    party.language = language
+    return party
 
 
 @transaction.atomic

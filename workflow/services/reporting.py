@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tenants.models import Participant, Severity
@@ -206,6 +206,8 @@ def file_complaint(
         name=filer_name[:100],
         access_code=case.tracking_code,
         passphrase_hash=secret,
+        # The language of the page they filed on: their notices and own page are written in it.
+        language=translation.get_language() or "",
     )
     record_event(
         case=case,

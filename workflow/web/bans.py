@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from organizations.languages import language_for
 from workflow.access import hide_party_cases
 from workflow.audit import record_case_read, record_case_reads
 from workflow.away import away, away_one
@@ -55,6 +56,8 @@ def ban_letter(request, pk):
         "workflow/ban_letter.html",
         {
             "person": ban.participant,
+            # Written in the person's language, whatever the staff member reads in.
+            "letter_language": language_for(request.program, ban.participant.language),
             "ban": ban,
             "welcome_back": here.welcome_back if here else ban.effective_end,
             "days": max(1, (ban.effective_end - ban.starts_at).days),

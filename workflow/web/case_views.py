@@ -16,6 +16,7 @@ from workflow.errors import CaseNotFound
 from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile, Notice
 from workflow.models.audit import ReadVia
+from workflow.services.notices import party_language
 from workflow.states import OPEN_STATES, State
 from workflow.steps import STEPS
 from workflow.web.base import attach_error, members_of, names_by_id
@@ -160,6 +161,8 @@ def notice_print(request, pk, notice_id):
         "workflow/notice_print.html",
         {
             "notice": notice,
+            # Written in the party's language (as the notice), whatever staff read in.
+            "letter_language": party_language(notice.party),
             "party": notice.party,
             "case_id": notice.case_id,
             "own_page_url": request.program.site_url(reverse("public_complaint_status")),

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.languages import language_for, offered_languages
 from tenants.errors import DomainError
 from tenants.models import Participant
-from tenants.services import register_participant
+from tenants.services import register_participant, set_participant_language
 from workflow.access import hide_party_cases
 from workflow.audit import record_case_reads
 from workflow.away import away_one
@@ -24,11 +25,19 @@ class NewParticipantForm(forms.Form):
     advisory_board_member = forms.BooleanField(
         label=_("On the participant advisory board"), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        help_text=_("Their notices, letters and own page are written in it."),
+    )
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = offered_languages(program)
 
 
 def participant_list(request):
     query = (request.GET.get("q") or "").strip()
-    form = NewParticipantForm(request.POST or None, prefix="new")
+    form = NewParticipantForm(request.POST or None, prefix="new", program=request.program)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -64,8 +73,27 @@ def participant_suggest(request):
     )
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Preferred language"))
+
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = offered_languages(program)
+
+
 def participant_detail(request, pk):
     person = get_object_or_404(Participant, pk=pk)
+    language_form = LanguageForm(
+        request.POST or None,
+        program=request.program,
+        initial={"language": language_for(request.program, person.language)},
+    )
+    if request.method == "POST" and language_form.is_valid():
+        set_participant_language(
+            actor=request.user, participant=person, language=language_form.cleaned_data["language"]
+        )
+        messages.success(request, _("Preferred language saved."))
+        return redirect("participant_detail", pk=person.pk)
     now = timezone.now()
     # Only what this person may see: not the bans and cases of a case they are a party to.
     bans = list(
@@ -88,6 +116,7 @@ def participant_detail(request, pk):
         "workflow/participant_detail.html",
         {
             "person": person,
+            "language_form": language_form,
             "away": here,
             "past_bans": [b for b in bans if not b.is_running(now)],
             "parties": parties,

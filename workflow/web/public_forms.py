@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,3 +198,10 @@ class OwnAppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Say what you disagree with, and why.")},
     )
+
+
+class OwnLanguageForm(forms.Form):
+    """The language of the party's own page and next notices (checked against the program's
+    languages by the service)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -21,9 +21,11 @@ from workflow.models import CaseParty, Consent, Hearing, PartyRole
 from workflow.services import own_page
 from workflow.services.appeals import appeal_window_closes_at
 from workflow.services.notice_texts import may_appeal
+from workflow.services.notices import party_language
 from workflow.states import FINAL_STATES, State
 from workflow.web.public_forms import (
     OwnAppealForm,
+    OwnLanguageForm,
     OwnStatementForm,
     SupporterForm,
     WithdrawConsentForm,
@@ -132,6 +134,8 @@ def _context(party, **forms):
         "supporter_form": forms.get("supporter") or SupporterForm(prefix="supporter"),
         "withdraw_form": forms.get("withdraw") or WithdrawConsentForm(prefix="withdraw"),
         "appeal_form": forms.get("appeal") or OwnAppealForm(prefix="appeal"),
+        # The header's language switcher sets the party's own language here.
+        "language_switch": {"action": "language", "field": "language-language"},
     }
 
 
@@ -159,6 +163,11 @@ ACTIONS = {
         lambda party, data: own_page.withdraw_own_consent(party=party, note=data["note"]),
         gettext_lazy("Your consent is withdrawn. Nothing is held against you for it."),
     ),
+    "language": (
+        OwnLanguageForm,
+        lambda party, data: own_page.choose_own_language(party=party, language=data["language"]),
+        gettext_lazy("Saved: your page and your next notices are in this language."),
+    ),
     "appeal": (
         OwnAppealForm,
         lambda party, data: own_page.file_own_appeal(party=party, grounds=data["grounds"]),
@@ -175,6 +184,13 @@ def own_page_view(request):
     party = _party_of(request)
     if party is None:
         return redirect("public_complaint_status")
+    # Written in the party's language (they change it with the switcher, which posts here).
+    with translation.override(party_language(party)):
+        request.LANGUAGE_CODE = translation.get_language()
+        return _own_page(request, party)
+
+
+def _own_page(request, party):
     if request.method == "GET":
         return render(request, "public/own_page.html", _context(party))
     try:

@@ -101,7 +101,7 @@ def counts_by_key(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("organizations", "0001_initial"),
-        ("summaries", "0001_initial"),
+        ("summaries", "0002_named_check_constraints"),
     ]
 
     operations = [
