@@ -122,7 +122,13 @@ def _cheap_clone(cursor, schema, tables):
     ]
     statements.append(
         f'INSERT INTO "{schema}".django_migrations '  # noqa: S608
-        "SELECT * FROM program_template.django_migrations"
+        "SELECT * FROM program_template.django_migrations;"
+    )
+    # The copied rows keep their ids, but LIKE gives the table a new identity sequence at 1:
+    # move it past them, as provisioning's clone does, or recording a migration collides.
+    statements.append(
+        f"SELECT setval(pg_get_serial_sequence('\"{schema}\".django_migrations', 'id'),"  # noqa: S608
+        f' (SELECT max(id) FROM "{schema}".django_migrations))'
     )
     cursor.execute("".join(statements))
 
@@ -156,8 +162,19 @@ def bench_programs():
         programs = programs[:PROGRAMS]  # a smaller run uses the first of the kept clones
         with owner_db.cursor() as cursor:
             schema = programs[-1].schema_name
-            cursor.execute(f'SELECT count(*) FROM "{schema}".django_migrations')  # noqa: S608
-            stale = cursor.fetchone()[0] != version
+            cursor.execute(
+                f'SELECT count(*), max(id) FROM "{schema}".django_migrations'  # noqa: S608
+            )
+            count, last_id = cursor.fetchone()
+            stale = count != version
+            # Clones made before the identity sequence was moved past the copied rows.
+            cursor.execute(
+                "SELECT coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = %s"
+                " AND sequencename = 'django_migrations_id_seq'",
+                [schema],
+            )
+            row = cursor.fetchone()
+            stale = stale or row is None or row[0] < (last_id or 0)
     if stale:
         started = time.perf_counter()
         print(f"  (building {PROGRAMS} cheap program clones; kept for later runs)", flush=True)

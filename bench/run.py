@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _django  # noqa: E402
 
-BENCHMARKS = ["provisioning", "pages", "summaries", "reminders", "reminder_cost"]
+BENCHMARKS = ["provisioning", "pages", "summaries", "reminders", "reminder_cost", "migrations"]
 
 
 def main():

@@ -26,20 +26,10 @@ COMPOSITION_ROOT = {"platform/config/urls_program.py", "platform/config/urls_pla
 
 # Arrows that exist today and are being removed by work in progress (issue 19). A new arrow
 # fails; so does an entry here once its import is gone (delete the entry then).
-KNOWN_ARROWS = {
-    # Retirement and restore move out of organizations (the production work, issue 19).
-    ("platform/organizations/retirement.py", "workflow.archive"),
-    ("platform/organizations/retirement.py", "notifications.models"),
-}
+KNOWN_ARROWS: set = set()
 KNOWN_HIDDEN = {
     # The summaries' app config loads its OpenAPI extension once the registry is ready.
     ("platform/summaries/apps.py", "summaries"),
-    # The production work (issue 19) moves retirement and restore.
-    ("platform/organizations/retirement.py", "notifications.models"),
-    ("platform/organizations/retirement.py", "organizations.schemas"),
-    ("platform/organizations/retirement.py", "organizations.services"),
-    ("platform/organizations/retirement.py", "organizations.tasks"),
-    ("platform/organizations/retirement.py", "workflow.archive"),
 }
 
 

@@ -7,14 +7,23 @@ Runs in the active program schema (whichever connection is active there can read
 Made for a person (`reader`: an admin's download), it leaves out every case that person is a
 party to, with its evidence and its read-log rows, as if the case did not exist
 (workflow.access): an admin named in a complaint does not get it through the export. Made for
-the system (`reader=None`: the retirement archive), it holds every case."""
+the system (`reader=None`: the retirement archive), it holds every case, and also `dump.json`
+(every row of the program's tables, exactly, for `workflow.restore`) and `checksums.json`
+(the SHA-256 of every other part, signed with the site's secret key), so a restore can tell a
+damaged or altered archive from a good one."""
 
+import hashlib
 import json
 import re
 import zipfile
 
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signing import Signer
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from tenants.models import Participant, PolicyVersion
@@ -22,7 +31,63 @@ from workflow.access import hide_party_cases
 from workflow.models import Case, CaseRead, EvidenceFile, LowLevelResponse, PurgeRecord
 from workflow.selectors import export_case_record
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+DUMP = "dump.json"
+CHECKSUMS = "checksums.json"
+SIGNING_SALT = "workflow.archive.checksums"
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts datetimes to milliseconds; timeline hashes need every digit."""
+
+    def default(self, o):
+        if hasattr(o, "isoformat") and hasattr(o, "microsecond"):
+            return o.isoformat()
+        return super().default(o)
+
+
+def checksum_signer():
+    return Signer(salt=SIGNING_SALT, algorithm="sha256")
+
+
+def program_models():
+    """The program schema's models, each after the ones it refers to."""
+    configs = [apps.get_app_config(label) for label in settings.TENANT_APPS]
+    return serializers.sort_dependencies([(config, None) for config in configs])
+
+
+def _dump():
+    rows = []
+    for model in program_models():
+        rows += serializers.serialize("python", model._base_manager.order_by("pk"))
+    return json.dumps(rows, cls=ExactJSONEncoder, ensure_ascii=False)
+
+
+class _HashingZip:
+    """A zip whose parts' SHA-256 are noted as they are written."""
+
+    def __init__(self, archive):
+        self.archive, self.sums = archive, {}
+
+    def writestr(self, name, text):
+        data = text.encode()
+        self.sums[name] = hashlib.sha256(data).hexdigest()
+        self.archive.writestr(name, data)
+
+    def copy(self, name, source):
+        digest = hashlib.sha256()
+        with self.archive.open(name, "w") as target:
+            while chunk := source.read(1024 * 1024):
+                digest.update(chunk)
+                target.write(chunk)
+        self.sums[name] = digest.hexdigest()
+
+    def sign(self):
+        listing = json.dumps(self.sums, sort_keys=True)
+        self.archive.writestr(
+            CHECKSUMS,
+            _json({"files": self.sums, "signature": checksum_signer().signature(listing)}),
+        )
 
 
 def _json(data):
@@ -31,6 +96,11 @@ def _json(data):
 
 def _safe_name(name):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:100] or "file"
+
+
+def evidence_member(case_id, evidence_id, original_name):
+    """Where an evidence file sits in the archive."""
+    return f"evidence/{case_id}/{evidence_id}-{_safe_name(original_name)}"
 
 
 def write_program_archive(fileobj, *, program, reader=None):
@@ -51,8 +121,14 @@ def write_program_archive(fileobj, *, program, reader=None):
         "evidence_files": len(evidence),
         "policy_versions": PolicyVersion.objects.count(),
         "participants": Participant.objects.count(),
+        # The schema's migrations: a restore rebuilds the tables as they were, loads the rows,
+        # then migrates them forward to the code of the day.
+        "migrations": sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+        ),
     }
-    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        archive = _HashingZip(zipped)
         archive.writestr("manifest.json", _json(manifest))
         archive.writestr(
             "policy_versions.json",
@@ -73,8 +149,10 @@ def write_program_archive(fileobj, *, program, reader=None):
             record = export_case_record(Case(pk=case_id))
             archive.writestr(f"cases/{case_id}.json", _json(record))
         for item in evidence:
-            name = f"evidence/{item.case_id}/{item.pk}-{_safe_name(item.original_name)}"
-            with item.file.open("rb") as source, archive.open(name, "w") as target:
-                while chunk := source.read(1024 * 1024):
-                    target.write(chunk)
+            name = evidence_member(item.case_id, item.pk, item.original_name)
+            with item.file.open("rb") as source:
+                archive.copy(name, source)
+        if reader is None:
+            archive.writestr(DUMP, _dump())
+        archive.sign()
     return manifest

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from organizations.errors import OnboardingError
+from organizations.lifecycle import restorer
 from organizations.models import Domain, HealthDepartment, Invitation, Program, TAProvider
 from organizations.retirement import request_retirement
 from organizations.services import resume_program, suspend_program
@@ -42,7 +43,7 @@ class ProgramAdmin(admin.ModelAdmin):
         "archive_path",
     ]
     inlines = [DomainInline]
-    actions = ["suspend", "resume", "retire"]
+    actions = ["suspend", "resume", "retire", "restore"]
 
     def _switch(self, request, queryset, service, done):
         for program in queryset:
@@ -68,6 +69,16 @@ class ProgramAdmin(admin.ModelAdmin):
             "data. Its status shows when it is done (or why it failed)."
         )
         self._switch(request, queryset, request_retirement, done)
+
+    @admin.action(
+        description=_(
+            "Restore a retired program from its archive, at its old address "
+            "(for a new address: manage.py restore_program SLUG --address NEW)"
+        )
+    )
+    def restore(self, request, queryset):
+        done = _("%(program)s is back: its archive was verified and restored.")
+        self._switch(request, queryset, restorer(), done)
 
     def get_readonly_fields(self, request, obj=None):
         # The address names the schema: it cannot change once the program exists.

@@ -10,17 +10,23 @@ program is left suspended, with the reason, for the operator to look at."""
 
 import logging
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from accounts.access import is_platform_operator
+from organizations.archives import archive_storage
 from organizations.errors import OnboardingError
+from organizations.lifecycle import archive_writer, program_retired
 from organizations.models import LIVE_STATUSES, Domain, Invitation, Program, ProgramStatus
+from organizations.schemas import drop_program_schema
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +48,11 @@ def request_retirement(*, actor, program):
 
 
 def enqueue_retirement(program_id):
-    from organizations.services import stamp_job_sent
-    from organizations.tasks import retire_program_job
+    # why: both import this module (services for the re-sending scheduler, tasks for the job).
+    from organizations import services, tasks
 
-    stamp_job_sent(program_id)
-    retire_program_job.send(program_id)
+    services.stamp_job_sent(program_id)
+    tasks.retire_program_job.send(program_id)
 
 
 def retire_program(*, program_id):
@@ -61,7 +67,7 @@ def retire_program(*, program_id):
         with transaction.atomic():
             program = Program.objects.select_for_update().get(pk=program_id)
             if program.status != ProgramStatus.RETIRING:
-                path.unlink(missing_ok=True)
+                archive_storage().delete(path)
                 return program
             _drop(program, path)
     except Exception as exc:
@@ -81,32 +87,26 @@ def retire_program(*, program_id):
 
 
 def _write_archive(program):
-    from django_tenants.utils import tenant_context
-
-    from workflow.archive import write_program_archive
-
-    folder = Path(settings.ARCHIVE_ROOT)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S-%f}.zip"
-    # Outside any transaction: the export's reads must not hold locks the DROP would wait for.
-    with tenant_context(program):
-        write_program_archive(path, program=program)
-    with zipfile.ZipFile(path) as archive:
-        if archive.testzip() is not None:
-            raise OnboardingError(_("The archive could not be verified."))
-    return path
+    """Write, check and store the archive; return its name in the archive storage."""
+    name = f"{program.slug}-{timezone.now():%Y%m%d-%H%M%S-%f}.zip"
+    with tempfile.TemporaryFile() as scratch:
+        # Outside any transaction: the export's reads must not hold locks the DROP would wait
+        # for.
+        with tenant_context(program):
+            archive_writer()(scratch, program=program)
+        scratch.seek(0)
+        with zipfile.ZipFile(scratch) as archive:
+            if archive.testzip() is not None:
+                raise OnboardingError(_("The archive could not be verified."))
+        scratch.seek(0)
+        return archive_storage().save(name, File(scratch, name=name))
 
 
 def _drop(program, path):
-    from notifications.models import Reminder, ReminderState
-    from organizations.schemas import drop_program_schema
-
     Domain.objects.filter(tenant=program).delete()
     Invitation.objects.filter(program=program, accepted_at__isnull=True).delete()
-    # Its reminders would only go to the dead-letter queue now.
-    Reminder.objects.filter(
-        program=program, state__in=[ReminderState.PENDING, ReminderState.ENQUEUED]
-    ).update(state=ReminderState.CANCELLED, cancelled_at=timezone.now())
+    # Its reminders would only go to the dead-letter queue now (the notifications cancel them).
+    program_retired.send(sender=Program, program=program)
     program.status = ProgramStatus.RETIRED
     program.retired_at = timezone.now()
     program.retiring_since = None

@@ -96,6 +96,7 @@ def create_program_schema(schema_name):
     (replacing a stray schema of that name), mark its migrations applied, and create and grant
     the program's role."""
     owner = connections[OWNER]
+    owner.ensure_connection()  # no connection may be opened inside the atomic block
     with transaction.atomic(using=OWNER):
         owner.set_schema_to_public()
         with owner.cursor() as cursor:

@@ -246,9 +246,11 @@ def test_operator_retires_a_program(committed, world, client_for):
     program = Program.objects.get(pk=committed.pk)
     assert program.status == ProgramStatus.RETIRED, program.failure_reason
     assert program.retired_at is not None and program.retiring_since is None
-    path = Path(program.archive_path)
-    assert path.is_file() and str(path).startswith(settings.ARCHIVE_ROOT)
-    with zipfile.ZipFile(path) as archive:
+    from organizations.archives import archive_storage
+
+    assert archive_storage().exists(program.archive_path)
+    assert Path(archive_storage().path(program.archive_path)).is_relative_to(settings.ARCHIVE_ROOT)
+    with archive_storage().open(program.archive_path) as stored, zipfile.ZipFile(stored) as archive:
         assert json.loads(archive.read("manifest.json"))["cases"] == 3
     assert not schema_exists(program.schema_name, "owner")
     with connections["owner"].cursor() as cursor:
