@@ -34,7 +34,7 @@ from psycopg import sql
 
 from accounts.access import is_platform_operator
 from config import dbroles
-from organizations.archives import archive_storage
+from config.files import archive_storage
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Program, ProgramStatus
 from organizations.services import check_slug_available, program_host

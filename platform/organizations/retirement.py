@@ -1,6 +1,6 @@
-"""Retiring a program: export its whole data to an archive under the data folder, then drop its
-schema and its database role. The Program row stays, marked retired with the archive's path;
-its addresses are removed, so nothing routes to it.
+"""Retiring a program: export its whole data to an archive (the "archives" storage: a folder or
+the bucket), then drop its schema, its database role and its files. The Program row stays,
+marked retired with the archive's name; its addresses are removed, so nothing routes to it.
 
 An operator asks for it (`request_retirement`); a worker carries it out (`retire_program`), since
 exporting a large program takes longer than a page request should. While it runs the program's
@@ -9,12 +9,9 @@ written and checked before anything is dropped; if anything fails, nothing is dr
 program is left suspended, with the reason, for the operator to look at."""
 
 import logging
-import shutil
 import tempfile
 import zipfile
-from pathlib import Path
 
-from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from accounts.access import is_platform_operator
-from organizations.archives import archive_storage
+from config.files import archive_storage, delete_program_files, save_archive
 from organizations.errors import OnboardingError
 from organizations.lifecycle import archive_writer, program_retired
 from organizations.models import LIVE_STATUSES, Domain, Invitation, Program, ProgramStatus
@@ -80,8 +77,9 @@ def retire_program(*, program_id):
             % {"error": f"{type(exc).__name__}: {exc}"[:1500]},
         )
         return Program.objects.get(pk=program_id)
-    # Evidence files live on disk under the program's folder: they are in the archive now.
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "programs" / program.schema_name, ignore_errors=True)
+    # The program's files (evidence, exports) are in the archive now: delete its whole prefix,
+    # on the local folder or in the bucket every host shares.
+    delete_program_files(program.schema_name)
     logger.info("Retired program %s; archive %s", program.pk, path)
     return program
 
@@ -99,7 +97,7 @@ def _write_archive(program):
             if archive.testzip() is not None:
                 raise OnboardingError(_("The archive could not be verified."))
         scratch.seek(0)
-        return archive_storage().save(name, File(scratch, name=name))
+        return save_archive(program.schema_name, name, File(scratch, name=name))
 
 
 def _drop(program, path):

@@ -144,7 +144,7 @@ def _break_a_chain_and_sign_again(parts):
 def test_a_damaged_archive_is_refused_and_nothing_is_made(
     retired, world, django_db_blocker, change, says
 ):
-    from organizations.archives import archive_storage
+    from config.files import archive_storage
     from organizations.errors import OnboardingError
     from organizations.models import Domain, Program
     from workflow.restore import restore_program
@@ -173,7 +173,7 @@ def test_a_damaged_archive_is_refused_and_nothing_is_made(
 def test_a_tampered_archive_is_refused_from_the_command_line(retired, world, django_db_blocker):
     from django.core.management import CommandError, call_command
 
-    from organizations.archives import archive_storage
+    from config.files import archive_storage
     from organizations.models import Program
 
     program, _before = retired

@@ -194,11 +194,12 @@ def test_admin_exports_the_whole_program(committed, world, client_for):
 
 def test_a_failed_retirement_drops_nothing_and_says_why(committed, world, settings, tmp_path):
     from organizations.models import Program, ProgramStatus
+    from config.object_storage import storages_setting
     from organizations.retirement import request_retirement, retire_program
 
     not_a_folder = tmp_path / "archives"
     not_a_folder.write_text("a file where the archive folder should be")
-    settings.ARCHIVE_ROOT = str(not_a_folder)
+    settings.STORAGES = storages_setting(object_storage_url="", archive_root=str(not_a_folder))
     request_retirement(actor=world.users["operator"], program=committed)
     program = retire_program(program_id=committed.pk)
     assert program.status == ProgramStatus.SUSPENDED
@@ -246,7 +247,7 @@ def test_operator_retires_a_program(committed, world, client_for):
     program = Program.objects.get(pk=committed.pk)
     assert program.status == ProgramStatus.RETIRED, program.failure_reason
     assert program.retired_at is not None and program.retiring_since is None
-    from organizations.archives import archive_storage
+    from config.files import archive_storage
 
     assert archive_storage().exists(program.archive_path)
     assert Path(archive_storage().path(program.archive_path)).is_relative_to(settings.ARCHIVE_ROOT)
