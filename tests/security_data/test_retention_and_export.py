@@ -193,8 +193,8 @@ def test_admin_exports_the_whole_program(committed, world, client_for):
 
 
 def test_a_failed_retirement_drops_nothing_and_says_why(committed, world, settings, tmp_path):
-    from organizations.models import Program, ProgramStatus
     from config.object_storage import storages_setting
+    from organizations.models import Program, ProgramStatus
     from organizations.retirement import request_retirement, retire_program
 
     not_a_folder = tmp_path / "archives"
