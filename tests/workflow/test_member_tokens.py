@@ -18,8 +18,9 @@ def make_token(db, client_for, program_a, world):
 
     def make(key, name="report script", days="90"):
         page = client_for(program_a, world.users[key]).post(
-            "/accounts/api-tokens/", {"name": name, "days": days}
+            "/accounts/api-tokens/", {"name": name, "days": days}, follow=True
         )
+        assert page.redirect_chain == [("/accounts/api-tokens/", 302)]  # a reload makes none
         assert page.status_code == 200
         start = page.content.decode().index('id="new-token">') + len('id="new-token">')
         return page.content.decode()[start:].split("<", 1)[0]
