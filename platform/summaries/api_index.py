@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers
 from rest_framework.response import Response
@@ -22,7 +23,10 @@ class IndexView(APIView):
     permission_classes = SummaryAPIView.permission_classes
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
 
-    @extend_schema(summary="What the TA API holds for you: endpoints, periods, ids")
+    @extend_schema(
+        summary="What the TA API holds for you: endpoints, periods, ids",
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         rows = Summary.objects.filter(summary_filter(self.viewer))
         periods = {kind: [] for kind in PeriodKind.values}
@@ -66,7 +70,9 @@ class DictionaryView(APIView):
     permission_classes = SummaryAPIView.permission_classes
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 
-    @extend_schema(summary="Every metric: its key, name and definition")
+    @extend_schema(
+        summary="Every metric: its key, name and definition", responses=OpenApiTypes.OBJECT
+    )
     def get(self, request):
         return Response({"count": len(entries()), "results": entries()})
 
@@ -76,7 +82,7 @@ class FigureView(APIView):
     permission_classes = SummaryAPIView.permission_classes
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer]
 
-    @extend_schema(summary="One published figure by its lasting id")
+    @extend_schema(summary="One published figure by its lasting id", responses=OpenApiTypes.OBJECT)
     def get(self, request, key, metric):
         row = (
             Summary.objects.filter(summary_filter(self.viewer), key=key)

@@ -28,11 +28,13 @@ class NewParticipantForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"),
         help_text=_("Their notices, letters and own page are written in it."),
+        required=False,  # left out: the program's own first language
     )
 
     def __init__(self, *args, program=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = offered_languages(program)
+        self.fields["language"].initial = language_for(program)
 
 
 def participant_list(request):

@@ -151,8 +151,8 @@ def test_asked_to_leave_opens_no_case(site, people):
 
 def field_error(html, field):
     """The error message shown right under a field of the form (by the field's id)."""
-    match = re.search(rf'id="id_{field}_error"[^>]*>([^<]+)<', html)
-    return match.group(1) if match else None
+    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</(?:p|div)>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
 
 
 def test_incident_errors_show_next_to_fields_and_keep_input(site, people):
