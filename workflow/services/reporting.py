@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.models import Participant, Severity
 from tenants.policy import current_policy
@@ -84,12 +85,13 @@ def passphrase_hash(passphrase: str) -> str:
 
 
 class FilerContact(models.TextChoices):
-    """How a participant who filed a complaint would like to hear back, if at all."""
+    """How a participant who filed a complaint would like to hear back, if at all. (Lazy labels:
+    the form shows them in the reader's language, not the one at import.)"""
 
-    NONE = "none", _("No contact: I will check the status with my tracking code")
-    IN_PERSON = "in_person", _("In person, at the site")
-    TEXT = "text", _("Text message")
-    EMAIL = "email", _("Email")
+    NONE = "none", gettext_lazy("No contact: I will check the status with my tracking code")
+    IN_PERSON = "in_person", gettext_lazy("In person, at the site")
+    TEXT = "text", gettext_lazy("Text message")
+    EMAIL = "email", gettext_lazy("Email")
 
 
 @transaction.atomic
