@@ -62,11 +62,28 @@ class CSVRenderer(renderers.BaseRenderer):
         if flat and "metrics" in rows[0]:
             keys = all_keys()
             columns = [c for c in columns if c not in keys] + keys
+        # A nested field (program, department, provider) that is empty on some rows would
+        # leave a bare, always-empty column beside its `_id` and `_name` columns: drop it.
+        columns = [
+            c
+            for c in columns
+            if not (
+                any(other.startswith(f"{c}_") for other in columns)
+                and all(r.get(c) in (None, "") for r in flat)
+            )
+        ]
         names = column_names()
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([str(names.get(c, c)) for c in columns])
-        writer.writerow(columns)
+        readable = [str(names.get(c, c)) for c in columns]
+        writer.writerow(readable)
+        if readable != columns:  # the keys a script uses, when they differ from the names
+            writer.writerow(columns)
+        response = (renderer_context or {}).get("response")
+        view = (renderer_context or {}).get("view")
+        if response is not None and view is not None:
+            name = getattr(view, "basename", None) or type(view).__name__.lower()
+            response["Content-Disposition"] = f'attachment; filename="ta-{name}.csv"'
         for r in flat:
             writer.writerow([_as_text_cell(r.get(c, "")) for c in columns])
         return out.getvalue().encode(self.charset)

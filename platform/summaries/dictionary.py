@@ -20,6 +20,7 @@ FIELD_NAMES = {
     "provider_id": _("TA provider id"),
     "provider_name": _("TA provider"),
     "program_type": _("Program type"),
+    "department": _("Health department id"),
     "program_count": _("Programs counted"),
     "name": _("Name"),
     "jurisdiction": _("Jurisdiction"),

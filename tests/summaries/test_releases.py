@@ -213,8 +213,12 @@ def test_index_dictionary_figure_ids_and_readable_csv(
     by_key = {e["key"]: e for e in dictionary}
     assert by_key["cases.response.within_window_share"]["kind"] == "share"
     assert "reported" in by_key["cases.category_theft.yes"]["definition"]
-    as_csv = client.get("/api/ta/dictionary/", {"format": "csv"}).content.decode()
-    assert as_csv.splitlines()[1].startswith("key,label,definition")
+    answer = client.get("/api/ta/dictionary/", {"format": "csv"})
+    as_csv = answer.content.decode()
+    # One header row when names and keys are the same words; a file name, not download.csv.
+    assert as_csv.splitlines()[0].startswith("key,label,definition")
+    assert as_csv.splitlines()[1].startswith("cases,")
+    assert answer["Content-Disposition"].startswith('attachment; filename="ta-')
 
     rows = client.get("/api/ta/summaries/", {"period": month, "scope": "provider"}).json()
     provider = rows["results"][0]
