@@ -48,7 +48,9 @@ def arena(party, world, program_a):
 
 
 def _marker(seed, suffix):
-    return next(m for m in seed.markers if m.endswith(suffix))
+    # Only the seed's own marks (mk<tag>...): the markers also hold stored values, such as a
+    # step's name ("decide_appeal"), that may end with the same word.
+    return next(m for m in seed.markers if m.startswith(f"mk{seed.tag}") and m.endswith(suffix))
 
 
 def _make_party(case, user, role):
