@@ -169,7 +169,7 @@ def _analyze(schema):
             cursor.execute(f'ANALYZE "{schema}"."{table}"')
 
 
-def _prepare():
+def prepare():
     from django.db import connection
     from django_tenants.utils import tenant_context
 
@@ -224,7 +224,7 @@ def run(rounds=ROUNDS):
 
     from organizations.services import program_host
 
-    user, prepared = _prepare()
+    user, prepared = prepare()
     results = {}
     # A persistent database connection, as deployed (production.py: DB_CONN_MAX_AGE).
     connection.settings_dict["CONN_MAX_AGE"] = 600
