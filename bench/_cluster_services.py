@@ -100,10 +100,11 @@ def start_s3(host, folder):
 
 
 # Health checks every second, out after 2 failures (a check may take 3 s on a busy machine):
-# a dead web host stops getting new requests within a few seconds. A request that cannot reach its server, or whose server dies before
-# answering (no response, or a 502/503/504), is retried on the other one: `retry-on` resends a
-# request HAProxy still holds (bodies up to a buffer, so every page and API call here), and
-# `redispatch` lets that retry go to another server.
+# a dead web host stops getting new requests within a few seconds. A request that cannot reach
+# its server, or whose server dies before answering (no response, a 502/503/504, or nothing
+# within `timeout server`), is retried on the other one: `retry-on` resends a request HAProxy
+# still holds (bodies up to a buffer: every page and API call here), and `redispatch` lets
+# that retry go to another server.
 HAPROXY = """\
 global
     maxconn 2000
@@ -137,10 +138,7 @@ def start_haproxy(host, folder, web_hosts, site):
     wait_until(lambda: answers(host.address, LB_PORT), timeout=30, message="HAProxy")
     # Both servers up (round robin: several answers in a row mean both answer).
     wait_until(
-        lambda: all(
-            get(host.address, LB_PORT, site, "/healthz", {}, timeout=5)[0] == 200
-            for _ in range(6)
-        ),
+        lambda: all(get(host.address, LB_PORT, site, "/healthz", {})[0] == 200 for _ in range(6)),
         timeout=60,
         message="HAProxy to see both web hosts up",
         interval=1,

@@ -30,7 +30,6 @@ from _cluster_services import (
     LB_PORT,
     PG_BIN,
     WEB_PORT,
-    answers,
     start_haproxy,
     start_postgres,
     start_redis,
@@ -124,7 +123,7 @@ def _run(folder):
             folder / f"{name}.log",
             env,
         )
-        _netns.wait_until(lambda: _worker_ids(redis_url) - seen, timeout=90, message=name)
+        _netns.wait_until(lambda seen=seen: _worker_ids(redis_url) - seen, timeout=90, message=name)
         world[name] = (_worker_ids(redis_url) - seen).pop()
     world["redis_url"] = redis_url
     scheduler = [*python, "manage.py", "run_scheduler"]
@@ -399,12 +398,16 @@ def _report(result, world, mail_dir):
     requests, at = result["requests"], result["at"]
     ok = [r for r in requests if r[2] == 200]
     failed = [r for r in requests if r[2] != 200]
+    spanning = [r for r in requests if r[0] <= at["web"] <= r[1]]
     in_flight = [r for r in failed if r[0] <= at["web"] <= r[1]]
     slowest = max(end - start for start, end, _s in requests)
     statuses = Counter(str(r[2]) for r in failed)
     print(f"  requests: {len(requests)} through HAProxy by {CLIENTS} clients over {SECONDS} s")
     print(f"    served {len(ok)}, failed {len(failed)} {dict(statuses) or ''}")
-    print(f"    of the failed, in flight on web1 when it died: {len(in_flight)}")
+    print(
+        f"    in flight when web1 died: {len(spanning)}, of which failed {len(in_flight)}"
+        f" (the others answered by web2 after HAProxy gave up on web1)"
+    )
     print(f"    others failed: {len(failed) - len(in_flight)} (target 0); slowest {slowest:.1f} s")
     reminders = Reminder.objects.filter(program=world["program"])
     delivered = reminders.filter(state="delivered")
@@ -415,9 +418,8 @@ def _report(result, world, mail_dir):
     notifications = Notification.objects.filter(program=world["program"]).count()
     print(f"  reminders due: {reminders.count()}, delivered: {delivered.count()}", end="")
     print(f" (latest {late.total_seconds():.0f} s after due)" if late else "")
-    print(
-        f"    emails sent: {sum(sends.values())} for {len(sends)} deliveries, duplicated {duplicated}"
-    )
+    sent = sum(sends.values())
+    print(f"    emails sent: {sent} for {len(sends)} deliveries, duplicated {duplicated}")
     print(f"    in-app notifications: {notifications}; reminders sent to a worker again: {resent}")
     takeover = result["takeover"]
     if takeover is None:

@@ -121,16 +121,12 @@ def run():
     web = _start_gunicorn(env, folder / "web.log")
     try:
         cookie = sign_in("127.0.0.1", PORT, host, STAFF)
-        base = {"Host": host, "X-Forwarded-Proto": "https"}
+        page = {"Host": host, "X-Forwarded-Proto": "https", "Cookie": cookie}
+        api = {"Host": host, "X-Forwarded-Proto": "https", "Authorization": f"Bearer {api_token}"}
         targets = [
-            ("Today", "/", {**base, "Cookie": cookie}, b"Today"),
-            ("case page", f"/cases/{case_id}/", {**base, "Cookie": cookie}, b"Bench"),
-            (
-                "case list API",
-                "/api/cases/",
-                {**base, "Authorization": f"Bearer {api_token}"},
-                b"count",
-            ),
+            ("Today", "/", page, b"Today"),
+            ("case page", f"/cases/{case_id}/", page, b"Bench"),
+            ("case list API", "/api/cases/", api, b"count"),
         ]
         for _name, path, headers, expect in targets:
             status, body = get("127.0.0.1", PORT, host, path, headers)
@@ -145,6 +141,7 @@ def run():
         print(
             f"  {'page':<14}{'conc':>5}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'failed':>7}"
             f"   CPU cores used: {'gunicorn':>8}{'postgres':>9}{'wrk':>6}"
+            f"   CPU ms/request: {'gunicorn':>8}{'postgres':>9}"
         )
         figures = {}
         for name, path, headers, _expect in targets:
@@ -163,6 +160,7 @@ def run():
                 print(
                     f"  {name:<14}{connections:>5}{rps:>8.1f}{p50:>8.1f}{p99:>8.1f}{failed:>7}"
                     f"   {'':>15}{web_used:>8.2f}{db_used:>9.2f}{wrk_cpu / wall:>6.2f}"
+                    f"   {'':>15}{web_used / rps * 1000:>8.0f}{db_used / rps * 1000:>9.0f}"
                 )
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"  load average after: {load}")
