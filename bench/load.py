@@ -157,6 +157,9 @@ def run():
                 wall = time.monotonic() - started
                 web_used, db_used = gunicorn_cpu.stop() / wall, postgres_cpu.stop() / wall
                 figures[(name, connections)] = (rps, p50, p99)
+                if not rps:
+                    print(f"  {name:<14}{connections:>5}  no answer within {SECONDS} s")
+                    continue
                 print(
                     f"  {name:<14}{connections:>5}{rps:>8.1f}{p50:>8.1f}{p99:>8.1f}{failed:>7}"
                     f"   {'':>15}{web_used:>8.2f}{db_used:>9.2f}{wrk_cpu / wall:>6.2f}"
