@@ -6,7 +6,7 @@ It acts as its member and nothing more: the request runs as that user, with the 
 hold in this program now (a removed member's or a deactivated account's tokens stop working),
 and every rule of the steps (the party rule of workflow.access included) applies as for a
 signed-in session. It is only as strong as the sign-in that made it: a token made without
-two-step sign-in is refused once its member needs two-step sign-in (a role that needs it came
+two-factor sign-in is refused once its member needs two-factor sign-in (a role that needs it came
 later), and removing a member or giving them such a role revokes their tokens
 (tenants.staff). Only the SHA-256 of the secret is kept; the secret is shown once
 (accounts.api_tokens, shared with TA staff tokens).
@@ -36,8 +36,8 @@ from tenants.errors import DomainError
 from tenants.models import MemberToken
 
 NEEDS_TWO_STEP = gettext_lazy(
-    "This token was made without two-step sign-in, and your account needs two-step sign-in "
-    "now. Sign in, set up two-step sign-in, then make a new token."
+    "This token was made without two-factor sign-in, and your account needs two-factor sign-in "
+    "now. Sign in, set up two-factor sign-in, then make a new token."
 )
 
 
@@ -49,7 +49,7 @@ class TokenRefused(Exception):
 
 def create_member_token(*, actor, name, days=DEFAULT_LIFETIME, verified):
     """Returns (token, plaintext). The plaintext is shown once and never stored. `verified`:
-    whether the session that asks for it passed two-step sign-in (it goes with the token)."""
+    whether the session that asks for it passed two-factor sign-in (it goes with the token)."""
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the token a name, e.g. “weekly report script”."), field="name")
@@ -96,7 +96,7 @@ def member_for_token(plaintext, program):
     if not token.made_verified and requires_two_factor(user):
         raise TokenRefused(NEEDS_TWO_STEP)
     touch(token, now)
-    # The request counts as past two-step sign-in exactly when the session that made the token
+    # The request counts as past two-factor sign-in exactly when the session that made the token
     # was (django-otp's check; /api/me/ reports it).
     user.is_verified = lambda: token.made_verified
     user.__dict__.setdefault("_program_roles", {})[program.pk] = membership.role

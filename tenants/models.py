@@ -338,8 +338,8 @@ class MemberToken(ApiTokenBase):
         db_constraint=False,
         related_name="+",
     )
-    # Whether the session that made it had passed two-step sign-in. A token made with a password
-    # alone never opens what needs two-step sign-in, even after its member is given such a role
+    # Whether the session that made it had passed two-factor sign-in. A token made with a password
+    # alone never opens what needs two-factor sign-in, even after its member is given such a role
     # (tenants.api_tokens.member_for_token). Tokens made before this was recorded count as not.
     made_verified = models.BooleanField(default=False, db_default=False)
 

@@ -1,5 +1,5 @@
 """A program's staff: program admins invite members, change their roles and remove them.
-Removing a member, or giving them a role that needs two-step sign-in, revokes their API tokens.
+Removing a member, or giving them a role that needs two-factor sign-in, revokes their API tokens.
 
 Memberships live in the public schema; each function takes the program explicitly, checks that
 the actor is one of its admins, and runs in one transaction. A program always keeps at least one
@@ -91,7 +91,7 @@ def change_member_role(*, actor, program, membership_id, role):
     membership.save(update_fields=["role"])
     if role in ROLES_REQUIRING_TWO_FACTOR and before not in ROLES_REQUIRING_TWO_FACTOR:
         # Their scripts would gain the new role's reach unseen (an admin exports the whole
-        # program): they make new tokens, from a session past two-step sign-in.
+        # program): they make new tokens, from a session past two-factor sign-in.
         _revoke_tokens(program, membership.user)
     logger.info(
         "program %s: %s changed member %s from %s to %s",

@@ -8,8 +8,8 @@ file must match the fingerprint taken when it was uploaded. A damaged archive is
 what is wrong. Then, in one owner transaction: a new schema gets the tables the archive's
 migrations made (its manifest lists them), the rows are loaded with the models of that time,
 the schema is migrated forward to today's code, the timelines are checked once more, the
-members' API tokens are revoked, and the program gets its role and its address back. A failure rolls all of it back (the schema with
-it), and the evidence files already stored are deleted."""
+members' API tokens are revoked, and the program gets its role and its address back. A failure
+rolls all of it back (the schema with it), and the evidence files already stored are deleted."""
 
 import hashlib
 import json

@@ -27,7 +27,7 @@ class OperatorsAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
 
     def has_permission(self, request):
-        # Staff reach the admin only past two-step sign-in (accounts.two_factor requires it of
+        # Staff reach the admin only past two-factor sign-in (accounts.two_factor requires it of
         # every staff account; this holds even where that middleware is not in the way).
         return super().has_permission(request) and request.user.is_verified()
 

@@ -70,7 +70,7 @@ class TwoFactorMiddleware:
         if not user.is_authenticated or user.is_verified():
             return None
         if getattr(request, "member_token", None) is not None:
-            # A member's API token, already held to today's two-step rule as it was looked up
+            # A member's API token, already held to today's two-factor rule as it was looked up
             # (tenants.api_tokens.member_for_token): no page to send a script to.
             return None
         match = request.resolver_match

@@ -15,7 +15,7 @@ from tenants.models import MemberToken
 @require_http_methods(["GET", "POST"])
 def member_tokens(request):
     def make(*, name, days):
-        # Whether this session passed two-step sign-in goes with the token (made_verified).
+        # Whether this session passed two-factor sign-in goes with the token (made_verified).
         verified = request.user.is_verified()
         return create_member_token(actor=request.user, name=name, days=days, verified=verified)[1]
 

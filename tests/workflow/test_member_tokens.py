@@ -158,8 +158,8 @@ def test_a_token_needs_a_name_and_an_offered_lifetime(db, client_for, program_a,
 def test_a_staff_token_made_with_a_password_alone_opens_no_admin_api_after_promotion(
     make_token, program_a, world, in_program
 ):
-    """Program staff need no two-step sign-in; a token they make with a password alone must not
-    open what a program admin's account needs two-step sign-in for, once they are made one (here
+    """Program staff need no two-factor sign-in; a token they make with a password alone must not
+    open what a program admin's account needs two-factor sign-in for, once they are made one (here
     in the Django admin, a path that bypasses the staff page's revocation)."""
     from accounts.models import Membership, Role
     from tenants.models import MemberToken
@@ -168,14 +168,14 @@ def test_a_staff_token_made_with_a_password_alone_opens_no_admin_api_after_promo
     plaintext = make_token("a_staff", verified=False)
     client = token_client(program_a, plaintext)
     me = client.get("/api/me/")
-    # /api/me/ tells the truth: this token's session never passed two-step sign-in.
+    # /api/me/ tells the truth: this token's session never passed two-factor sign-in.
     assert me.status_code == 200 and me.json()["two_factor_verified"] is False
     assert client.get("/api/program-export/").status_code == 403
     Membership.objects.filter(user=staff, program=program_a).update(role=Role.PROGRAM_ADMIN)
     for path in ("/api/program-export/", "/api/case-reads/", "/api/me/"):
         answer = client.get(path)
         assert answer.status_code == 401, path
-        assert "set up two-step sign-in, then make a new token" in answer.json()["detail"]
+        assert "set up two-factor sign-in, then make a new token" in answer.json()["detail"]
     with in_program(program_a):
         assert MemberToken.objects.get(user=staff).revoked_at is None  # refused, not revoked
 
