@@ -259,3 +259,16 @@ def test_reloading_the_page_that_shows_a_new_token_makes_no_second_one(
     assert 'id="new-token"' not in again.content.decode()
     with in_program(program_a):
         assert MemberToken.objects.filter(user=world.users["a_staff"]).count() == 1
+
+
+def test_a_staff_members_script_keeps_working_after_they_turn_on_two_factor_sign_in(
+    make_token, program_a, world
+):
+    """Program staff may turn two-factor sign-in on for themselves; a token they made before
+    still answers (their role does not need it), as JSON and not as a code page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    plaintext = make_token("a_staff", verified=False)
+    TOTPDevice.objects.create(user=world.users["a_staff"], name="phone", confirmed=True)
+    me = token_client(program_a, plaintext).get("/api/me/")
+    assert me.status_code == 200 and me.json()["two_factor_verified"] is False
