@@ -19,9 +19,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py runall
 
-## The whole test suite against real PostgreSQL and Redis, and real Chromium for the pages.
+## The whole test suite against real PostgreSQL and Redis, and real Chromium for the pages,
+## in one process per core (each with its own test database); TEST_WORKERS=0 for one process.
+TEST_WORKERS ?= auto
 test: $(STAMP) browsers
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser tests drive Debian's Chromium (Playwright's own download cannot work here).
 browsers:
