@@ -12,7 +12,16 @@ the row would give the missing part away by subtraction from its total):
 
 1. Primary: a row is published only if its parent component is published and every value in it
    is 0 or at least the threshold.
-2. Complementary: per family, group the withheld atoms by *signature*, the set of published
+2. Complementary, audited (up to publish.AUDIT_MAX_PROGRAMS programs, `_Audited`): withhold
+   the cheapest published cells (or, when none is left, a group) until exact linear algebra
+   over every published row (summaries.audit) can work out no count from 1 to threshold - 1
+   of any target: every atom, every program and rollup over every period, even rollups too
+   small to offer, any two programs over a period, by anyone or by one of those programs
+   knowing its own figures. This publishes crossed groupings (a department's months beside its
+   programs' quarters and years; departments beside program types) that the class rule below
+   cannot: there every withheld atom is a class of its own.
+   Complementary, class rule (the fallback, and beyond AUDIT_MAX_PROGRAMS): per family, group
+   the withheld atoms by *signature*, the set of published
    groups they belong to. Whatever anyone can derive from the published figures about withheld
    atoms (totals minus parts, a quarter minus its months, one rollup minus another, sums over
    overlapping rollups and periods) is a combination of the per-class sums, because every
@@ -23,7 +32,9 @@ the row would give the missing part away by subtraction from its total):
    it apart, until every class is safe.
 3. Frozen: rows published (or withheld) by an earlier release are passed in as ``forced`` and
    never change; only new rows are decided. Withholding every new row of a family brings back
-   the earlier release's classes, which were safe, so a safe answer always exists.
+   what the earlier release published, which was safe, so a safe answer always exists (the
+   audited way gives up, and the class rule decides, when it would have to change a frozen
+   row).
 
 Parents are settled before their children, and a withheld parent withholds its children, so a
 child family never reveals a parent component (tests/summaries/test_suppression.py attacks the
@@ -286,7 +297,7 @@ class _Audited:
                 used = [involved[i] for i in audit.explain(secret, insider)]
                 if not self.break_derivation(used):
                     return False
-                touched |= set().union(*(self.release.groups[g] for g in used))
+                touched |= set(secret)
                 fixed += 1
                 if fixed == LEAKS_PER_STEP:
                     break
