@@ -127,7 +127,7 @@ class Audit:
         self.own = defaultdict(list)
         for a in self.withheld:
             self.own[owner[a]].append(a)
-        self._insider_spans, self._supports = {}, {}
+        self._insider_spans, self._supports, self._tracked = {}, {}, {}
 
     def _insider(self, program):
         if program not in self._insider_spans:
@@ -195,8 +195,10 @@ class Audit:
     def explain(self, secret, insider):
         """Indexes of the generators whose sums, with the insider's own atoms, give the sum of
         `secret` (one way of working it out)."""
-        mine = {a for a in self.withheld if insider is not None and self.owner[a] == insider}
-        span = Span(track=True)
-        for g in self.generators:
-            span.add({a: 1 for a in g if a not in mine})
-        return span.used(dict.fromkeys(secret, 1))
+        if insider not in self._tracked:
+            mine = {a for a in self.own.get(insider, ())} if insider is not None else set()
+            span = Span(track=True)
+            for g in self.generators:
+                span.add({a: 1 for a in g if a not in mine})
+            self._tracked[insider] = span
+        return self._tracked[insider].used(dict.fromkeys(secret, 1))

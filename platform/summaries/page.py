@@ -146,7 +146,7 @@ def latest_period(rows, kind):
 # How many recent periods the page looks back over for one that publishes, and how close to
 # the best of them a more recent one must come to be shown instead.
 RECENT_PERIODS = 4
-CLOSE_TO_BEST = 0.8
+CLOSE_TO_BEST = 0.5
 
 
 def published_cells(rows):

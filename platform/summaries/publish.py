@@ -213,6 +213,12 @@ def release_for_year(year_atoms, existing, *, limit, min_programs, now, audited=
     periods = periods_of({m for _p, m in atom_info})
     groups = candidate_groups(atom_info, periods, min_programs)
     targets = audit_targets(atom_info, periods) if audited else None
+    # A program's own month is worth more to a reader than a program type's month.
+    expendable = {
+        g
+        for g in groups
+        if g[0][0] in ("program_type", "provider_type") and periods[g[1]][0] == "month"
+    }
     key_of = {atom: summary_key(("program", atom[0]), month_key(atom[1])) for atom in atom_info}
     key_of.update({g: summary_key(*g) for g in groups})
     new = [k for k in key_of if key_of[k] not in existing]
@@ -234,6 +240,7 @@ def release_for_year(year_atoms, existing, *, limit, min_programs, now, audited=
             threshold=limit,
             forced=forced,
             targets=targets,
+            expendable=expendable,
         )
         for k in new:
             rows = release.group_rows if k in groups else release.atom_rows

@@ -100,12 +100,16 @@ def class_is_safe(rows, threshold, owners=None):
     return True
 
 
-def suppress(*, tree, atoms, groups, threshold, owner=None, forced=None, targets=None):
+def suppress(
+    *, tree, atoms, groups, threshold, owner=None, forced=None, targets=None, expendable=()
+):
     """tree: families, parents first. atoms: {atom: {family: tuple(counts)}}. groups:
     {group: iterable of atoms}. owner: {atom: program} (default: each atom its own program).
     forced: {(atom or group, family): bool} decided by earlier releases. targets: sets of atoms
     that must never be pinned to a small count (see `_Audited`); without them only the class
-    rule is used. Returns a Release."""
+    rule is used. expendable: groups the audited way withholds before a program's own cell (the
+    finest cross-cut rollups, worth less to a reader than a program's figures). Returns a
+    Release."""
     names = [f.name for f in tree]
     assert names[0] == TOTAL and len(set(names)) == len(names)
     owner = owner or {a: a for a in atoms}
@@ -150,7 +154,9 @@ def suppress(*, tree, atoms, groups, threshold, owner=None, forced=None, targets
             decide(release.group_rows, g, fam, group_values[g])
         if plans is not None:
             before = _snapshot(release, fam.name)
-            if _Audited(release, atoms, owner, groups_of, fam.name, threshold, forced).run(plans):
+            audited = _Audited(release, atoms, owner, groups_of, fam.name, threshold, forced)
+            audited.expendable = set(expendable)
+            if audited.run(plans):
                 continue
             _restore(release, fam.name, before)
         _Complement(release, atoms, owner, groups_of, fam.name, threshold, forced).run()
@@ -198,6 +204,7 @@ class _Audited:
     def __init__(self, release, atoms, owner, groups_of, f, threshold, forced):
         self.release, self.atoms, self.owner = release, atoms, owner
         self.groups_of, self.f, self.threshold, self.forced = groups_of, f, threshold, forced
+        self.expendable = set()
 
     def values(self, a):
         return self.atoms[a][self.f]
@@ -238,6 +245,8 @@ class _Audited:
         """Withhold the smallest published cell sharing a published group with the atoms in
         question, else the smallest such group. False when neither can be changed."""
         related = [g for g in groups if self.release.groups[g] & atoms_in_question]
+        if self.withhold_expendable(related):
+            return True
         near = set().union(*(self.release.groups[g] for g in related)) if related else set()
         a = self.cheapest_atom(near)
         if a is not None:
@@ -247,6 +256,14 @@ class _Audited:
         if not free:
             return False
         g = min(free, key=lambda g: (len(self.release.groups[g]), str(g)))
+        self.withhold(self.release.group_rows, g)
+        return True
+
+    def withhold_expendable(self, groups):
+        spare = [g for g in groups if g in self.expendable and self.free(g)]
+        if not spare:
+            return False
+        g = min(spare, key=lambda g: (len(self.release.groups[g]), str(g)))
         self.withhold(self.release.group_rows, g)
         return True
 
@@ -309,6 +326,8 @@ class _Audited:
         """A small count was worked out from the published groups `used`: withhold the smallest
         published cell in one of them (the group then no longer tells that sum), else the
         smallest of those groups."""
+        if self.withhold_expendable(used):
+            return True
         a = self.cheapest_atom(set().union(*(self.release.groups[g] for g in used)))
         if a is not None:
             self.withhold(self.release.atom_rows, a)
