@@ -260,7 +260,16 @@ class _Audited:
         return True
 
     def withhold_expendable(self, groups):
-        spare = [g for g in groups if g in self.expendable and self.free(g)]
+        """An expendable group whose last published cell would have to go otherwise: the group
+        goes instead (the program's own figures stay, e.g. the one flagged red)."""
+        shown = self.release.atom_rows
+        spare = [
+            g
+            for g in groups
+            if g in self.expendable
+            and self.free(g)
+            and sum(shown[(a, self.f)] and any(self.values(a)) for a in self.release.groups[g]) <= 1
+        ]
         if not spare:
             return False
         g = min(spare, key=lambda g: (len(self.release.groups[g]), str(g)))

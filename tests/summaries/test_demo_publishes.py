@@ -64,14 +64,17 @@ def test_the_department_home_leads_with_a_period_that_has_figures(db, world, cli
     def quarter(first):
         return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
 
-    figures = {"cases": 140, "cases.response.within_window_share": 0.91}
+    figures = {
+        "cases": 140,
+        "cases.acknowledgement.within_window_share": 0.95,
+        "cases.response.within_window_share": 0.91,
+        "cases.harmed_heard.share": 0.85,
+        "follow_ups.status.completion_share": 0.8,
+    }
+    shares = [k for k in figures if k != "cases"]
     for first, metrics, reasons in [
         # The latest quarter: the case count shows, every share is withheld.
-        (
-            latest,
-            {"cases": 150, "cases.response.within_window_share": None},
-            {"cases.response.within_window_share": "protects"},
-        ),
+        (latest, {"cases": 150, **dict.fromkeys(shares)}, dict.fromkeys(shares, "protects")),
         (before, figures, {}),
     ]:
         Summary.objects.create(
