@@ -44,6 +44,21 @@ def months_with_figures(today):
     return out
 
 
+def made_up_months(months):
+    """[(slug, department index, program type, month, {"counts", "histograms"})] of every demo
+    program (Eastside last, as "eastside"), drawn in a fixed order from a fixed seed: the same
+    figures at every `make run`, and in bench/run.py summaries_coverage."""
+    rng = random.Random(2026)  # noqa: S311  (made-up demo figures, not security)
+    out = []
+    programs = [(slug, d, t, cases, s) for _n, slug, d, t, cases, s in PROGRAMS]
+    programs.append(("eastside", 0, ProgramType.DROP_IN, EASTSIDE_CASES, 0.0))
+    for slug, dept, ptype, (low, high), struggle in programs:
+        for month in months:
+            data = synthetic_month(rng, rng.randint(low, high), struggle=struggle)
+            out.append((slug, dept, ptype, month, data))
+    return out
+
+
 def load_demo_summaries(*, provider, department, eastside):
     """Returns the publication made at the end."""
     second = HealthDepartment.objects.create(
@@ -52,32 +67,21 @@ def load_demo_summaries(*, provider, department, eastside):
     second.providers.add(provider)
     departments = [department, second]
     now = timezone.now()
-    rng = random.Random(2026)  # noqa: S311  (made-up demo figures, not security)
     months = months_with_figures(timezone.localdate(now))
-    rows = []
-    for name, slug, dept, ptype, (low, high), struggle in PROGRAMS:
+    programs = {"eastside": eastside}
+    for name, slug, dept, ptype, _cases, _struggle in PROGRAMS:
         program = Program.objects.create(
             name=name, slug=slug, program_type=ptype, health_department=departments[dept]
         )
         Domain.objects.create(domain=program_host(slug), tenant=program)
         provision_program(program_id=program.pk)
-        # The programs existed through the whole window (they only joined the platform now).
-        Program.objects.filter(pk=program.pk).update(created_at=now - timedelta(days=800))
-        rows += _history(program, months, rng, (low, high), struggle, now)
-    rows += _history(eastside, months, rng, EASTSIDE_CASES, 0.0, now)
-    ProgramMonth.objects.bulk_create(rows)
-    Program.objects.filter(pk=eastside.pk).update(created_at=now - timedelta(days=800))
+        programs[slug] = program
+    # The programs existed through the whole window (they only joined the platform now).
+    Program.objects.filter(pk__in=[p.pk for p in programs.values()]).update(
+        created_at=now - timedelta(days=800)
+    )
+    ProgramMonth.objects.bulk_create(
+        ProgramMonth(program=programs[slug], month=month, computed_at=now, **data)
+        for slug, _d, _t, month, data in made_up_months(months)
+    )
     return publish(now=now)
-
-
-def _history(program, months, rng, cases, struggle, now):
-    low, high = cases
-    return [
-        ProgramMonth(
-            program=program,
-            month=month,
-            computed_at=now,
-            **synthetic_month(rng, rng.randint(low, high), struggle=struggle),
-        )
-        for month in months
-    ]

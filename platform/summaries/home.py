@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from summaries.access import viewer_for
 from summaries.models import PeriodKind, Scope, Summary
-from summaries.page import INDICATORS, cell_of, row_label
+from summaries.page import INDICATORS, cell_of, period_that_publishes, published_cells, row_label
 
 HOME_FIGURES = [INDICATORS[0], INDICATORS[2], INDICATORS[5], INDICATORS[8]]
 
@@ -24,15 +24,16 @@ def department_figures(user):
     mine = Summary.objects.filter(
         Q(scope=Scope.PROGRAM) | Q(scope=Scope.DEPARTMENT), department__in=departments
     ).select_related("program", "department")
-    # The latest period whose department figures publish: a quarter, else a year, else a month
-    # (else the latest quarter, withheld, so the admin sees why).
+    # The most recent quarter whose department figures publish (not a quarter of dashes when
+    # the one before shows figures), else such a year, else a month (else the latest quarter,
+    # withheld, so the admin sees why).
     latest = None
     for kind in (PeriodKind.QUARTER, PeriodKind.YEAR, PeriodKind.MONTH):
-        rollups = mine.filter(scope=Scope.DEPARTMENT, period_kind=kind).order_by("-month")
-        latest = latest or rollups.values("period").first()
-        shown = next((r for r in rollups if r.metrics.get("cases") is not None), None)
-        if shown:
-            latest = {"period": shown.period}
+        rollups = mine.filter(scope=Scope.DEPARTMENT)
+        period, _month = period_that_publishes(rollups, kind)
+        latest = latest or (period and {"period": period})
+        if period and published_cells(rollups.filter(period=period)):
+            latest = {"period": period}
             break
     if latest is None:
         return None

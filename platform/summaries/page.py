@@ -143,6 +143,33 @@ def latest_period(rows, kind):
     return (found["period"], found["month"]) if found else (None, None)
 
 
+# How many recent periods the page looks back over for one that publishes, and how close to
+# the best of them a more recent one must come to be shown instead.
+RECENT_PERIODS = 4
+CLOSE_TO_BEST = 0.5
+
+
+def published_cells(rows):
+    return sum(row.metrics.get(key) is not None for row in rows for key, _p, _f in INDICATORS)
+
+
+def period_that_publishes(rows, kind):
+    """(period, first month) of the most recent period of this kind whose figures publish
+    (nearly) as much as the best of the last few: never a latest period of dashes when the
+    one before it shows figures."""
+    recent = list(
+        rows.filter(period_kind=kind)
+        .order_by("-month")
+        .values_list("period", "month")
+        .distinct()[:RECENT_PERIODS]
+    )
+    if not recent:
+        return None, None
+    shown = {period: published_cells(rows.filter(period=period)) for period, _m in recent}
+    best = max(shown.values())
+    return next((p, m) for p, m in recent if shown[p] >= CLOSE_TO_BEST * best)
+
+
 def default_kind(rows):
     """The longest period whose latest figures publish the most; a quarter if there is one."""
     for kind in (PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.YEAR):
@@ -156,7 +183,7 @@ def headline(rows):
     such period: what the page leads with."""
     out = []
     for kind in (PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH):
-        period, _month = latest_period(rows, kind)
+        period, _month = period_that_publishes(rows, kind)
         if period is None:
             continue
         candidates = [
@@ -182,8 +209,19 @@ def headline(rows):
     return out
 
 
-def trends(rows, metric):
-    """A 12-month line chart per rollup (largest first); withheld months are gaps."""
+def default_trend(rows):
+    """The response share when most of its monthly points publish, else the case counts (a
+    share of a few late answers a month is often withheld for a department)."""
+    _months, charts_out, _hidden = trends(rows, DEFAULT_TREND, keep_empty=True)
+    points = sum(len(c["values"]) for c in charts_out)
+    shown = sum(c["published"] for c in charts_out)
+    return DEFAULT_TREND if points and shown * 2 >= points else "cases"
+
+
+def trends(rows, metric, *, keep_empty=False):
+    """(months, charts, hidden): a 12-month line chart per rollup (largest first) with at least
+    one published month (or every rollup, with keep_empty); withheld months are gaps. hidden:
+    the labels of the largest rollups whose months are all withheld."""
     months = sorted(
         rows.filter(period_kind=PeriodKind.MONTH)
         .values_list("month", flat=True)
@@ -191,7 +229,7 @@ def trends(rows, metric):
         .order_by("-month")[:TREND_MONTHS]
     )
     if not months:
-        return [], []
+        return [], [], []
     monthly = rows.filter(period_kind=PeriodKind.MONTH, month__in=months).exclude(
         scope=Scope.PROGRAM
     )
@@ -213,9 +251,15 @@ def trends(rows, metric):
             "values": [charts.fmt(e["data"].get(m), percent) for m in months],
             "published": sum(e["data"].get(m) is not None for m in months),
         }
-        for e in biggest[:TREND_ROLLUPS]
+        for e in biggest[: TREND_ROLLUPS * 2]
+        if keep_empty or any(e["data"].get(m) is not None for m in months)
     ]
-    return months, charts_out
+    hidden = [
+        e["label"]
+        for e in biggest[:TREND_ROLLUPS]
+        if not any(e["data"].get(m) is not None for m in months)
+    ]
+    return months, charts_out[:TREND_ROLLUPS], hidden
 
 
 def rows_for(viewer_filter, *, department=None, program_type=None):

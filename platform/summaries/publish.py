@@ -100,6 +100,28 @@ def candidate_groups(atom_info, periods, min_programs):
     return out
 
 
+# Up to this many programs, complementary suppression is checked by exact linear algebra
+# against every figure the API could offer (summaries.audit); beyond, the class rule alone
+# decides (it needs no algebra, and with many programs its classes are large enough anyway).
+AUDIT_MAX_PROGRAMS = 40
+
+
+def audit_targets(atom_info, periods):
+    """The sets of atoms whose counts must never be pinned from 1 to threshold - 1: every atom,
+    every program and every rollup over every period, even rollups too small to be offered, and
+    any two programs together over a period (the difference of two rollups); None when there
+    are too many programs to check them all (see AUDIT_MAX_PROGRAMS)."""
+    programs = sorted({p for p, _m in atom_info}, key=str)
+    if len(programs) > AUDIT_MAX_PROGRAMS:
+        return None
+    out = [frozenset([a]) for a in atom_info]
+    out += list(candidate_groups(atom_info, periods, 1).values())
+    for _kind, _first, months in periods.values():
+        of = {p: frozenset(a for a in atom_info if a[0] == p and a[1] in months) for p in programs}
+        out += [of[p] | of[q] for i, p in enumerate(programs) for q in programs[i + 1 :]]
+    return list(dict.fromkeys(t for t in out if t))
+
+
 def summary_key(entity, period):
     name = {"program_type": "type"}.get(entity[0], entity[0])
     return "-".join([name, *(str(part) for part in entity[1:])]) + "." + period
@@ -175,9 +197,10 @@ def _decisions_of(row_metrics):
     return out
 
 
-def release_for_year(year_atoms, existing, *, limit, min_programs, now):
+def release_for_year(year_atoms, existing, *, limit, min_programs, now, audited=True):
     """New (unsaved) Summary rows of one year. year_atoms: ProgramMonth rows (settled);
-    existing: {key: metrics} of the year's rows published earlier."""
+    existing: {key: metrics} of the year's rows published earlier. audited=False: the class
+    rule alone (as before the audit; bench/summaries_coverage.py compares the two)."""
     atom_info = {
         (r.program_id, r.month): {
             "department": r.department_id,
@@ -189,6 +212,13 @@ def release_for_year(year_atoms, existing, *, limit, min_programs, now):
     by_atom = {(r.program_id, r.month): r for r in year_atoms}
     periods = periods_of({m for _p, m in atom_info})
     groups = candidate_groups(atom_info, periods, min_programs)
+    targets = audit_targets(atom_info, periods) if audited else None
+    # A program's own month is worth more to a reader than a program type's month.
+    expendable = {
+        g
+        for g in groups
+        if g[0][0] in ("program_type", "provider_type") and periods[g[1]][0] == "month"
+    }
     key_of = {atom: summary_key(("program", atom[0]), month_key(atom[1])) for atom in atom_info}
     key_of.update({g: summary_key(*g) for g in groups})
     new = [k for k in key_of if key_of[k] not in existing]
@@ -209,6 +239,8 @@ def release_for_year(year_atoms, existing, *, limit, min_programs, now):
             groups=groups,
             threshold=limit,
             forced=forced,
+            targets=targets,
+            expendable=expendable,
         )
         for k in new:
             rows = release.group_rows if k in groups else release.atom_rows

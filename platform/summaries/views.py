@@ -55,15 +55,15 @@ def dashboard(request):
         program_type=choice.get("program_type"),
     )
     kind = choice.get("period_kind") or page.default_kind(rows)
-    metric = choice.get("metric") or page.DEFAULT_TREND
+    metric = choice.get("metric") or page.default_trend(rows)
     # The form shows what the page shows (the chart's metric and the period), chosen or not.
     form = Filters(
         initial={**choice, "period_kind": kind, "metric": metric},
         departments=visible_departments(viewer),
     )
-    period, _first = page.latest_period(rows, kind)
+    period, _first = page.period_that_publishes(rows, kind)
     table, flags = page.table_for(rows.filter(period=period)) if period else ([], [])
-    months, trends = page.trends(rows, metric)
+    months, trends, hidden = page.trends(rows, metric)
     return render(
         request,
         "summaries/dashboard.html",
@@ -78,6 +78,7 @@ def dashboard(request):
             "reasons": [(mark, reason_text(code)) for code, mark in page.MARKS.items()],
             "months": months,
             "trends": trends,
+            "hidden_trends": hidden,
             "metric_label": label(metric),
             "threshold": services.suppression_threshold(),
             "largest_withheld": services.suppression_threshold() - 1,

@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summaries.publish import candidate_groups, periods_of
+from summaries.publish import audit_targets, candidate_groups, periods_of
 from summaries.suppression import TOTAL, Family, class_is_safe, root_family, suppress
 from tests.summaries.attacker import attack, rows_of
 
@@ -56,7 +56,8 @@ def worlds(draw):
 
 def run_release(atoms, info, months, threshold, min_programs, forced):
     mine = {a: v for a, v in atoms.items() if a[1] in months}
-    groups = candidate_groups({a: info[a] for a in mine}, periods_of(months), min_programs)
+    mine_info = {a: info[a] for a in mine}
+    groups = candidate_groups(mine_info, periods_of(months), min_programs)
     release = suppress(
         tree=TREE,
         atoms=mine,
@@ -64,6 +65,7 @@ def run_release(atoms, info, months, threshold, min_programs, forced):
         groups=groups,
         threshold=threshold,
         forced=forced,
+        targets=audit_targets(mine_info, periods_of(months)),
     )
     decided = {**release.atom_rows, **release.group_rows}
     return release, groups, decided
