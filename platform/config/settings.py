@@ -50,7 +50,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "accounts.apps.OperatorsAdminConfig",  # django.contrib.admin, with its site for staff only
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
