@@ -21,7 +21,7 @@ from pathlib import Path
 
 from _stack import CpuMeter, get, process_env, sign_in, staff_with_password, tree_pids
 
-PORT = 8140
+PORT = int(os.environ.get("BENCH_LOAD_PORT", "8140"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "4"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_LOAD_CONCURRENCY", "1,4,16").split(",")]

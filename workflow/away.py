@@ -6,7 +6,8 @@ people."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Case, F, Max, Prefetch, When
+from django.db.models.functions import Collate, Greatest, Least
 from django.utils import timezone
 
 from workflow.access import hide_party_cases
@@ -79,27 +80,62 @@ class Away:
         return days if days > self.supply_every_days else 0
 
 
-def running_bans(now=None):
+def _with_details(bans):
+    """What the pages show of each ban: the person, the policy's supply interval, the log."""
     contacts = SupplyContact.objects.order_by("-reached_on")
-    return (
-        Ban.objects.running(now)
-        .select_related("participant", "case__policy_version")
-        .prefetch_related(Prefetch("supply_contacts", queryset=contacts))
+    return bans.select_related("participant", "case__policy_version").prefetch_related(
+        Prefetch("supply_contacts", queryset=contacts)
     )
 
 
-def away(*, participants=None, now=None, in_effect_only=False, user=None):
+# Ban.effective_end in SQL: the end, or the replacement or early end when sooner (never before
+# the start). Greatest skips NULLs in PostgreSQL, hence the When: no replacement, no cut.
+EFFECTIVE_END = Least(
+    F("ends_at"),
+    Case(
+        When(replaced_at__isnull=False, then=Greatest("replaced_at", "starts_at")),
+        default=F("ends_at"),
+    ),
+    Case(
+        When(ended_early_at__isnull=False, then=Greatest("ended_early_at", "starts_at")),
+        default=F("ends_at"),
+    ),
+)
+
+
+def _chosen(bans, now, in_effect_only, limit):
+    """The ids of the people to show, soonest welcome back first, cut in the database: one
+    grouped query over the running bans, whatever their number (only `limit` rows come back).
+    Codes compare byte by byte ("C"), as Python orders them."""
+    if in_effect_only:
+        bans = bans.filter(participant__in=bans.in_effect(now).values("participant_id"))
+    ranked = (
+        bans.order_by()
+        .values("participant_id", "participant__code")
+        .annotate(welcome_back=Max(EFFECTIVE_END))
+        .order_by("welcome_back", Collate("participant__code", "C"), "participant_id")
+        .values_list("participant_id", flat=True)
+    )
+    return list(ranked[:limit] if limit is not None else ranked)
+
+
+def away(*, participants=None, now=None, in_effect_only=False, user=None, limit=None):
     """[Away] for everyone with a running ban (or only these participants), soonest welcome
     back first. `in_effect_only`: only people kept away right now (the door list). `user`:
-    leave out the bans of cases this person is a party to (they do not exist for them)."""
+    leave out the bans of cases this person is a party to (they do not exist for them).
+    `limit`: only the first so many people; they are chosen in the database, and only their
+    bans and supply log are read (Today at 1,000 running bans reads 25 people's)."""
     now = now or timezone.now()
-    bans = running_bans(now)
+    visible = Ban.objects.running(now)
     if user is not None:
-        bans = hide_party_cases(bans, user)
+        visible = hide_party_cases(visible, user)
     if participants is not None:
-        bans = bans.filter(participant__in=participants)
+        visible = visible.filter(participant__in=participants)
+    bans = visible
+    if limit is not None or in_effect_only:
+        bans = bans.filter(participant__in=_chosen(visible, now, in_effect_only, limit))
     people = {}
-    for ban in bans:
+    for ban in _with_details(bans):
         people.setdefault(ban.participant_id, Away(ban.participant)).bans.append(ban)
     result = []
     for person in people.values():

@@ -34,11 +34,25 @@ class ParticipantViewSet(
     queryset = Participant.objects.order_by("code")
     serializer_class = ParticipantSerializer
 
+    shown = None  # the participants answered: the page of the list, or the one asked for
+
+    def paginate_queryset(self, queryset):
+        self.shown = super().paginate_queryset(queryset)
+        return self.shown
+
+    def get_object(self):
+        found = super().get_object()
+        self.shown = [found]
+        return found
+
     def get_serializer_context(self):
-        # Everyone away, read once when the first row needs it (a fixed number of queries for
-        # a page of any size; nothing is read when only the schema is generated).
+        # Who of those answered is away, read once when the first row needs it (a fixed
+        # number of queries for a page of any size, and only that page's bans, not every
+        # running ban of the program; nothing is read when only the schema is generated).
         user = self.request.user
-        people = functools.cache(lambda: {p.participant.pk: p for p in away(user=user)})
+        people = functools.cache(
+            lambda: {p.participant.pk: p for p in away(user=user, participants=self.shown)}
+        )
         return {**super().get_serializer_context(), "away": people}
 
     @extend_schema(request=inputs.ParticipantInput, responses={201: ParticipantSerializer})

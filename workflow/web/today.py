@@ -54,7 +54,7 @@ def today_context(request, now=None):
         case.due_what = "acknowledge" if case.acknowledged_at is None else "respond"
     # Everyone with a running ban, one welcome-back date each; supply gaps marked. Bans of a
     # case the person looking is a party to are left out.
-    people_away = away(now=now, user=user)[:LIST_LIMIT]
+    people_away = away(now=now, user=user, limit=LIST_LIMIT)
     follow_ups = list(
         hide_party_cases(FollowUp.objects, user)
         .filter(

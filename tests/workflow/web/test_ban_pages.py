@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tenants.models import Participant
-from tests.factories import ParticipantFactory
+from tests.factories import CaseFactory, ParticipantFactory
 from workflow import services
 from workflow.errors import NeedsChoice
-from workflow.models import Ban, PartyRole
+from workflow.models import Ban, PartyRole, SupplyContact
 
 SUPPLIES = {
     "supply_access_plan": "offsite_bags",
@@ -257,6 +257,58 @@ def test_today_and_the_door_list_cost_the_same_queries_for_one_or_many_away(site
     few = {url: count(url) for url in ("/", "/door/")}
     away_people(8)
     assert {url: count(url) for url in ("/", "/door/")} == few
+
+
+def test_today_at_many_bans_lists_the_soonest_back_at_the_same_query_cost(site, users):
+    """Today shows 25 people away, chosen in the database: 10 or 200 running bans cost the
+    same queries, and the 25 are the soonest welcome back counted across each person's cases
+    (someone whose other ban runs for weeks is not among them)."""
+    client, staff, now = site("a_staff"), users["a_staff"], timezone.now()
+
+    def kept_away(person, hours, starts=now - timedelta(hours=1)):
+        case = CaseFactory(reported_by=staff)
+        running = Ban.objects.create(
+            case=case,
+            participant=person,
+            starts_at=starts,
+            ends_at=now + timedelta(hours=hours),
+            max_days=30,
+            reason="Shoving",
+            imposed_by=staff,
+            **SUPPLIES,
+        )
+        SupplyContact.objects.create(
+            ban=running, reached_on=timezone.localdate(), method="other", given_by=staff
+        )
+
+    def away_people(hours):
+        for h in hours:
+            kept_away(ParticipantFactory(), h)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/")
+        assert page.status_code == 200
+        return len(queries), page.text
+
+    away_people(range(100, 110))
+    few, _page = count()
+    away_people((37 * i) % 190 + 24 for i in range(190))  # ends in no order, from a day on
+    longer = ParticipantFactory()
+    kept_away(longer, 2)  # soonest of all on its own, but another case keeps them 3 weeks
+    kept_away(longer, 24 * 21)
+    later = ParticipantFactory()
+    kept_away(later, 25, starts=now + timedelta(hours=3))  # not started yet: listed, marked
+    many, page = count()
+    assert many == few
+    shown = re.findall(r'away-row">\s*<a class="row-main" href="/participants/(\d+)/"', page)
+    expected = Ban.objects.order_by("ends_at", "participant__code").values_list(
+        "participant_id", flat=True
+    )
+    expected = [pk for pk in expected if pk != longer.pk][:25]
+    assert [int(pk) for pk in shown] == expected
+    assert str(later.pk) in shown and "Starts" in page
+    assert len(welcome_back_dates(page)) == 25
 
 
 def test_a_staff_party_sees_neither_the_letter_nor_the_ban_of_their_case(
