@@ -1,15 +1,18 @@
 """The whole record of one case, for the API's export and the retirement archive."""
 
+from typing import Any
+
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from workflow.models import Case, CaseEvent, SupplyContact
 
 
-def _rows(queryset, *fields):
+def _rows(queryset: QuerySet[Model], *fields: str) -> list[dict[str, Any]]:
     return list(queryset.values(*fields))
 
 
-def export_case_record(case):
+def export_case_record(case: Case) -> dict[str, Any]:
     """Everything on record about one case, each part in the order it happened. Participants
     appear by code and alias only."""
     case = Case.objects.select_related("policy_version").get(pk=case.pk)

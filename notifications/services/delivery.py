@@ -56,12 +56,16 @@ def _lock_cases(program, reminder_ids):
     """Lock and read the cases of those reminders still waiting for delivery: {case id: case}.
     A workflow step on one of them (which holds its row FOR UPDATE) either finished before, and
     we see it done, or waits until this delivery commits. (NO KEY UPDATE: rows that refer to
-    the case can still be added meanwhile.)"""
-    waiting = Reminder.objects.filter(
-        pk__in=reminder_ids, program=program, state=ReminderState.ENQUEUED
-    )
+    the case can still be added meanwhile.)
+
+    The reminders are found by primary key, their state is tested on the locked rows
+    (_lock_reminders): with `state` in the query, statistics taken before a burst (no row
+    waiting) lead the planner to scan the whole index of waiting rows for every part, 2-3 ms of
+    database CPU each at 10,000 waiting. A case whose reminder was delivered meanwhile is
+    locked for nothing, which only a redelivered message does."""
+    sent = Reminder.objects.filter(pk__in=reminder_ids, program=program)
     cases = (
-        Case.objects.filter(pk__in=waiting.values("case_id"))
+        Case.objects.filter(pk__in=sent.values("case_id"))
         .order_by("pk")
         .select_for_update(of=("self",), no_key=True)
     )
@@ -70,17 +74,14 @@ def _lock_cases(program, reminder_ids):
 
 def _lock_reminders(program, reminder_ids, cases):
     """Lock and read the rows still waiting whose case we locked. A row whose case we did not
-    lock (it was not waiting a moment ago) is left to the message that enqueued it again."""
-    return list(
-        Reminder.objects.filter(
-            pk__in=reminder_ids,
-            program=program,
-            case_id__in=list(cases),
-            state=ReminderState.ENQUEUED,
-        )
+    lock (it was not waiting a moment ago) is left to the message that enqueued it again. The
+    state is tested here, not in the query (see _lock_cases)."""
+    rows = (
+        Reminder.objects.filter(pk__in=reminder_ids, program=program, case_id__in=list(cases))
         .order_by("pk")
         .select_for_update()
     )
+    return [row for row in rows if row.state == ReminderState.ENQUEUED]
 
 
 def _choice(people, user_id, kind):
