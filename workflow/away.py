@@ -146,6 +146,15 @@ def away(*, participants=None, now=None, in_effect_only=False, user=None, limit=
     return sorted(result, key=lambda p: (p.welcome_back, p.participant.code))
 
 
+def count_away(*, now=None, user=None):
+    """How many people have a running ban (one query), leaving out the bans of cases `user` is a
+    party to, as `away` does: Today shows the soonest back and says how many there are."""
+    visible = Ban.objects.running(now or timezone.now())
+    if user is not None:
+        visible = hide_party_cases(visible, user)
+    return visible.values("participant").distinct().count()
+
+
 def supplied_days(participant_ids):
     """{participant id: [days supplies reached them]} under any of their bans, in one query."""
     days = {}

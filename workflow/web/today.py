@@ -10,7 +10,7 @@ from django.utils import timezone
 from tenants.models import Participant
 from workflow.access import hide_party_cases
 from workflow.audit import record_case_reads
-from workflow.away import away
+from workflow.away import away, count_away
 from workflow.models import (
     ActionStatus,
     Case,
@@ -90,6 +90,7 @@ def today_context(request, now=None):
     return {
         "cases": cases,
         "away": people_away,
+        "away_total": count_away(now=now, user=user),
         "follow_ups": follow_ups,
         "actions": actions,
         "mine": mine,

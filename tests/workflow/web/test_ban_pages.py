@@ -292,7 +292,8 @@ def test_today_at_many_bans_lists_the_soonest_back_at_the_same_query_cost(site, 
         return len(queries), page.text
 
     away_people(range(100, 110))
-    few, _page = count()
+    few, first = count()
+    assert "soonest back of" not in first  # all 10 are shown: nothing more to say
     away_people((37 * i) % 190 + 24 for i in range(190))  # ends in no order, from a day on
     longer = ParticipantFactory()
     kept_away(longer, 2)  # soonest of all on its own, but another case keeps them 3 weeks
@@ -309,6 +310,10 @@ def test_today_at_many_bans_lists_the_soonest_back_at_the_same_query_cost(site, 
     assert [int(pk) for pk in shown] == expected
     assert str(later.pk) in shown and "Starts" in page
     assert len(welcome_back_dates(page)) == 25
+    # The page says it shows only some of them, and how many are away in all.
+    total = Ban.objects.values("participant").distinct().count()
+    assert total == 202
+    assert f"These are the 25 soonest back of {total} people who are away." in page
 
 
 def test_a_staff_party_sees_neither_the_letter_nor_the_ban_of_their_case(
