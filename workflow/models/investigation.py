@@ -58,6 +58,11 @@ class Investigation(models.Model):
         return f"Investigation of case {self.case_id}"
 
 
+# The longest statement (a party's own or one staff write down), checked by the services
+# (workflow.services._base.required_text) and given to the forms' text boxes.
+STATEMENT_MAX_LENGTH = 10_000
+
+
 class Statement(models.Model):
     case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="statements")
     party = models.ForeignKey(

@@ -34,6 +34,7 @@ from workflow.services._base import (
     party_of,
     record_event,
     required_text,
+    statement_text,
 )
 from workflow.services.appeals import appeal_for_party
 from workflow.services.reporting import new_tracking_code, passphrase_hash
@@ -112,9 +113,7 @@ def read_own_notices(*, party: CaseParty) -> list[Notice]:
 @transaction.atomic
 def add_own_statement(*, party: CaseParty, content: str) -> Statement:
     case, step = _begin("add_own_statement", party)
-    content = required_text(
-        content, field="content", message=_("Write your statement, in your own words.")
-    )
+    content = statement_text(content, message=_("Write your statement, in your own words."))
     statement = Statement.objects.create(
         case=case, party=party, given_at=timezone.now(), content=content, recorded_by=None
     )

@@ -34,6 +34,7 @@ from workflow.services._base import (
     not_in_future,
     record_event,
     require_member,
+    required_text,
     validate,
 )
 from workflow.states import check_step
@@ -94,6 +95,10 @@ class FilerContact(models.TextChoices):
     EMAIL = "email", gettext_lazy("Email")
 
 
+# The longest "what happened" a complaint from the public page may have.
+COMPLAINT_MAX_LENGTH = 5_000
+
+
 @transaction.atomic
 def file_complaint(
     *,
@@ -121,9 +126,13 @@ def file_complaint(
     acknowledged and they get their notices on their own page. Returns the case;
     `case.tracking_code` is for the filer.
     """
-    what_happened = (what_happened or "").strip()
-    if not what_happened:
-        raise WorkflowError(_("Tell us what happened, in your own words."), field="what_happened")
+    what_happened = required_text(
+        what_happened,
+        field="what_happened",
+        message=_("Tell us what happened, in your own words."),
+        max_length=COMPLAINT_MAX_LENGTH,
+        too_long=_("Please keep it to %(limit)s characters at most (it has %(count)s)."),
+    )
     if contact_method not in FilerContact.values:
         raise WorkflowError(_("Choose how you would like to be contacted."), field="contact_method")
     contact_detail = (contact_detail or "").strip()

@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
+    APPEAL_GROUNDS_MAX_LENGTH,
+    RESTITUTION_MINIMUM,
     STAFF_DELIVERY_METHODS,
+    STATEMENT_MAX_LENGTH,
     ActionKind,
     ActionStatus,
     AppealOutcome,
@@ -21,6 +24,7 @@ from workflow.models import (
     SupplyAccessPlan,
 )
 from workflow.services.notice_texts import may_appeal
+from workflow.services.plans import RESTITUTION_TOO_SMALL
 from workflow.web.base import (
     DateInput,
     DateTimeLocalInput,
@@ -170,7 +174,10 @@ class StartInvestigationForm(CaseForm):
 
 class StatementForm(CaseForm):
     party = party_field(_("Whose statement"), required=False)
-    content = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}))
+    content = forms.CharField(
+        label=_("Statement"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": STATEMENT_MAX_LENGTH}),
+    )
     given_at = forms.DateTimeField(
         label=_("When it was given"),
         required=False,
@@ -350,7 +357,11 @@ class ActionForm(forms.Form):
         required=False,
     )
     restitution_amount = forms.DecimalField(
-        label=_("Restitution: amount"), required=False, min_value=0, decimal_places=2
+        label=_("Restitution: amount"),
+        required=False,
+        min_value=RESTITUTION_MINIMUM,
+        decimal_places=2,
+        error_messages={"min_value": RESTITUTION_TOO_SMALL},
     )
     restitution_goods = forms.CharField(label=_("Restitution: goods"), required=False)
 
@@ -504,7 +515,8 @@ class GivePartyCodeForm(CaseForm):
 class FileAppealForm(CaseForm):
     party = party_field(_("Who appeals"))
     grounds = forms.CharField(
-        label=_("What the appeal is about"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What the appeal is about"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": APPEAL_GROUNDS_MAX_LENGTH}),
     )
 
     def __init__(self, *args, **kwargs):

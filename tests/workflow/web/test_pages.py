@@ -278,6 +278,35 @@ def test_other_programs_never_see_these_cases(site, make_case, client_for, users
         assert a_site.get(url).status_code == 200, url
 
 
+def test_the_case_page_refuses_what_the_service_refuses_in_the_same_words(
+    site, make_case, advance, users
+):
+    """The limits live in the services; the forms give the same limits to the boxes and show
+    the service's message next to the field."""
+    case = advance(make_case(), "hearing")
+    lead = site("a_lead")
+    page = lead.get(f"/cases/{case.pk}/").text
+    assert 'maxlength="10000"' in page and 'min="0.01"' in page
+    response = lead.post(
+        f"/cases/{case.pk}/steps/add_statement/", {"add_statement-content": "s" * 12_345}
+    )
+    assert response.status_code == 400
+    assert "Keep the statement to 10,000 characters at most (it has 12,345)." in response.text
+    assert not case.statements.exists()
+    data = {"decide_case-reasons": "Both were heard.", "decide_case-harmed_person_heard": "yes"}
+    row = {
+        "kind": "restitution",
+        "owner": users["a_staff"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        "restitution_amount": "0",
+    }
+    data.update(plan_rows("decide_case", [row]))
+    response = lead.post(f"/cases/{case.pk}/steps/decide_case/", data)
+    assert response.status_code == 400
+    assert "Give an amount above 0, or leave the amount empty" in response.text
+    assert Case.objects.get(pk=case.pk).state == "hearing"
+
+
 def advance_to_investigation(case, users):
     services.acknowledge_case(actor=users["a_staff"], case=case)
     services.start_investigation(actor=users["a_lead"], case=case, investigator=users["a_admin"])
