@@ -181,7 +181,8 @@ def build_ban(
     replaces_reason: str | None = None,
 ) -> Ban:
     """Create a ban row under the case's policy (used by `impose_ban` and by plans). The caller
-    holds the case lock and writes the event. Returns (ban, what it changed)."""
+    holds the case lock and writes the event. Returns the saved ban; what it changed elsewhere
+    (the ban it replaced, the choice about other bans, bans shortened) is in `ban.changes`."""
     policy = case.policy_version
     if (
         participant is None
