@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.languages import offered_languages
+from tenants.services import check_language
 from workflow.errors import WorkflowError
 from workflow.models import (
     Case,
@@ -30,7 +30,6 @@ from workflow.models import (
 )
 from workflow.services._base import (
     begin_step,
-    current_program,
     party_of,
     record_event,
     required_text,
@@ -200,11 +199,7 @@ def file_own_appeal(*, party: CaseParty, grounds: str) -> Appeal:
 def choose_own_language(*, party: CaseParty, language: str) -> CaseParty:
     """The language the party's own page and their next notices are written in (one of those
     the program offers). Not a step of the case: nothing goes on the timeline."""
-    offered = [code for code, _name in offered_languages(current_program())]
-    if language not in offered:
-        raise WorkflowError(
-            _("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}, field="language"
-        )
+    language = check_language(language)
     CaseParty.objects.filter(pk=party.pk).update(language=language)
     party.language = language
     return party
