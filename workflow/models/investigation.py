@@ -85,9 +85,14 @@ class Statement(models.Model):
         return f"Statement {self.pk} on case {self.case_id}"
 
 
+def evidence_file_name(schema_name, evidence_id):
+    """Where a program's evidence file is stored: uploads and a restored archive alike."""
+    return program_file_name(schema_name, "evidence", evidence_id)
+
+
 def evidence_path(instance, filename):
     """Stored per program, under a random name: the original name is kept in the row only."""
-    return program_file_name(connection.schema_name, "evidence", instance.id)
+    return evidence_file_name(connection.schema_name, instance.id)
 
 
 # Image kinds every browser shows in an <img>: these get a thumbnail on the case page (HEIC
