@@ -21,7 +21,7 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
 )
-from workflow.services.safety import running_elsewhere
+from workflow.services.safety import running_elsewhere_for
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
 from workflow.steps import STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
@@ -143,11 +143,11 @@ class CasePage:
         return NEXT_STEP_HINT[State(self.case.state)]
 
     def _banned_elsewhere(self, parties):
+        # One query for every party's bans elsewhere (not one per party).
         people = [p.participant for p in parties if p.participant_id]
         return [
             ban
-            for person in people
-            for ban in running_elsewhere(participant=person, case=self.case)
+            for ban in running_elsewhere_for(participants=people, case=self.case)
             if not is_party(ban.case, self.request.user)
         ]
 
