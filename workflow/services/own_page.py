@@ -153,7 +153,7 @@ def name_own_supporter(*, party: CaseParty, role: str, name: str) -> CaseParty:
 def give_own_consent(*, party: CaseParty) -> Consent:
     case, step = _begin("give_own_consent", party)
     if Consent.objects.filter(party=party, withdrawn_at__isnull=True).exists():
-        raise WorkflowError(_("Your consent is already on record."))
+        raise WorkflowError(_("You have already said that you agree to take part."))
     consent = Consent.objects.create(
         case=case, party=party, given_at=timezone.now(), recorded_by=None
     )
@@ -173,7 +173,9 @@ def withdraw_own_consent(*, party: CaseParty, note: str = "") -> Consent:
         Consent.objects.select_for_update().filter(party=party, withdrawn_at__isnull=True).first()
     )
     if consent is None:
-        raise WorkflowError(_("You have no consent on record to withdraw."))
+        raise WorkflowError(
+            _("You have not said that you agree to take part, so there is nothing to take back.")
+        )
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_note = (note or "").strip()
     consent.save(update_fields=["withdrawn_at", "withdrawal_note"])

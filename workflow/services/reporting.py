@@ -78,7 +78,7 @@ def passphrase_hash(passphrase: str) -> str:
         return ""
     if len(passphrase) < PASSPHRASE_MIN_LENGTH:
         raise WorkflowError(
-            _("Choose a passphrase of at least %(n)s characters, or leave it empty.")
+            _("Make the secret words at least %(n)s letters long, or leave them empty.")
             % {"n": PASSPHRASE_MIN_LENGTH},
             field="passphrase",
         )

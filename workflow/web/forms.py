@@ -505,7 +505,7 @@ class DecisionForm(PlanFormMixin, HeardMixin, CaseForm):
 class GivePartyCodeForm(CaseForm):
     party = party_field(_("For whom"))
     passphrase = forms.CharField(
-        label=_("A passphrase they choose (optional)"),
+        label=_("Secret words they choose (optional)"),
         required=False,
         max_length=100,
         help_text=_("Only if they want one; with the code it opens their page."),

@@ -82,7 +82,7 @@ class ComplaintForm(forms.Form):
         required=False,
     )
     passphrase = forms.CharField(
-        label=_("A short passphrase (optional)"),
+        label=_("Secret words (optional)"),
         help_text=_(
             "Only if you want one: a few words you will remember. With your code it opens your "
             "own page, even on another phone. Without it, the code alone opens it."
@@ -151,7 +151,7 @@ class StatusForm(forms.Form):
         error_messages={"required": _("Type the tracking code you were given.")},
     )
     passphrase = forms.CharField(
-        label=_("Your passphrase, if you chose one"),
+        label=_("Your secret words, if you chose some"),
         max_length=100,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

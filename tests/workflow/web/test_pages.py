@@ -273,7 +273,9 @@ def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_cas
     )
     response = staff.post(f"/cases/{case.pk}/steps/decide_case/", data)
     assert response.status_code == 403
-    assert "does not allow" in response.text
+    # In the page's words: the step's button and the roles' names, not their codes.
+    assert "Your role does not allow this step (“Record decision”)" in response.text
+    assert re.search(r"one of these roles: (Program \w+(, )?)+\.", response.text)
     assert Case.objects.get(pk=case.pk).state == "hearing"
     # Withdrawing is for leads and admins.
     response = staff.post(f"/cases/{case.pk}/steps/withdraw_case/", {"withdraw_case-reason": "x"})
