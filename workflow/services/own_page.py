@@ -36,7 +36,7 @@ from workflow.services._base import (
     statement_text,
 )
 from workflow.services.appeals import appeal_for_party
-from workflow.services.reporting import new_tracking_code, passphrase_hash
+from workflow.services.complaints import new_tracking_code, passphrase_hash
 from workflow.states import check_step
 
 if TYPE_CHECKING:

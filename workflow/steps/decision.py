@@ -16,7 +16,7 @@ from workflow.states import (
     State,
 )
 from workflow.steps.declaration import ACTION, APPEAL, FOLLOW_UP, Api, Page, Step
-from workflow.web import ban_forms, bulk_forms
+from workflow.web import ban_forms, bulk_forms, plan_forms
 from workflow.web import forms as f
 
 DECIDED = frozenset({State.DECIDED, State.RESTORING})
@@ -31,7 +31,7 @@ STEPS = [
         decision.decide_case,
         timeline=_("Decision made"),
         page=Page(
-            f.DecisionForm,
+            plan_forms.DecisionForm,
             _("Record decision"),
             _("Decision recorded."),
             "decision",
@@ -79,7 +79,7 @@ STEPS = [
         appeals.decide_appeal,
         timeline=_("Appeal decided"),
         page=Page(
-            f.DecideAppealForm,
+            plan_forms.DecideAppealForm,
             _("Decide appeal"),
             _("Appeal decided."),
             "appeal",

@@ -21,7 +21,7 @@ from workflow.states import OPEN_STATES, State
 from workflow.steps import STEPS
 from workflow.web.base import attach_error, members_of, names_by_id
 from workflow.web.case_page import CasePage, load_case
-from workflow.web.forms import PlanFormMixin
+from workflow.web.plan_forms import PlanFormMixin
 from workflow.web.timeline import describe_events
 
 

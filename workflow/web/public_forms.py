@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import APPEAL_GROUNDS_MAX_LENGTH, STATEMENT_MAX_LENGTH, Category
-from workflow.services.reporting import COMPLAINT_MAX_LENGTH, FilerContact
+from workflow.services.complaints import COMPLAINT_MAX_LENGTH, FilerContact
 
 WHEN_CHOICES = [
     ("today", _("Today")),
