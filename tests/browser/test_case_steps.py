@@ -1,6 +1,7 @@
 """The case page in real Chromium on a phone: an evidence photo shows as a thumbnail, loaded
-through its preview address (checked as the download is, covered by the page's read); steps post in the background and
-swap in the updated page (no full reload), and a step still works with JavaScript off."""
+through its preview address (checked as the download is, covered by the page's read); steps
+post in the background and swap in the updated page (no full reload), and a step still works
+with JavaScript off."""
 
 import re
 import struct

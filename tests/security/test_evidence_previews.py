@@ -7,16 +7,18 @@ in the log gets a 404, and a file that is not a photo has no preview."""
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from tests.security.test_evidence_serving import PNG, _upload, case  # noqa: F401
+from tests.security import test_evidence_serving as serving
+
+PNG, _upload = serving.PNG, serving._upload
+case = serving.case  # the same case, investigating, in program A
 
 PREVIEW = re.compile(r'<img class="evidence-thumb" src="([^"]+)"')
 
 
-def _reads(program, case):  # noqa: F811  (a case, not the fixture)
+def _reads(program, case):
     from workflow.models import CaseRead
 
     with tenant_context(program):
@@ -24,14 +26,14 @@ def _reads(program, case):  # noqa: F811  (a case, not the fixture)
 
 
 @pytest.fixture
-def photos(case, client_for, program_a, world):  # noqa: F811  (the fixture imported above)
+def photos(case, client_for, program_a, world):
     staff = client_for(program_a, world.users["a_staff"])
     found = [_upload(staff, case, PNG, "image/png", name=f"p{n}.png") for n in range(3)]
     notes = _upload(staff, case, b"Written at the time.", "text/plain", name="notes.txt")
     return found, notes
 
 
-def test_a_case_page_with_three_photos_writes_one_read(case, photos, client_for, program_a, world):  # noqa: F811
+def test_a_case_page_with_three_photos_writes_one_read(case, photos, client_for, program_a, world):
     staff = client_for(program_a, world.users["a_staff2"])
     before = _reads(program_a, case)
     page = staff.get(f"/cases/{case.pk}/")
@@ -54,7 +56,9 @@ def test_a_case_page_with_three_photos_writes_one_read(case, photos, client_for,
     assert _reads(program_a, case) == before + 2
 
 
-def test_previews_are_refused_as_downloads_are(case, photos, client_for, program_a, program_b, world):  # noqa: F811
+def test_previews_are_refused_as_downloads_are(
+    case, photos, client_for, program_a, program_b, world
+):
     from accounts.models import Membership, Role, User
     from workflow.models import CaseParty, PartyKind, PartyRole
 
