@@ -7,8 +7,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def add_paths():
+    if str(ROOT) not in sys.path:
+        sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+
+
 def setup(database_name="harmrepair_bench"):
-    sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+    add_paths()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DRAMATIQ_NAMESPACE", "harmrepair-bench")
     from config import services

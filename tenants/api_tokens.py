@@ -5,78 +5,102 @@ A token lives in its program's schema, so on any other program's host it is simp
 It acts as its member and nothing more: the request runs as that user, with the role they
 hold in this program now (a removed member's or a deactivated account's tokens stop working),
 and every rule of the steps (the party rule of workflow.access included) applies as for a
-signed-in session. Only the SHA-256 of the secret is kept; the secret is shown once.
+signed-in session. It is only as strong as the sign-in that made it: a token made without
+two-factor sign-in is refused once its member needs two-factor sign-in (a role that needs it came
+later), and removing a member or giving them such a role revokes their tokens
+(tenants.staff). Only the SHA-256 of the secret is kept; the secret is shown once
+(accounts.api_tokens, shared with TA staff tokens).
 """
-
-import secrets
-from datetime import timedelta
 
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions
 
-from accounts.access import program_role
-from accounts.api_tokens import PROGRAM_TOKEN_PREFIX, hash_token, is_program_token
+from accounts.api_tokens import (
+    DEFAULT_LIFETIME,
+    PROGRAM_TOKEN_PREFIX,
+    REFUSAL,
+    TOKEN_LIFETIMES,
+    find_live,
+    is_program_token,
+    issue_token,
+    revoke_tokens,
+    touch,
+)
 from accounts.api_tokens import presented_token as presented
+from accounts.models import PROGRAM_ROLES, Membership
+from accounts.two_factor import requires_two_factor
 from tenants.errors import DomainError
 from tenants.models import MemberToken
 
-# Days a token may stay valid: 90 unless the member picks another; a year at most, so a
-# forgotten script's token does not outlive its use by long.
-TOKEN_LIFETIMES = (30, 90, 180, 365)
-DEFAULT_LIFETIME = 90
-# last_used_at is written at most once a minute per token, not on every request.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
+NEEDS_TWO_STEP = gettext_lazy(
+    "This token was made without two-factor sign-in, and your account needs two-factor sign-in "
+    "now. Sign in, set up two-factor sign-in, then make a new token."
+)
 
 
-def create_member_token(*, actor, name, days=DEFAULT_LIFETIME):
-    """Returns (token, plaintext). The plaintext is shown once and never stored."""
+class TokenRefused(Exception):
+    def __init__(self, message=REFUSAL):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def create_member_token(*, actor, name, days=DEFAULT_LIFETIME, verified):
+    """Returns (token, plaintext). The plaintext is shown once and never stored. `verified`:
+    whether the session that asks for it passed two-factor sign-in (it goes with the token)."""
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the token a name, e.g. “weekly report script”."), field="name")
     if days not in TOKEN_LIFETIMES:
         raise DomainError(_("Choose one of the offered lifetimes."), field="days")
-    prefix = PROGRAM_TOKEN_PREFIX + secrets.token_hex(4)
-    plaintext = f"{prefix}_{secrets.token_urlsafe(32)}"
-    token = MemberToken.objects.create(
+    return issue_token(
+        MemberToken,
+        label=PROGRAM_TOKEN_PREFIX,
         user=actor,
         name=name,
-        prefix=prefix,
-        key_hash=hash_token(plaintext),
-        expires_at=timezone.now() + timedelta(days=days),
+        days=days,
+        made_verified=bool(verified),
     )
-    return token, plaintext
 
 
 def revoke_member_token(*, actor, token_id):
     """Revokes one of the actor's own tokens; False if they have no such live token."""
-    revoked = MemberToken.objects.filter(user=actor, pk=token_id, revoked_at__isnull=True)
-    return bool(revoked.update(revoked_at=timezone.now()))
+    return bool(revoke_tokens(MemberToken.objects.filter(user=actor, pk=token_id)))
+
+
+def revoke_all_member_tokens(user):
+    """Revoke every token `user` has in the current program's schema (tenants.staff)."""
+    return revoke_tokens(MemberToken.objects.filter(user=user))
 
 
 def member_for_token(plaintext, program):
-    """(user, token) for a live token of a current member of `program`, else None. One
-    answer for every failure: an expired token is not told from a made-up one."""
-    token = (
-        MemberToken.objects.select_related("user").filter(key_hash=hash_token(plaintext)).first()
-    )
+    """(user, token) for a live token of a current member of `program`; TokenRefused
+    otherwise. One answer for every unknown, expired or revoked token; a token that is live but
+    weaker than its member's sign-in must now be is told so (its holder can fix it)."""
     now = timezone.now()
-    if token is None or not token.is_active(now) or not token.user.is_active:
-        return None
-    if program_role(token.user, program) is None:
-        return None
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        MemberToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    # The token was made in a session that passed two-factor sign-in where the member needs it
-    # (the token page sits behind it), and it is itself a long random secret: django-otp's
-    # check (accounts.two_factor) counts a token request as verified.
-    token.user.is_verified = lambda: True
-    return token.user, token
-
-
-def _refusal():
-    return _("Invalid, expired or revoked token.")
+    token = find_live(MemberToken, plaintext, now)
+    if token is None:
+        raise TokenRefused
+    user = token.user
+    membership = (
+        Membership.objects.filter(user=user, program=program, role__in=PROGRAM_ROLES)
+        .only("role", "created_at")
+        .first()
+    )
+    # A token older than the membership was made in an earlier one: the member was removed
+    # and invited back (or the program restored), and their old scripts get nothing.
+    if membership is None or token.created_at < membership.created_at:
+        raise TokenRefused
+    if not token.made_verified and requires_two_factor(user):
+        raise TokenRefused(NEEDS_TWO_STEP)
+    touch(token, now)
+    # The request counts as past two-factor sign-in exactly when the session that made the token
+    # was (django-otp's check; /api/me/ reports it).
+    user.is_verified = lambda: token.made_verified
+    user.__dict__.setdefault("_program_roles", {})[program.pk] = membership.role
+    return user, token
 
 
 class ProgramTokenMiddleware:
@@ -90,14 +114,14 @@ class ProgramTokenMiddleware:
         program = getattr(request, "program", None)
         plaintext = presented(request)
         if program is not None and request.path.startswith("/api/") and is_program_token(plaintext):
-            found = member_for_token(plaintext, program)
-            if found is None:
+            try:
+                request.user, request.member_token = member_for_token(plaintext, program)
+            except TokenRefused as refused:
                 return JsonResponse(
-                    {"detail": _refusal()},
+                    {"detail": refused.message},
                     status=401,
                     headers={"WWW-Authenticate": ProgramTokenAuthentication.keyword},
                 )
-            request.user, request.member_token = found
         return self.get_response(request)
 
 
@@ -116,10 +140,10 @@ class ProgramTokenAuthentication(authentication.BaseAuthentication):
         token = getattr(request._request, "member_token", None)
         if token is not None:
             return request._request.user, token
-        found = member_for_token(plaintext, program)
-        if found is None:
-            raise exceptions.AuthenticationFailed(_refusal())
-        return found
+        try:
+            return member_for_token(plaintext, program)
+        except TokenRefused as refused:
+            raise exceptions.AuthenticationFailed(refused.message) from refused
 
     def authenticate_header(self, request):
         return self.keyword

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ApiTokenBase, token_checks
 from organizations.languages import language_field
 
 # The field guidance: respond with an outcome within a week at the latest.
@@ -325,11 +325,10 @@ class SetupStep(models.Model):
         return self.name
 
 
-class MemberToken(models.Model):
+class MemberToken(ApiTokenBase):
     """A program member's personal API token, for their own scripts. Kept in the program's
-    schema, so a token of one program is unknown on every other program's host. Only the
-    SHA-256 of the secret is stored (the secret is long and random: nothing to brute-force);
-    it is shown once, expires, and can be revoked. It acts as its member, no more."""
+    schema, so a token of one program is unknown on every other program's host. It acts as its
+    member, no more, and only as far as the sign-in that made it (`made_verified`)."""
 
     # Users live in the public schema: no database FK across schemas, and nothing cascades.
     user = models.ForeignKey(
@@ -338,26 +337,10 @@ class MemberToken(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    name = models.CharField(_("name"), max_length=80)
-    prefix = models.CharField(max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    # Whether the session that made it had passed two-factor sign-in. A token made with a password
+    # alone never opens what needs two-factor sign-in, even after its member is given such a role
+    # (tenants.api_tokens.member_for_token). Tokens made before this was recorded count as not.
+    made_verified = models.BooleanField(default=False, db_default=False)
 
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("created_at")),
-                name="member_token_expires_after_creation",
-            ),
-            models.CheckConstraint(condition=~Q(name=""), name="member_token_named"),
-        ]
-
-    def __str__(self):
-        return f"{self.prefix}… ({self.name})"
-
-    def is_active(self, now=None):
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+    class Meta(ApiTokenBase.Meta):
+        constraints = token_checks("member")

@@ -1,4 +1,5 @@
 """A program's staff: program admins invite members, change their roles and remove them.
+Removing a member, or giving them a role that needs two-factor sign-in, revokes their API tokens.
 
 Memberships live in the public schema; each function takes the program explicitly, checks that
 the actor is one of its admins, and runs in one transaction. A program always keeps at least one
@@ -10,11 +11,14 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from accounts.access import program_role
 from accounts.models import PROGRAM_ROLES, Membership, Role
+from accounts.two_factor import ROLES_REQUIRING_TWO_FACTOR
 from organizations.errors import OnboardingError
 from organizations.services import invite_program_member
+from tenants.api_tokens import revoke_all_member_tokens
 from tenants.errors import DomainError, NotPermitted
 
 logger = logging.getLogger(__name__)
@@ -35,6 +39,14 @@ def _member(program, membership_id):
     if membership is None:
         raise DomainError(_("This person is not a member of the program (any more)."))
     return membership
+
+
+def _revoke_tokens(program, user):
+    # The tokens live in the program's schema; these functions may be called from anywhere.
+    with tenant_context(program):
+        revoked = revoke_all_member_tokens(user)
+    if revoked:
+        logger.info("program %s: revoked %s API token(s) of %s", program.slug, revoked, user.pk)
 
 
 def _other_admins_exist(program, membership):
@@ -77,6 +89,10 @@ def change_member_role(*, actor, program, membership_id, role):
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if role in ROLES_REQUIRING_TWO_FACTOR and before not in ROLES_REQUIRING_TWO_FACTOR:
+        # Their scripts would gain the new role's reach unseen (an admin exports the whole
+        # program): they make new tokens, from a session past two-factor sign-in.
+        _revoke_tokens(program, membership.user)
     logger.info(
         "program %s: %s changed member %s from %s to %s",
         program.slug,
@@ -104,5 +120,7 @@ def remove_member(*, actor, program, membership_id):
         )
     user = membership.user
     membership.delete()
+    # Invited back later, they start with no tokens: none made before comes back to life.
+    _revoke_tokens(program, user)
     logger.info("program %s: %s removed member %s", program.slug, actor.pk, user.pk)
     return user

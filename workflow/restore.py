@@ -7,9 +7,9 @@ SHA-256, every case's timeline must link from the first event to the last, and e
 file must match the fingerprint taken when it was uploaded. A damaged archive is refused with
 what is wrong. Then, in one owner transaction: a new schema gets the tables the archive's
 migrations made (its manifest lists them), the rows are loaded with the models of that time,
-the schema is migrated forward to today's code, the timelines are checked once more, and the
-program gets its role and its address back. A failure rolls all of it back (the schema with
-it), and the evidence files already stored are deleted."""
+the schema is migrated forward to today's code, the timelines are checked once more, the
+members' API tokens are revoked, and the program gets its role and its address back. A failure
+rolls all of it back (the schema with it), and the evidence files already stored are deleted."""
 
 import hashlib
 import json
@@ -33,12 +33,14 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 from accounts.access import is_platform_operator
+from accounts.api_tokens import revoke_tokens
 from config import dbroles
 from config.files import archive_storage
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Program, ProgramStatus
 from organizations.services import check_slug_available, program_host
 from organizations.slugs import schema_name_for_slug
+from tenants.models import MemberToken
 from workflow.archive import (
     CHECKSUMS,
     DUMP,
@@ -362,6 +364,9 @@ def restore_program(*, actor, program, slug=None):
                 for statement in owner.ops.sequence_reset_sql(no_style(), program_models()):
                     cursor.execute(statement)
             _check_restored_timelines(expected_events)
+            # The archive holds the members' API tokens as they were: none comes back to life
+            # (its member may be a member again, with a role it was never made for).
+            revoke_tokens(MemberToken.objects.using(OWNER))
             owner.set_schema_to_public()
             with owner.cursor() as cursor:
                 dbroles.grant_program(cursor, schema, app_role)

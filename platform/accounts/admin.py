@@ -1,30 +1,10 @@
+"""What platform staff manage in the admin (its site: accounts.admin_site)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import AdminSignInForm
 from accounts.models import Membership, User
-
-admin.site.login_form = AdminSignInForm
-
-
-def _operators_only(view):
-    """The admin is for platform staff: anyone else signed in gets 404, never Django's "you are
-    signed in as ..., but not allowed" page, which would name them. Signed-out visitors get the
-    admin's own sign-in page."""
-
-    def guarded(request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-_admin_view = admin.site.admin_view
-admin.site.login = _operators_only(admin.site.login)
-admin.site.admin_view = lambda view, cacheable=False: _operators_only(_admin_view(view, cacheable))
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,9 +1,13 @@
-"""People and what they may do: users (public schema) and their memberships with roles."""
+"""People and what they may do: users (public schema) and their memberships with roles; the
+shared shape of their API tokens."""
+
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.languages import language_field
@@ -141,3 +145,46 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.program or self.health_department or self.provider or _("platform")
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class ApiTokenBase(models.Model):
+    """What a program member's token (tenants.MemberToken, in the program's schema) and a TA
+    staff token (summaries.ApiToken, public schema) share. Each keeps its own table, its own
+    `user` field and its own rule for whom it lets in. Only the SHA-256 of the secret is stored
+    (the secret is long and random: nothing to brute-force); it is shown once, expires, and can
+    be revoked (accounts.api_tokens)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+def token_checks(label):
+    """The checks of a token table, under the names each table had before the base existed
+    (`member_token_…`, `api_token_…`). A year and a day at most: no token outlives its use by
+    long, whatever service makes it."""
+    return [
+        models.CheckConstraint(
+            condition=Q(expires_at__gt=models.F("created_at")),
+            name=f"{label}_token_expires_after_creation",
+        ),
+        models.CheckConstraint(
+            condition=Q(expires_at__lte=models.F("created_at") + timedelta(days=366)),
+            name=f"{label}_token_lives_a_year_at_most",
+        ),
+        models.CheckConstraint(condition=~Q(name=""), name=f"{label}_token_named"),
+    ]

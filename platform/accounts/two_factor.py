@@ -1,9 +1,9 @@
 """Two-factor sign-in with time-based codes (TOTP, django-otp).
 
-Required for platform operators, TA staff, health-department admins and program admins (who can
-export a whole program); available to other program staff. Until a signed-in person has entered
-a code in this session, every page except these two-factor pages and sign-out sends them to set
-up or enter a code.
+Required for platform operators, TA staff, health-department admins, program admins (who can
+export a whole program) and Django staff accounts (the admin); available to other program staff.
+Until a signed-in person has entered a code in this session, every page except these two-factor
+pages and sign-out sends them to set up or enter a code.
 
 Setting up a device is the one exempt page that changes the second factor, so it is guarded on
 its own: a first device only while the account has no confirmed one; a replacement only in a
@@ -46,8 +46,10 @@ CURRENT_CODE_MISMATCH = _(
 
 
 def requires_two_factor(user):
+    # Staff reach the Django admin: a password alone never opens it, membership or not.
     return (
         user.is_superuser
+        or user.is_staff
         or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_TWO_FACTOR).exists()
     )
 
@@ -66,6 +68,10 @@ class TwoFactorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        if getattr(request, "member_token", None) is not None:
+            # A member's API token, already held to today's two-factor rule as it was looked up
+            # (tenants.api_tokens.member_for_token): no page to send a script to.
             return None
         match = request.resolver_match
         if (match and match.url_name in EXEMPT_URL_NAMES) or request.path.startswith(

@@ -50,7 +50,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "accounts.apps.OperatorsAdminConfig",  # django.contrib.admin, with its site for staff only
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -136,12 +136,29 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL, DATABASE_OWNER_URL = services.ensure_database_urls()
 
 
+# A client host that dies without closing its connections (power cut, network cut) leaves its
+# sessions open on the server until TCP gives up, two hours by default, and with them the row
+# locks of any transaction it was in: a worker host killed mid-delivery kept 100 reminders
+# locked (bench/run.py cluster). So the server probes a quiet connection after 5 s, every 2 s,
+# and drops it after 3 unanswered probes or 15 s of unacknowledged data; a live client's kernel
+# answers, however busy the process. Ignored on a Unix socket. Behind a pooler that refuses
+# startup options (PgBouncer without `ignore_startup_parameters = options`), set
+# DB_DEAD_PEER_OPTIONS to "" and the same settings in postgresql.conf.
+DEAD_PEER_OPTIONS = env.str(
+    "DB_DEAD_PEER_OPTIONS",
+    default="-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 "
+    "-c tcp_user_timeout=15000",
+)
+
+
 def _database(url, engine):
     cfg = services.database_config(url)
     cfg["ENGINE"] = engine
     cfg["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
     cfg["CONN_HEALTH_CHECKS"] = True
     cfg["OPTIONS"] = {"connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5)}
+    if DEAD_PEER_OPTIONS:
+        cfg["OPTIONS"]["options"] = DEAD_PEER_OPTIONS
     return cfg
 
 

@@ -1,17 +1,12 @@
 """API tokens for TA staff: `Authorization: Bearer <token>` on the platform host only."""
 
-from datetime import timedelta
-
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-from accounts.api_tokens import is_program_token, presented_token
+from accounts.api_tokens import REFUSAL, find_live, is_program_token, presented_token, touch
 from accounts.models import Membership, Role
-from summaries.models import ApiToken, hash_token
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
+from summaries.models import ApiToken
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -21,21 +16,20 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         plaintext = presented_token(request)
         if plaintext is None:
             return None
-        token = (
-            ApiToken.objects.select_related("user").filter(key_hash=hash_token(plaintext)).first()
-        )
         now = timezone.now()
+        token = find_live(ApiToken, plaintext, now)
         # One message for every failure: do not tell an expired token from a made-up one.
-        if token is None or not token.is_active(now) or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
-        if not Membership.objects.filter(user=token.user, role=Role.TA_STAFF).exists():
-            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token is None or not is_ta_staff(token.user):
+            raise exceptions.AuthenticationFailed(REFUSAL)
+        touch(token, now)
         return token.user, token
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+def is_ta_staff(user):
+    return Membership.objects.filter(user=user, role=Role.TA_STAFF).exists()
 
 
 class RefuseApiTokensOnProgramSites:

@@ -1,14 +1,12 @@
 """Anonymized per-program aggregates (public schema). Only counts leave a program: no
 participant code, alias, name, narrative or any other text of a case is ever stored here."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ApiTokenBase, token_checks
 from organizations.models import ProgramType
 
 
@@ -184,38 +182,12 @@ class Summary(models.Model):
         return self.key
 
 
-def hash_token(plaintext):
-    # Tokens are long random strings, so a fast hash is enough: nothing to brute-force.
-    return hashlib.sha256(plaintext.encode()).hexdigest()
-
-
-class ApiToken(models.Model):
-    """A TA staff member's API token. Only its hash is stored; it is shown once, expires, and
-    can be revoked."""
+class ApiToken(ApiTokenBase):
+    """A TA staff member's API token (summaries.auth): read-only, on the platform's API."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=80)
-    prefix = models.CharField(max_length=12)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("created_at")),
-                name="api_token_expires_after_creation",
-            ),
-            models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
-        ]
-
-    def __str__(self):
-        return f"{self.prefix}… ({self.name})"
-
-    def is_active(self, now=None):
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+    class Meta(ApiTokenBase.Meta):
+        constraints = token_checks("api")

@@ -1,6 +1,5 @@
 """Keeping the summaries fresh, and API tokens."""
 
-import secrets
 from datetime import timedelta
 
 import dramatiq
@@ -10,10 +9,11 @@ from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts.api_tokens import TA_TOKEN_PREFIX, issue_token, revoke_tokens
 from organizations.jobs import send_for_program
 from organizations.models import LIVE_STATUSES, Program
 from summaries.access import viewer_for
-from summaries.models import ApiToken, Publication, SummaryState, hash_token
+from summaries.models import ApiToken, Publication, SummaryState
 from summaries.tasks import publish_summaries
 
 # workflow.tasks.recompute_program_summaries: recounts one program inside its schema.
@@ -82,32 +82,17 @@ def summaries_tick(now=None):
 
 # -- API tokens ---------------------------------------------------------------------------
 
-TOKEN_LIFETIMES = (30, 90, 365)
-
 
 def create_api_token(*, user, name, days):
     """Returns (token, plaintext). The plaintext is shown once and never stored. TA staff
     only: a token acts as its owner's TA role (PermissionDenied for anyone else)."""
     if not viewer_for(user).providers:
         raise PermissionDenied("API tokens are for TA staff.")
-    if days not in TOKEN_LIFETIMES:
-        raise ValueError("unsupported lifetime")
-    prefix = "hr_" + secrets.token_hex(4)
-    plaintext = f"{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(
-        user=user,
-        name=name.strip(),
-        prefix=prefix,
-        key_hash=hash_token(plaintext),
-        expires_at=timezone.now() + timedelta(days=days),
-    )
-    return token, plaintext
+    return issue_token(ApiToken, label=TA_TOKEN_PREFIX, user=user, name=name, days=days)
 
 
 def revoke_api_token(*, user, token_id):
-    return ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    return revoke_tokens(ApiToken.objects.filter(user=user, pk=token_id))
 
 
 def suppression_threshold():

@@ -3,15 +3,15 @@ token page (TA staff). Both read only published Summary rows and the viewer's ow
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.functional import lazy
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.api_tokens import REVOKED, token_page
 from organizations.models import ProgramType
 from summaries import page, services
 from summaries.access import summary_filter, viewer_for, visible_departments
@@ -87,24 +87,6 @@ def dashboard(request):
     )
 
 
-# "90 days" in the reader's language: a lazy `%` would be worked out once, at import.
-_days = lazy(lambda d: _("%(d)s days") % {"d": d}, str)
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=80,
-        help_text=gettext_lazy("Where you will use it, e.g. “quarterly report script”."),
-    )
-    days = forms.TypedChoiceField(
-        label=gettext_lazy("Valid for"),
-        coerce=int,
-        choices=[(d, _days(d)) for d in services.TOKEN_LIFETIMES],
-        initial=90,
-    )
-
-
 def _ta_or_404(request):
     viewer = viewer_for(request.user)
     if not viewer.providers:
@@ -116,21 +98,17 @@ def _ta_or_404(request):
 @login_required
 def tokens(request):
     _ta_or_404(request)
-    form = TokenForm(request.POST or None)
-    plaintext = None
-    if request.method == "POST" and form.is_valid():
-        _token, plaintext = services.create_api_token(
-            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
-        )
-        form = TokenForm()
-    return render(
+
+    def make(*, name, days):
+        return services.create_api_token(user=request.user, name=name, days=days)[1]
+
+    return token_page(
         request,
-        "summaries/tokens.html",
-        {
-            "form": form,
-            "plaintext": plaintext,
-            "tokens": ApiToken.objects.filter(user=request.user),
-        },
+        make=make,
+        tokens=ApiToken.objects.filter(user=request.user),
+        template="summaries/tokens.html",
+        url_name="summaries_tokens",
+        revoke_url_name="summaries_revoke_token",
     )
 
 
@@ -140,4 +118,5 @@ def revoke_token(request, token_id):
     _ta_or_404(request)
     if not services.revoke_api_token(user=request.user, token_id=token_id):
         raise Http404
+    messages.success(request, REVOKED)
     return redirect("summaries_tokens")

@@ -48,7 +48,9 @@ def test_a_member_makes_uses_and_revokes_a_token_from_a_phone(
 
     status, me = call(f"{base}/api/me/", token)
     assert status == 200 and me["name"] == "Robin Example"
-    phone.reload()
+    # Made with a password alone (staff need no second factor), and /api/me/ says so.
+    assert me["two_factor_verified"] is False
+    phone.reload()  # the answer to the form is a plain page: reloading it posts nothing again
     assert token not in phone.content()  # shown once
     assert phone.locator(".token-list .token-state").all_inner_texts() == ["Active"]
     phone.get_by_role("button", name="Revoke weekly report script").click()
@@ -56,3 +58,42 @@ def test_a_member_makes_uses_and_revokes_a_token_from_a_phone(
     screenshot(phone, "phone-api-token-revoked")
     status, body = call(f"{base}/api/me/", token)
     assert status == 401 and body["detail"] == "Invalid, expired or revoked token."
+
+
+def test_ta_staff_make_a_token_past_two_factor_sign_in_and_a_reload_makes_no_second(
+    live_server_url, world, live_db, new_page, screenshot
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from summaries.models import ApiToken
+    from tests.browser.conftest import sign_in as sign_in_with_code
+    from tests.conftest import PASSWORD
+
+    ta = world.users["ta_x"]
+    devices = set(TOTPDevice.objects.values_list("pk", flat=True))
+    page = new_page(1280, 800)
+    try:
+        sign_in_with_code(page, live_server_url, ta, PASSWORD)  # enters the app's code
+        page.goto(f"{live_server_url}/summaries/tokens/")
+        assert "Authorization: Bearer <token>." in page.locator("p.help").inner_text()
+        page.get_by_label("Name").fill("quarterly figures")
+        page.get_by_label("Valid for").select_option("180")
+        page.get_by_role("button", name="Make token").click()
+        token = page.locator("#new-token").inner_text().strip()
+        assert token.startswith("hr_") and page.url.endswith("/summaries/tokens/")
+        screenshot(page, "ta-api-token-made")
+        page.reload()
+        assert token not in page.content()
+        assert page.locator(".token-list .token-state").all_inner_texts() == ["Active"]
+        assert ApiToken.objects.filter(user=ta).count() == 1
+        request = urllib.request.Request(  # noqa: S310
+            f"{live_server_url}/api/ta/departments/", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            assert answer.status == 200
+        page.get_by_role("button", name="Revoke quarterly figures").click()
+        page.get_by_text("Token revoked.").wait_for()
+        screenshot(page, "ta-api-token-revoked")
+    finally:
+        ApiToken.objects.filter(user=ta).delete()
+        TOTPDevice.objects.exclude(pk__in=devices).delete()

@@ -330,7 +330,7 @@ def seed_program(program, users, *, tag, sequence_base=None):
         from tenants.api_tokens import create_member_token
 
         _token, seed.tokens["member_token"] = create_member_token(
-            actor=users["staff"], name=f"script {tag}"
+            actor=users["staff"], name=f"script {tag}", verified=False
         )
         seed.markers.add(seed.tokens["member_token"])
         _top_up_text_fields(seed)

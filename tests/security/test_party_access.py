@@ -99,7 +99,9 @@ def _send(client, method, path, body, as_json):
     return response.status_code, content.decode("utf-8", "replace")
 
 
-def test_a_party_in_any_role_finds_no_case_route(arena, client_for, program_a, world, capsys):
+# One test per role (so parallel runs share them out); together: a party in any role.
+@pytest.mark.parametrize("role", PartyRole.values)
+def test_a_party_in_any_role_finds_no_case_route(role, arena, client_for, program_a, world, capsys):
     seed, party, case = arena
     narrative = _marker(seed, "narrative")
     routes, bodies = _case_routes(seed, case)
@@ -119,44 +121,41 @@ def test_a_party_in_any_role_finds_no_case_route(arena, client_for, program_a, w
                     status, _body = _send(as_member, "GET", ep.path, None, False)
                     if status == 404:
                         problems.append(f"non-party: GET {ep.path} -> 404")
-            for role in PartyRole.values:
-                party_row = _make_party(case, party, role)
-                for ep in routes:
-                    for method in METHODS:
-                        operation = ep.operations.get(method)
-                        body = bodies.body(operation) if operation else form_body
-                        status, text = _send(as_party, method, ep.path, body, bool(operation))
-                        attempts += 1
-                        where = f"{role}: {method} {ep.path} -> {status}"
-                        if narrative in text or seed.file_bytes.decode() in text:
-                            problems.append(f"{where} shows the case")
-                        if status == 405:
-                            continue  # the route never takes this method, for any case
-                        if method == "OPTIONS" and status == 200:
-                            # DRF describes the route without looking the case up: the same
-                            # bytes as for a case never used (checked below).
-                            _c, described = _send(as_party, method, ep.control_path, None, False)
-                            if described != text:
-                                problems.append(f"{where} differs from a case never used")
-                            continue
-                        if status != 404:
-                            problems.append(f"{where}, not 404")
-                            continue
-                        control, control_text = _send(
-                            as_party, method, ep.control_path, body, bool(operation)
-                        )
-                        attempts += 1
-                        if control != status:
-                            problems.append(f"{where} but {control} for a case never used")
-                        elif _same_answer(text, ep.path) != _same_answer(
-                            control_text, ep.control_path
-                        ):
-                            problems.append(f"{where}: not the very answer of a case never used")
-                party_row.delete()
+            party_row = _make_party(case, party, role)
+            for ep in routes:
+                for method in METHODS:
+                    operation = ep.operations.get(method)
+                    body = bodies.body(operation) if operation else form_body
+                    status, text = _send(as_party, method, ep.path, body, bool(operation))
+                    attempts += 1
+                    where = f"{role}: {method} {ep.path} -> {status}"
+                    if narrative in text or seed.file_bytes.decode() in text:
+                        problems.append(f"{where} shows the case")
+                    if status == 405:
+                        continue  # the route never takes this method, for any case
+                    if method == "OPTIONS" and status == 200:
+                        # DRF describes the route without looking the case up: the same
+                        # bytes as for a case never used (checked below).
+                        _c, described = _send(as_party, method, ep.control_path, None, False)
+                        if described != text:
+                            problems.append(f"{where} differs from a case never used")
+                        continue
+                    if status != 404:
+                        problems.append(f"{where}, not 404")
+                        continue
+                    control, control_text = _send(
+                        as_party, method, ep.control_path, body, bool(operation)
+                    )
+                    attempts += 1
+                    if control != status:
+                        problems.append(f"{where} but {control} for a case never used")
+                    elif _same_answer(text, ep.path) != _same_answer(control_text, ep.control_path):
+                        problems.append(f"{where}: not the very answer of a case never used")
+            party_row.delete()
     finally:
         logging.disable(logging.NOTSET)
     with capsys.disabled():
-        print(f"\nparty walk: {attempts} requests on {len(routes)} case routes")
+        print(f"\nparty walk ({role}): {attempts} requests on {len(routes)} case routes")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 

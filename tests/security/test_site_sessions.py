@@ -77,3 +77,15 @@ def test_the_admin_is_404_for_anyone_signed_in_but_staff(db, world, client_for):
     operator.is_staff = True
     operator.save(update_fields=["is_staff"])
     assert client_for(None, operator).get("/admin/").status_code == 200
+
+
+def test_a_staff_account_reaches_the_admin_only_past_two_step_sign_in(db, client_for):
+    """An `is_staff` account with no platform role signs in with a password: the admin sends
+    it to set up two-factor sign-in first, and opens once the session has passed it."""
+    from accounts.models import User
+
+    desk = User.objects.create_user(email="desk@example.test", password=PASSWORD, is_staff=True)
+    answer = client_for(None, desk, verified=False).get("/admin/")
+    assert answer.status_code == 302
+    assert answer.url.startswith("/accounts/two-factor/setup/?next=/admin/")
+    assert client_for(None, desk).get("/admin/").status_code == 200

@@ -57,10 +57,16 @@ def retired(world, django_db_blocker):
         # A staff member of its own, who signs in with a password alone (no second factor).
         member = User.objects.create_user(email=STAFF, password=PASSWORD)
         Membership.objects.create(user=member, role=Role.PROGRAM_STAFF, program=program)
+        from tenants.api_tokens import create_member_token
+
         with tenant_context(program):
             make_case(world.users, codes=("C-1", "C-2"))
             make_case(world.users, codes=("C-3", "C-4"))
             before = _record()
+            # A script's token, live when the program retires.
+            _token, plaintext = create_member_token(
+                actor=member, name="weekly script", days=90, verified=False
+            )
         connection.set_schema_to_public()
         request_retirement(actor=world.users["operator"], program=program)
         program = retire_program(program_id=program.pk)
@@ -69,7 +75,7 @@ def retired(world, django_db_blocker):
 
         broker.flush("provisioning")
         try:
-            yield program, before
+            yield program, before, plaintext
         finally:
             User.objects.filter(email=STAFF).delete()
 
@@ -131,7 +137,7 @@ def test_a_damaged_archive_is_refused_and_nothing_is_made(
     from organizations.models import Domain, Program
     from workflow.restore import restore_program
 
-    program, _before = retired
+    program, _before, _token = retired
     storage = archive_storage()
     with django_db_blocker.unblock():
         original = program.archive_path
@@ -158,7 +164,7 @@ def test_a_tampered_archive_is_refused_from_the_command_line(retired, world, dja
     from config.files import archive_storage
     from organizations.models import Program
 
-    program, _before = retired
+    program, _before, _token = retired
     storage = archive_storage()
     with django_db_blocker.unblock():
         original = program.archive_path
@@ -177,7 +183,7 @@ def test_only_an_operator_restores(retired, world):
     from organizations.errors import OnboardingError
     from workflow.restore import restore_program
 
-    program, _before = retired
+    program, _before, _token = retired
     with pytest.raises(OnboardingError, match="Only a platform operator"):
         restore_program(actor=world.users["hd1"], program=program)
 
@@ -190,7 +196,7 @@ def test_a_retired_program_comes_back_with_its_record_intact(
     from organizations.models import Program
     from workflow.management.commands.verify_case_records import verify_program_records
 
-    program, before = retired
+    program, before, old_token = retired
     with django_db_blocker.unblock():
         out = io.StringIO()
         # The code has moved on since the archive was made (one more migration): the tables
@@ -226,6 +232,14 @@ def test_a_retired_program_comes_back_with_its_record_intact(
             assert verify_program_records() == []
         connection.set_schema_to_public()
         # Its staff sign in at the new address and see their cases and evidence.
+        # Their old script's token is not among what comes back.
+        script = Client(HTTP_HOST=host_of(program), HTTP_AUTHORIZATION=f"Token {old_token}")
+        assert script.get("/api/me/").status_code == 401
+        with tenant_context(program):
+            from tenants.models import MemberToken
+
+            assert MemberToken.objects.get(name="weekly script").revoked_at is not None
+        connection.set_schema_to_public()
         staff = Client(HTTP_HOST=host_of(program))
         staff.post("/accounts/login/", {"username": STAFF, "password": PASSWORD})
         case_id, _state, narrative = before["cases"][0]

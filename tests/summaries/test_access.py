@@ -200,7 +200,9 @@ def test_tokens_are_made_and_revoked_on_the_web_page_and_shown_once(db, world, c
     from summaries.models import ApiToken
 
     ta = client_for(None, world.users["ta_x"])
-    page = ta.post("/summaries/tokens/", {"name": "report script", "days": "90"})
+    page = ta.post("/summaries/tokens/", {"name": "report script", "days": "90"}, follow=True)
+    # Post, redirect, get: reloading the page that shows the token makes no second one.
+    assert page.redirect_chain == [("/summaries/tokens/", 302)]
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     token = ApiToken.objects.get(user=world.users["ta_x"])
@@ -210,6 +212,9 @@ def test_tokens_are_made_and_revoked_on_the_web_page_and_shown_once(db, world, c
     assert plaintext.startswith(token.prefix) and len(plaintext) > 40
     later = ta.get("/summaries/tokens/").content.decode()
     assert plaintext not in later and "report script" in later
+    assert ApiToken.objects.filter(user=world.users["ta_x"]).count() == 1
+    # The lifetimes offered are the member tokens' (one list): up to a year.
+    assert [d for d in (30, 90, 180, 365) if f'value="{d}"' in later] == [30, 90, 180, 365]
     assert (token.expires_at - timezone.now()).days in (89, 90)
     # A bad form keeps what was typed and says what is wrong.
     bad = ta.post("/summaries/tokens/", {"name": "", "days": "90"})

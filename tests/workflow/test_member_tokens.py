@@ -16,8 +16,8 @@ from tests.conftest import host_of
 def make_token(db, client_for, program_a, world):
     """make_token(user_key) -> plaintext, made on the token page as that user would."""
 
-    def make(key, name="report script", days="90"):
-        page = client_for(program_a, world.users[key]).post(
+    def make(key, name="report script", days="90", verified=True):
+        page = client_for(program_a, world.users[key], verified=verified).post(
             "/accounts/api-tokens/", {"name": name, "days": days}, follow=True
         )
         assert page.redirect_chain == [("/accounts/api-tokens/", 302)]  # a reload makes none
@@ -150,3 +150,125 @@ def test_a_token_needs_a_name_and_an_offered_lifetime(db, client_for, program_a,
     assert answer.status_code == 400
     assert "Give the token a name." in answer.content.decode()
     assert 'id="new-token"' not in answer.content.decode()
+
+
+# -- A token is only as strong as the sign-in that made it (review A1) ------------------------
+
+
+def test_a_staff_token_made_with_a_password_alone_opens_no_admin_api_after_promotion(
+    make_token, program_a, world, in_program
+):
+    """Program staff need no two-factor sign-in; a token they make with a password alone must not
+    open what a program admin's account needs two-factor sign-in for, once they are made one (here
+    in the Django admin, a path that bypasses the staff page's revocation)."""
+    from accounts.models import Membership, Role
+    from tenants.models import MemberToken
+
+    staff = world.users["a_staff"]
+    plaintext = make_token("a_staff", verified=False)
+    client = token_client(program_a, plaintext)
+    me = client.get("/api/me/")
+    # /api/me/ tells the truth: this token's session never passed two-factor sign-in.
+    assert me.status_code == 200 and me.json()["two_factor_verified"] is False
+    assert client.get("/api/program-export/").status_code == 403
+    Membership.objects.filter(user=staff, program=program_a).update(role=Role.PROGRAM_ADMIN)
+    for path in ("/api/program-export/", "/api/case-reads/", "/api/me/"):
+        answer = client.get(path)
+        assert answer.status_code == 401, path
+        assert "set up two-factor sign-in, then make a new token" in answer.json()["detail"]
+    with in_program(program_a):
+        assert MemberToken.objects.get(user=staff).revoked_at is None  # refused, not revoked
+
+
+def test_an_admin_token_made_past_two_step_sign_in_works_and_says_so(make_token, program_a):
+    client = token_client(program_a, make_token("a_admin"))
+    assert client.get("/api/me/").json()["two_factor_verified"] is True
+    assert client.get("/api/case-reads/").status_code == 200
+
+
+def test_promotion_on_the_staff_page_revokes_the_members_tokens(
+    make_token, client_for, program_a, world
+):
+    from accounts.models import Membership
+
+    plaintext = make_token("a_staff", verified=False)
+    lead = make_token("a_lead")
+    membership = Membership.objects.get(user=world.users["a_staff"], program=program_a)
+    admin = client_for(program_a, world.users["a_admin"])
+    changed = admin.post(
+        f"/settings/staff/{membership.pk}/role/", {f"m{membership.pk}-role": "program_admin"}
+    )
+    assert changed.status_code == 302
+    answer = token_client(program_a, plaintext).get("/api/program-export/")
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "Invalid, expired or revoked token."
+    # Someone else's tokens, and a change to a role that needs no more, revoke nothing.
+    lead_membership = Membership.objects.get(user=world.users["a_lead"], program=program_a)
+    admin.post(
+        f"/settings/staff/{lead_membership.pk}/role/",
+        {f"m{lead_membership.pk}-role": "program_staff"},
+    )
+    assert token_client(program_a, lead).get("/api/me/").status_code == 200
+
+
+def test_a_removed_members_token_stays_refused_when_they_are_invited_back(
+    make_token, client_for, program_a, world, in_program
+):
+    from accounts.models import Membership, Role
+    from tenants.models import MemberToken
+
+    staff = world.users["a_staff2"]
+    plaintext = make_token("a_staff2", verified=False)
+    membership = Membership.objects.get(user=staff, program=program_a)
+    admin = client_for(program_a, world.users["a_admin"])
+    assert admin.post(f"/settings/staff/{membership.pk}/remove/").status_code == 302
+    assert token_client(program_a, plaintext).get("/api/me/").status_code == 401
+    with in_program(program_a):
+        assert MemberToken.objects.get(user=staff).revoked_at is not None
+    # Invited back (a new membership): the old token is still refused, a new one works.
+    Membership.objects.create(user=staff, program=program_a, role=Role.PROGRAM_STAFF)
+    assert token_client(program_a, plaintext).get("/api/me/").status_code == 401
+    assert token_client(program_a, make_token("a_staff2")).get("/api/me/").status_code == 200
+
+
+def test_a_token_from_an_earlier_membership_is_refused_even_if_never_revoked(
+    make_token, program_a, world
+):
+    """Tokens of members removed before removal revoked them: the membership they come back
+    with is newer than the token."""
+    from accounts.models import Membership, Role
+
+    staff = world.users["a_staff2"]
+    plaintext = make_token("a_staff2", verified=False)
+    Membership.objects.filter(user=staff, program=program_a).delete()
+    Membership.objects.create(user=staff, program=program_a, role=Role.PROGRAM_STAFF)
+    answer = token_client(program_a, plaintext).get("/api/me/")
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "Invalid, expired or revoked token."
+
+
+def test_reloading_the_page_that_shows_a_new_token_makes_no_second_one(
+    db, client_for, program_a, world, in_program
+):
+    from tenants.models import MemberToken
+
+    page = client_for(program_a, world.users["a_staff"])
+    shown = page.post("/accounts/api-tokens/", {"name": "once", "days": "180"}, follow=True)
+    assert 'id="new-token"' in shown.content.decode()
+    again = page.get("/accounts/api-tokens/")
+    assert 'id="new-token"' not in again.content.decode()
+    with in_program(program_a):
+        assert MemberToken.objects.filter(user=world.users["a_staff"]).count() == 1
+
+
+def test_a_staff_members_script_keeps_working_after_they_turn_on_two_factor_sign_in(
+    make_token, program_a, world
+):
+    """Program staff may turn two-factor sign-in on for themselves; a token they made before
+    still answers (their role does not need it), as JSON and not as a code page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    plaintext = make_token("a_staff", verified=False)
+    TOTPDevice.objects.create(user=world.users["a_staff"], name="phone", confirmed=True)
+    me = token_client(program_a, plaintext).get("/api/me/")
+    assert me.status_code == 200 and me.json()["two_factor_verified"] is False

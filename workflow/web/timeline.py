@@ -52,6 +52,9 @@ HIDDEN = {
     "by_party",
     "by",
 }
+# Flags worth a line only when they are set: "policy beyond the recommendations: No" on every
+# report is noise a reader learns to skip, and then misses the one case where it says Yes.
+SAID_ONLY_WHEN_TRUE = {"beyond_recommendation"}
 
 FIELD_LABELS = {
     "state": _("Step"),
@@ -210,7 +213,7 @@ class Names:
         if value is None or value == "":
             return "—"
         if isinstance(value, bool):
-            return _("yes") if value else _("no")
+            return _("Yes") if value else _("No")
         if isinstance(value, int) and key in ID_KEYS:
             return self._by_id(key, value)
         if isinstance(value, str):
@@ -281,7 +284,9 @@ def describe_events(events):
         keys = [
             k
             for k in {**event.before, **event.after}
-            if k not in HIDDEN and (_given(event.before.get(k)) or _given(event.after.get(k)))
+            if k not in HIDDEN
+            and (_given(event.before.get(k)) or _given(event.after.get(k)))
+            and not (k in SAID_ONLY_WHEN_TRUE and not (event.before.get(k) or event.after.get(k)))
         ]
         changes = [
             (

@@ -59,3 +59,16 @@ def test_hearing_attendees_are_named_as_parties(site, make_case, advance, users)
     page = site("a_lead").get(f"/cases/{case.pk}/timeline/").text
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "Who attends T-river (River), harmed person, T-sky (Sky), person who did harm" in text
+
+
+def test_yes_and_no_read_as_words_and_the_policy_flag_only_when_it_is_set(site, make_case, advance):
+    case = advance(make_case(), "decided")
+    page = site("a_lead").get(f"/cases/{case.pk}/timeline/").text
+    record = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index('class="timeline"') :]))
+
+    # The demo policy follows the field's recommendations, so the report says nothing of it.
+    assert "beyond the field" not in record
+    assert "Harmed person heard" in record
+    heard = record[record.index("Harmed person heard") :][:80]
+    assert " Yes" in heard, heard
+    assert " yes " not in record
