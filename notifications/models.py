@@ -6,15 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.constraints import one_of as _one_of
 from workflow.outbox.models import OPEN_STATES, Reminder, ReminderState
 from workflow.reminders import OVERDUE_KINDS, ReminderKind, case_path
 
 # Re-exported: the outbox's model, read here by delivery, the admin and tests.
 __all__ = ["OPEN_STATES", "Reminder", "ReminderState"]
-
-
-def _one_of(field, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class Digest(models.Model):

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiTokenBase, token_checks
+from organizations.languages import language_field
 
 # The field guidance: respond with an outcome within a week at the latest.
 RECOMMENDED_RESPONSE_WINDOW_DAYS = 7
@@ -85,9 +86,7 @@ class Participant(models.Model):
     )
     # The language their notices, letters and own page are written in (a code of
     # settings.LANGUAGES); empty: the program's first language.
-    language = models.CharField(
-        _("preferred language"), max_length=8, blank=True, default="", db_default=""
-    )
+    language = language_field(_("preferred language"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,12 +32,13 @@ def register_participant(*, actor, code, alias="", advisory_board_member=False, 
 
 
 def check_language(code):
-    """A language the program offers, or empty (the program's first); anything else is refused
-    with the choices."""
-    offered = offered_languages(connection.tenant)
+    """A language the active program offers, or empty (the program's first); anything else is
+    refused with the choices, by name (a participant may not know "es"). The one check for a
+    participant's language (staff set it) and a party's (on their own page)."""
+    offered = offered_languages(getattr(connection, "tenant", None))
     if code and code not in [c for c, _name in offered]:
         raise DomainError(
-            _("Choose one of: %(choices)s.") % {"choices": ", ".join(c for c, _n in offered)},
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(n for _c, n in offered)},
             field="language",
         )
     return code or ""

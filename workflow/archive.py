@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from tenants.models import Participant, PolicyVersion
 from workflow.access import hide_party_cases
+from workflow.case_record import export_case_record
 from workflow.models import Case, CaseRead, EvidenceFile, LowLevelResponse, PurgeRecord
-from workflow.selectors import export_case_record
 
 FORMAT_VERSION = 2
 DUMP = "dump.json"

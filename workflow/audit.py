@@ -7,6 +7,11 @@ cases' content at once (the case list, Today, a participant's page, the API's ca
 insert for the whole page, not one per case. It writes to the active program's schema,
 append-only."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
 from workflow.access import hide_party_cases
 from workflow.models import CaseRead, ReadVia
 
@@ -27,6 +32,14 @@ def record_case_reads(*, case_ids, user, via=ReadVia.PAGE):
     return CaseRead.objects.bulk_create(
         [CaseRead(case_id=case_id, reader_id=user.pk, via=via) for case_id in ids]
     )
+
+
+def read_lately(*, case, user):
+    """Whether `user`'s read of this case is logged within the time a page may stay open (the
+    session's idle limit). A photo's preview on the case page is covered by the page's read and
+    not logged again, so it is shown only to someone whose read is already in the log."""
+    since = timezone.now() - timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
+    return CaseRead.objects.filter(case_id=case.pk, reader_id=user.pk, read_at__gte=since).exists()
 
 
 def case_reads(*, case_id=None, reader_id=None, visible_to=None):

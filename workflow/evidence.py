@@ -15,9 +15,14 @@ Uploads of anything else, markup included, are refused with a message that says 
 accepted."""
 
 import filetype
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+
+from config.no_store import may_keep_privately
 
 OCTET_STREAM = "application/octet-stream"
+# How long a photo's preview may stay in the reader's own browser: going back and forth on a
+# case does not download every photo again, and it is gone soon after (or at sign-out).
+PREVIEW_SECONDS = 300
 TEXT = "text/plain; charset=utf-8"
 SNIFF_BYTES = 512
 # Kinds a browser shows or plays but never runs (no SVG: it can hold script).
@@ -67,16 +72,28 @@ def sniff_upload(uploaded_file):
     return kind
 
 
-def evidence_response(evidence):
-    """The download of one evidence file (the caller has checked who may have it)."""
+def evidence_response(evidence, *, preview=False):
+    """The download of one evidence file (the caller has checked who may have it). With
+    `preview`, the picture itself for an <img> on the case page: only a photo a browser shows
+    (anything else is 404), inline, and kept a few minutes in the reader's own browser."""
+    if preview and not evidence.is_previewable_image:
+        raise Http404
     handle = evidence.file.open("rb")
     content_type = sniff_content_type(handle.read(SNIFF_BYTES))
     handle.seek(0)
+    if preview and not content_type.startswith("image/"):
+        handle.close()
+        raise Http404
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=content_type
+        handle,
+        as_attachment=not preview,
+        filename=evidence.original_name,
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Set here, the site-wide CSP middleware leaves it as it is.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
+    if preview:
+        return may_keep_privately(response, seconds=PREVIEW_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

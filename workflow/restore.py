@@ -51,6 +51,7 @@ from workflow.archive import (
 )
 from workflow.models import CaseEvent, EvidenceFile
 from workflow.models.events import broken_links
+from workflow.models.investigation import evidence_file_name
 
 logger = logging.getLogger(__name__)
 OWNER = "owner"
@@ -280,7 +281,7 @@ def _load_rows(checked, schema, saved_files, models):
         for item, _many in made:
             if label == "workflow.evidencefile":
                 data = checked.evidence[str(item.pk)]
-                name = storage.save(f"programs/{schema}/evidence/{item.pk}", ContentFile(data))
+                name = storage.save(evidence_file_name(schema, item.pk), ContentFile(data))
                 saved_files.append(name)
                 item.file = name
         with connections[OWNER].cursor() as cursor:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from workflow.errors import NotPermitted, StepNotAllowed
 
 if TYPE_CHECKING:  # the declarations import this module; only their type is needed here
@@ -96,8 +97,19 @@ def allowed_steps(state: str, role: str | None, policy: PolicyVersion) -> list[s
     ]
 
 
+def role_names(roles: frozenset[str] | set[str]) -> str:
+    """The roles as people read them ("Program lead, Program staff"), not their codes."""
+    return ", ".join(str(Role(r).label) for r in sorted(roles) if r in Role.values)
+
+
+def step_words(step: Step) -> str:
+    """What staff know the step as: its button on the case page, else its timeline words."""
+    return str(step.page.button if step.page is not None else step.timeline)
+
+
 def check_step(name: str, *, state: str | None, role: str | None, policy: PolicyVersion) -> Step:
-    """Return the step, or raise the domain error that says why it cannot be taken now."""
+    """Return the step, or raise the domain error that says why it cannot be taken now, in the
+    words of the page (the step's button, the roles' names)."""
     step = STEPS[name]
     if role not in roles_for(step, policy):
         raise NotPermitted(
@@ -105,12 +117,16 @@ def check_step(name: str, *, state: str | None, role: str | None, policy: Policy
                 "Your role does not allow this step (“%(step)s”). Ask someone with one of these "
                 "roles: %(roles)s."
             )
-            % {"step": name, "roles": ", ".join(sorted(roles_for(step, policy)))}
+            % {"step": step_words(step), "roles": role_names(roles_for(step, policy))}
         )
     if step.allowed_from and state not in step.allowed_from:
         assert state is not None, f"the step {name!r} is taken on a case"
         raise StepNotAllowed(
             _("This case is “%(state)s”, so “%(step)s” cannot be done now. %(hint)s")
-            % {"state": State(state).label, "step": name, "hint": NEXT_STEP_HINT[State(state)]}
+            % {
+                "state": State(state).label,
+                "step": step_words(step),
+                "hint": NEXT_STEP_HINT[State(state)],
+            }
         )
     return step

@@ -22,6 +22,11 @@ urlpatterns = [
         case_views.evidence_download,
         name="evidence_download",
     ),
+    path(
+        "cases/<int:pk>/evidence/<uuid:evidence_id>/preview/",
+        case_views.evidence_preview,
+        name="evidence_preview",
+    ),
     path("door/", bans.door_list, name="door_list"),
     path("bans/<int:pk>/letter/", bans.ban_letter, name="ban_letter"),
     path("participants/", participants.participant_list, name="participant_list"),

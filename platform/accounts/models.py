@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.languages import language_field
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -42,7 +44,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     # The language of their pages and emails; empty: their browser's (organizations.languages).
-    language = models.CharField(_("language"), max_length=8, blank=True, default="", db_default="")
+    language = language_field()
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -37,7 +37,12 @@ class SignInView(auth_views.LoginView):
 
 @program_public
 class SignOutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Photos the case page showed may be in this browser's cache (config.no_store): a
+        # shared computer keeps none of them after sign-out.
+        response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 @program_public

@@ -7,8 +7,10 @@ member's setting (`User.language`), a participant's preferred language, else the
 (Django's LocaleMiddleware: the switcher's cookie, then Accept-Language)."""
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 
 def offered_languages(program=None):
@@ -19,6 +21,14 @@ def offered_languages(program=None):
     return [(code, name) for code, name in settings.LANGUAGES if code not in off] or [
         (settings.LANGUAGE_CODE, get_language_info(settings.LANGUAGE_CODE)["name_local"])
     ]
+
+
+def language_field(verbose_name=None):
+    """A person's language, as a code of settings.LANGUAGES; empty: no choice of their own.
+    The same column for a member (`User`), a participant and a party to a case."""
+    return models.CharField(
+        verbose_name or _("language"), max_length=8, blank=True, default="", db_default=""
+    )
 
 
 def language_for(program, *wanted):

@@ -1,6 +1,7 @@
 """The case page in real Chromium on a phone: an evidence photo shows as a thumbnail, loaded
-through the same permission-checked view as its download; steps post in the background and
-swap in the updated page (no full reload), and a step still works with JavaScript off."""
+through its preview address (checked as the download is, covered by the page's read); steps
+post in the background and swap in the updated page (no full reload), and a step still works
+with JavaScript off."""
 
 import re
 import struct
@@ -98,7 +99,7 @@ def test_a_photo_attached_on_a_phone_shows_as_a_thumbnail_without_a_reload(
         " return i && i.complete && i.naturalWidth === 48; }"
     )
     src = thumb.get_attribute("src")
-    assert re.fullmatch(rf"/cases/{case.pk}/evidence/[0-9a-f-]{{36}}/", src), src
+    assert re.fullmatch(rf"/cases/{case.pk}/evidence/[0-9a-f-]{{36}}/preview/", src), src
     box = thumb.bounding_box()
     assert box and box["width"] <= 160 and box["x"] + box["width"] <= 360
     thumb.scroll_into_view_if_needed()

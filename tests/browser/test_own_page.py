@@ -36,7 +36,7 @@ def test_an_anonymous_filer_reads_the_notice_and_appeals_from_a_phone(
     phone.goto(f"{base}/")
     phone.get_by_role("link", name="File a complaint").click()
     phone.get_by_label("What happened?").fill("My bag was taken while I was in the bathroom.")
-    phone.get_by_label("A short passphrase (optional)").fill("green heron")
+    phone.get_by_label("Secret words (optional)").fill("green heron")
     phone.get_by_role("button", name="Send my complaint").click()
     phone.get_by_role("heading", name="Write this code down").wait_for()
     code = phone.locator(".tracking-code").inner_text().strip()
@@ -58,13 +58,13 @@ def test_an_anonymous_filer_reads_the_notice_and_appeals_from_a_phone(
     borrowed.goto(f"{base}/")
     borrowed.get_by_role("link", name="Check on a complaint").click()
     borrowed.get_by_label("Your tracking code").fill(code.lower())
-    borrowed.get_by_label("Your passphrase, if you chose one").fill("green heron")
+    borrowed.get_by_label("Your secret words, if you chose some").fill("green heron")
     borrowed.get_by_role("button", name="Check").click()
     borrowed.get_by_role("heading", name="Your page").wait_for()
     assert borrowed.locator(".status-headline").inner_text() == "Being looked into"
     notice = borrowed.locator(".notice").first
     assert "You filed a complaint on" in notice.inner_text()
-    assert "taking part is voluntary" in notice.inner_text()
+    assert "You do not have to take part." in notice.inner_text()
     assert borrowed.evaluate("document.documentElement.scrollWidth") <= 360
     assert not wcag_violations(borrowed)  # WCAG 2.1 AA, as axe-core reads it
     screenshot(borrowed, "own-page-notice-phone")

@@ -13,8 +13,13 @@ from django.core.management import call_command
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 SOURCES = ("platform", "tenants", "workflow", "notifications")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{\s*\w+\s*\}\}|<[^>]+>")
-# "Offender", "victim" and their kin are not the product's words, in any language.
-FORBIDDEN = re.compile(r"\b(ofensor|ofensora|delincuente|agresor|agresora|víctima)s?\b", re.I)
+# "Offender", "victim" and their kin are not the product's words, in any language: the English
+# the code and templates are written in, and every translation.
+FORBIDDEN = re.compile(
+    r"\b(offender|victim|perpetrator|infractora?|v[ií]ctima|victimario|agresora?|delincuente"
+    r"|ofensora?)(s|es)?\b",
+    re.I,
+)
 
 
 def _translations(entry):
@@ -84,7 +89,40 @@ def test_translations_keep_placeholders_and_the_products_words(catalog):
                 wrong.append((entry.msgid, text))
             if FORBIDDEN.search(text):
                 wrong.append((entry.msgid, text))
+        if FORBIDDEN.search(entry.msgid) or FORBIDDEN.search(entry.msgid_plural or ""):
+            wrong.append((entry.msgid, "(the English)"))
     assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "offender",
+        "Victims",
+        "perpetrator",
+        "infractor",
+        "infractoras",
+        "víctima",
+        "victima",
+        "victimarios",
+        "agresores",
+        "delincuente",
+        "ofensora",
+    ],
+)
+def test_the_products_words_guard_knows_each_word(word):
+    assert FORBIDDEN.search(f"La {word} dijo.")
+    assert not FORBIDDEN.search("persona afectada, persona que causó daño, harmed person")
+
+
+def test_templates_use_the_products_words():
+    """Words written straight into a template (not marked for translation) and emails' text."""
+    wrong = []
+    for name in SOURCES:
+        for path in (settings.BASE_DIR / name).rglob("templates/**/*"):
+            if path.suffix in (".html", ".txt") and FORBIDDEN.search(path.read_text()):
+                wrong.append(str(path.relative_to(settings.BASE_DIR)))
+    assert not wrong, wrong
 
 
 def test_the_compiled_catalog_matches_the_translations(catalog, language):

@@ -54,9 +54,12 @@ def test_platform_host_serves_platform_urls(db, world, client_for):
 
 
 def test_platform_host_with_a_port(db, world):
-    assert Client(HTTP_HOST="localhost:8000").get("/").status_code == 200
-    # A program's front door is open to visitors (issue 15).
-    assert Client(HTTP_HOST="prog-a.localhost:8000").get("/").status_code == 200
+    platform = Client(HTTP_HOST="localhost:8000").get("/")
+    assert platform.status_code == 200 and "Program A" not in platform.text
+    # A program's front door is open to visitors (issue 15): that program's, with the port.
+    front_door = Client(HTTP_HOST="prog-a.localhost:8000").get("/")
+    assert front_door.status_code == 200
+    assert "Program A" in front_door.text and "File a complaint" in front_door.text
 
 
 def test_program_host_serves_program_urls(db, world, client_for, program_a):
@@ -175,8 +178,10 @@ def test_anonymous_visitor_is_sent_to_sign_in(db, world, program_a):
 @pytest.mark.parametrize("member", ["a_admin", "a_lead", "a_staff"])
 def test_members_reach_their_program(db, world, client_for, program_a, member):
     client = client_for(program_a, world.users[member])
-    assert client.get("/").status_code == 200
-    assert client.get("/api/schema/").status_code == 200
+    today = client.get("/")
+    assert today.status_code == 200 and "My cases" in today.text
+    schema = client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200 and "/api/cases/" in schema.text
 
 
 # --- sign-in, sign-out, password reset on a program site ---------------------------------------

@@ -94,7 +94,7 @@ def test_a_due_reminder_is_delivered(stack, stack_world):
     with tenant_context(stack_world.program):
         due = Case.objects.get(pk=case_id).acknowledgement_due_at  # passed already
     stamp = int(due.timestamp())
-    # The key delivery expects for this case's acknowledgement (notifications.services.sync).
+    # The key delivery expects for this case's acknowledgement (workflow.reminders.Planned.key).
     key = f"p{stack_world.program.pk}:acknowledgement_overdue:{case_id}:{stamp}:{stamp}"
     reminder = Reminder.objects.create(
         program=stack_world.program,

@@ -113,7 +113,9 @@ def test_a_party_in_any_role_finds_no_case_route(role, arena, client_for, progra
     problems, attempts = [], 0
     try:
         with tenant_context(program_a):
-            # Not a party yet: every GET route of the case answers (the walk reaches it).
+            # Not a party yet: every GET route of the case answers (the walk reaches it). The
+            # case page first: a photo's preview is served to whoever's read is in the log.
+            assert _send(as_member, "GET", f"/cases/{case.pk}/", None, False)[0] == 200
             for ep in routes:
                 if "GET" in ep.operations or ep.source == "urlconf":
                     status, _body = _send(as_member, "GET", ep.path, None, False)

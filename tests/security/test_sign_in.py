@@ -134,7 +134,8 @@ def test_second_factor_code_is_asked_once_a_device_exists(db, world):
 def test_program_staff_may_sign_in_with_a_password_alone(db, world):
     client = Client(HTTP_HOST=host_of(world.programs["a"]))
     _try(client, world.users["a_staff"].email, PASSWORD, "203.0.113.22")
-    assert client.get("/").status_code == 200
+    today = client.get("/")
+    assert today.status_code == 200 and "My cases" in today.text  # their Today page, not a code
 
 
 def _code(device):

@@ -16,7 +16,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from tests.conftest import PASSWORD, host_of
 from tests.extra_migration import MIGRATION, extra_workflow_migration
-from tests.security_data.conftest import make_case
+from tests.security_data.conftest import committed_program, make_case
 
 SLUG = "come-back"
 NEW_SLUG = "come-back-two"
@@ -42,31 +42,19 @@ def _record():
 @pytest.fixture(scope="module")
 def retired(world, django_db_blocker):
     """A committed program with cases and evidence, retired; removed afterwards."""
-    from accounts.models import Membership, Role
-    from organizations.models import Domain, Program, ProgramType
+    from accounts.models import Membership, Role, User
     from organizations.retirement import request_retirement, retire_program
-    from organizations.schemas import drop_program_schema
-    from organizations.services import program_host, provision_program
 
-    with django_db_blocker.unblock():
-        program = Program.objects.create(
-            name="Come Back",
-            slug=SLUG,
-            program_type=ProgramType.DROP_IN,
-            health_department=world.departments["d1"],
-        )
-        Domain.objects.create(domain=program_host(SLUG), tenant=program)
-        program = provision_program(program_id=program.pk)
-        assert program.status == "ready", program.failure_reason
-        for key, role in (
-            ("a_staff", Role.PROGRAM_STAFF),
-            ("a_lead", Role.PROGRAM_LEAD),
-            ("a_staff2", Role.PROGRAM_STAFF),
-        ):
-            Membership.objects.create(user=world.users[key], role=role, program=program)
+    roles = {
+        "a_staff": Role.PROGRAM_STAFF,
+        "a_lead": Role.PROGRAM_LEAD,
+        "a_staff2": Role.PROGRAM_STAFF,
+    }
+    with (
+        django_db_blocker.unblock(),
+        committed_program(world, SLUG, "Come Back", roles) as program,
+    ):
         # A staff member of its own, who signs in with a password alone (no second factor).
-        from accounts.models import User
-
         member = User.objects.create_user(email=STAFF, password=PASSWORD)
         Membership.objects.create(user=member, role=Role.PROGRAM_STAFF, program=program)
         from tenants.api_tokens import create_member_token
@@ -86,16 +74,10 @@ def retired(world, django_db_blocker):
         from config.broker import broker
 
         broker.flush("provisioning")
-        yield program, before, plaintext
-
-        connection.set_schema_to_public()
-        program = Program.objects.get(pk=program.pk)
-        if program.status != "retired":
-            drop_program_schema(program.schema_name)
-        Membership.objects.filter(program=program).delete()
-        Domain.objects.filter(tenant=program).delete()
-        Program.objects.filter(pk=program.pk).delete()
-        User.objects.filter(email=STAFF).delete()
+        try:
+            yield program, before, plaintext
+        finally:
+            User.objects.filter(email=STAFF).delete()
 
 
 def _rewrite(archive_bytes, change):

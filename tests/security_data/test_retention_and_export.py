@@ -17,46 +17,24 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
-from tests.security_data.conftest import make_case
+from tests.security_data.conftest import committed_program, make_case
 
 SLUG = "keep-and-go"
 
 
 @pytest.fixture(scope="module")
 def retiring(world, django_db_blocker):
-    """A committed program with a member admin; removed (row, users) afterwards."""
-    from accounts.models import Membership, Role
-    from organizations.models import Domain, Program, ProgramType
-    from organizations.services import program_host, provision_program
+    """A committed program with a member admin; removed (row, members) afterwards."""
+    from accounts.models import Role
 
-    with django_db_blocker.unblock():
-        program = Program.objects.create(
-            name="Keep and Go",
-            slug=SLUG,
-            program_type=ProgramType.DROP_IN,
-            health_department=world.departments["d1"],
-        )
-        Domain.objects.create(domain=program_host(SLUG), tenant=program)
-        program = provision_program(program_id=program.pk)
-        assert program.status == "ready", program.failure_reason
-        for key, role in (
-            ("a_admin", Role.PROGRAM_ADMIN),
-            ("a_staff", Role.PROGRAM_STAFF),
-            ("a_lead", Role.PROGRAM_LEAD),
-            ("a_staff2", Role.PROGRAM_STAFF),
-        ):
-            Membership.objects.create(user=world.users[key], program=program, role=role)
-    yield program
-    with django_db_blocker.unblock():
-        from organizations.schemas import drop_program_schema
-
-        connection.set_schema_to_public()
-        program = Program.objects.get(pk=program.pk)
-        if program.status != "retired":
-            drop_program_schema(program.schema_name)
-        Membership.objects.filter(program=program).delete()
-        Domain.objects.filter(tenant=program).delete()
-        Program.objects.filter(pk=program.pk).delete()
+    roles = {
+        "a_admin": Role.PROGRAM_ADMIN,
+        "a_staff": Role.PROGRAM_STAFF,
+        "a_lead": Role.PROGRAM_LEAD,
+        "a_staff2": Role.PROGRAM_STAFF,
+    }
+    with django_db_blocker.unblock(), committed_program(world, SLUG, "Keep and Go", roles) as made:
+        yield made
 
 
 @pytest.fixture

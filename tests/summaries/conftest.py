@@ -22,6 +22,22 @@ def in_last_month(day=3, hours=0):
     )
 
 
+def report_complaint(user, day, narrative, category="theft", hours_before=1):
+    """A low-severity complaint with no parties, reported on `day` of last month (in the active
+    program), `hours_before` after it happened."""
+    from workflow import services
+
+    return services.report_case(
+        actor=user,
+        kind="complaint",
+        reported_at=in_last_month(day),
+        occurred_at=in_last_month(day, -hours_before),
+        narrative=narrative,
+        categories=[category],
+        severity="low",
+    )
+
+
 @pytest.fixture
 def extra_programs(db, world):
     """Ten made-up programs in each department (never provisioned: publishing reads only the

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.summaries.conftest import in_last_month, last_month
+from tests.summaries.conftest import in_last_month, last_month, report_complaint
 
 
 def seq(counts, root, family):
@@ -92,15 +92,7 @@ def run_cases_in_a(users, in_program, program_a):
             reasons="Fair as decided.",
             reasons_for_parties="The decision was looked at again.",
         )
-        services.report_case(
-            actor=users["a_staff"],
-            kind="complaint",
-            reported_at=in_last_month(4),
-            occurred_at=in_last_month(4, -2),
-            narrative="My bag was taken.",
-            categories=["theft"],
-            severity="low",
-        )
+        report_complaint(users["a_staff"], 4, "My bag was taken.", hours_before=2)
         c3 = services.report_case(
             actor=users["a_staff"],
             kind="incident",
@@ -170,20 +162,11 @@ def test_published_figures_follow_the_counts_and_small_ones_are_withheld(
     db, world, in_program, program_a, program_b, publish_now
 ):
     from summaries.models import ProgramMonth, SettledMonth, Summary
-    from workflow import services
     from workflow.summary_counts import recompute_current_program
 
     run_cases_in_a(world.users, in_program, program_a)
     with in_program(program_b):
-        services.report_case(
-            actor=world.users["b_staff"],
-            kind="complaint",
-            reported_at=in_last_month(3),
-            occurred_at=in_last_month(3, -1),
-            narrative="Shouting.",
-            categories=["bullying"],
-            severity="low",
-        )
+        report_complaint(world.users["b_staff"], 3, "Shouting.", category="bullying")
     for program in (program_a, program_b):
         with in_program(program):
             recompute_current_program()

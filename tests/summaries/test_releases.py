@@ -162,9 +162,8 @@ def test_two_releases_freeze_settled_periods_and_reveal_no_small_count(
 
 def test_a_recount_never_rewrites_a_settled_month(db, world, in_program, program_a, publish_now):
     from summaries.models import ProgramMonth
-    from tests.summaries.conftest import in_last_month, last_month
+    from tests.summaries.conftest import last_month, report_complaint
     from tests.summaries.test_compute import run_cases_in_a
-    from workflow import services
     from workflow.summary_counts import recompute_current_program
 
     run_cases_in_a(world.users, in_program, program_a)
@@ -174,15 +173,7 @@ def test_a_recount_never_rewrites_a_settled_month(db, world, in_program, program
     frozen = ProgramMonth.objects.get(program=program_a, month=last_month())
     assert frozen.settled_at is not None
     with in_program(program_a):
-        services.report_case(
-            actor=world.users["a_staff"],
-            kind="complaint",
-            reported_at=in_last_month(9),
-            occurred_at=in_last_month(9, -1),
-            narrative="Reported late.",
-            categories=["theft"],
-            severity="low",
-        )
+        report_complaint(world.users["a_staff"], 9, "Reported late.")
         assert recompute_current_program()[last_month()]["counts"]["cases"]["total"]["n"] == 4
     frozen.refresh_from_db()
     assert frozen.counts["cases"]["total"]["n"] == 3

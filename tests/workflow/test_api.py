@@ -610,3 +610,58 @@ def test_appeal_rules_through_the_api(api, participants, world):
     outcome = [n for n in case["notices"] if n["kind"] == "appeal_outcome"]
     assert outcome and all("meals" not in n["text"] for n in outcome)
     assert any("The decision stands as it was." in n["text"] for n in outcome)
+
+
+def test_text_limits_and_the_restitution_minimum_hold_at_the_api(api, participants, world):
+    """The limits the forms show are the services' own: the API cannot go past them either,
+    and its refusal says what to fix."""
+    staff, lead = api("a_staff"), api("a_lead")
+    case = report(staff, participants)
+    base = f"/api/cases/{case['id']}"
+    post(staff, f"{base}/acknowledge/")
+    post(lead, f"{base}/investigation/", {"investigator": world.users["a_staff2"].pk})
+    answer = staff.post(
+        f"{base}/statements/",
+        {"content": "x" * 12_345, "party": party_id(case, "harmed_person")},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert answer.json()["field"] == "content"
+    assert "Keep the statement to 10,000 characters at most (it has 12,345)." in str(answer.json())
+    assert staff.get(f"{base}/").json()["statements"] == []
+    post(staff, f"{base}/statements/", {"content": "y" * 10_000}, expect=201)
+
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    restitution = {
+        "kind": "restitution",
+        "owner": world.users["a_staff"].pk,
+        "due_date": due,
+        "for_party": party_id(case, "person_who_did_harm"),
+        "restitution_amount": "0.00",
+    }
+    answer = lead.post(
+        f"{base}/decision/",
+        {"reasons": "Pay it back.", "harmed_person_heard": True, "actions": [restitution]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "Give an amount above 0" in str(answer.json())
+    assert staff.get(f"{base}/").json()["decision"] is None
+    case = post(
+        lead,
+        f"{base}/decision/",
+        {
+            "reasons": "Pay it back.",
+            "harmed_person_heard": True,
+            "actions": [{**restitution, "restitution_amount": "0.01"}],
+        },
+        expect=201,
+    )
+    answer = staff.post(
+        f"{base}/appeals/",
+        {"party": party_id(case, "person_who_did_harm"), "grounds": "z" * 10_001},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "to 10,000 characters at most (it has 10,001)" in str(answer.json())
+    assert staff.get(f"{base}/").json()["appeals"] == []

@@ -19,7 +19,9 @@ from workflow.models.case import (
     take_case_number,
 )
 from workflow.models.decision import (
+    APPEAL_GROUNDS_MAX_LENGTH,
     COMMUNITY_ACTION_KINDS,
+    RESTITUTION_MINIMUM,
     ActionKind,
     ActionStatus,
     Appeal,
@@ -35,6 +37,7 @@ from workflow.models.decision import (
 from workflow.models.events import CaseEvent
 from workflow.models.hearing import Consent, Hearing, NotHeardReason
 from workflow.models.investigation import (
+    STATEMENT_MAX_LENGTH,
     ContributingFactor,
     EvidenceFile,
     Investigation,
@@ -50,6 +53,9 @@ from workflow.models.safety import (
 )
 
 __all__ = [
+    "APPEAL_GROUNDS_MAX_LENGTH",
+    "RESTITUTION_MINIMUM",
+    "STATEMENT_MAX_LENGTH",
     "STAFF_DELIVERY_METHODS",
     "COMMUNITY_ACTION_KINDS",
     "ActionKind",

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.languages import language_field
 from tenants.models import Severity
 from workflow.models.fields import not_empty, one_of, user_field
 from workflow.states import FINAL_STATES, State
@@ -269,7 +270,7 @@ class CaseParty(models.Model):
     passphrase_hash = models.CharField(max_length=128, blank=True)
     # The language this party's notices and own page are written in: the participant's, or the
     # one a filer used on the public page; empty: the program's first language.
-    language = models.CharField(_("language"), max_length=8, blank=True, default="", db_default="")
+    language = language_field()
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ both stay on the record), follow-ups and appeals."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
@@ -134,6 +135,11 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The smallest restitution amount: more than 0 (the constraint below) in cents. The plan service
+# refuses less with a message, and the plan form offers no less.
+RESTITUTION_MINIMUM = Decimal("0.01")
+
+
 class RestorativeAction(models.Model):
     plan = models.ForeignKey(RestorationPlan, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("kind"), max_length=40, choices=ActionKind.choices)
@@ -233,6 +239,10 @@ class AppealOutcome(models.TextChoices):
     UPHELD = "upheld", _("Upheld")
     MODIFIED = "modified", _("Modified")
     OVERTURNED = "overturned", _("Overturned")
+
+
+# The longest grounds for an appeal, from a party's own page or written down by staff.
+APPEAL_GROUNDS_MAX_LENGTH = 10_000
 
 
 class Appeal(models.Model):

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from config.constraints import one_of
+
+__all__ = ["not_empty", "one_of", "user_field"]
+
 
 def user_field(verbose_name, *, null=True):
     """A reference to a user in the public schema. No database FK crosses schemas, and nothing
@@ -20,7 +24,3 @@ def user_field(verbose_name, *, null=True):
 
 def not_empty(field, name):
     return models.CheckConstraint(condition=~models.Q(**{field: ""}), name=name)
-
-
-def one_of(field, choices, name):
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

@@ -58,6 +58,11 @@ class Investigation(models.Model):
         return f"Investigation of case {self.case_id}"
 
 
+# The longest statement (a party's own or one staff write down), checked by the services
+# (workflow.services._base.required_text) and given to the forms' text boxes.
+STATEMENT_MAX_LENGTH = 10_000
+
+
 class Statement(models.Model):
     case = models.ForeignKey("workflow.Case", on_delete=models.CASCADE, related_name="statements")
     party = models.ForeignKey(
@@ -80,9 +85,14 @@ class Statement(models.Model):
         return f"Statement {self.pk} on case {self.case_id}"
 
 
+def evidence_file_name(schema_name, evidence_id):
+    """Where a program's evidence file is stored: uploads and a restored archive alike."""
+    return program_file_name(schema_name, "evidence", evidence_id)
+
+
 def evidence_path(instance, filename):
     """Stored per program, under a random name: the original name is kept in the row only."""
-    return program_file_name(connection.schema_name, "evidence", instance.id)
+    return evidence_file_name(connection.schema_name, instance.id)
 
 
 # Image kinds every browser shows in an <img>: these get a thumbnail on the case page (HEIC

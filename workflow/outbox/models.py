@@ -6,11 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.constraints import one_of
 from workflow.reminders import ReminderKind
-
-
-def _one_of(field, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class ReminderState(models.TextChoices):
@@ -70,8 +67,8 @@ class Reminder(models.Model):
                 name="reminder_ids_and_attempts_not_negative",
                 condition=Q(case_id__gte=0, ref_id__gte=0, attempts__gte=0),
             ),
-            _one_of("kind", ReminderKind, "reminder_kind_valid"),
-            _one_of("state", ReminderState, "reminder_state_valid"),
+            one_of("kind", ReminderKind, "reminder_kind_valid"),
+            one_of("state", ReminderState, "reminder_state_valid"),
             models.CheckConstraint(
                 name="reminder_enqueued_has_time",
                 condition=~Q(state="enqueued") | Q(enqueued_at__isnull=False),

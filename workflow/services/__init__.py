@@ -10,6 +10,7 @@ from workflow.services.closing import (
     waive_follow_up,
     withdraw_case,
 )
+from workflow.services.complaints import file_complaint
 from workflow.services.decision import (
     begin_restoration,
     decide_case,
@@ -49,7 +50,6 @@ from workflow.services.reporting import (
     add_party,
     assess_severity,
     assign_owner,
-    file_complaint,
     record_low_level_response,
     report_case,
 )

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.access import program_role
 from workflow.access import NOT_A_MEMBER, is_party, require_not_party
 from workflow.errors import ConflictOfInterest, NotPermitted, WorkflowError
-from workflow.models import Case, CaseEvent
+from workflow.models import APPEAL_GROUNDS_MAX_LENGTH, STATEMENT_MAX_LENGTH, Case, CaseEvent
 from workflow.models.events import GENESIS_HASH, as_json_value
 from workflow.outbox.sync import sync_case_reminders
 from workflow.states import check_step
@@ -141,11 +142,48 @@ def party_of(case: Case, party: CaseParty, *, field: str = "party") -> CaseParty
     return party
 
 
-def required_text(value: str, *, field: str, message: str) -> str:
+def required_text(
+    value: str, *, field: str, message: str, max_length: int | None = None, too_long: str = ""
+) -> str:
+    """The text without surrounding spaces. Empty, it is refused with `message`; longer than
+    `max_length`, with `too_long`, given the limit and the length as %(limit)s and %(count)s."""
     value = (value or "").strip()
     if not value:
         raise WorkflowError(message, field=field)
+    if max_length is not None and len(value) > max_length:
+        raise WorkflowError(
+            too_long
+            % {
+                "limit": number_format(max_length, force_grouping=True),
+                "count": number_format(len(value), force_grouping=True),
+            },
+            field=field,
+        )
     return value
+
+
+def statement_text(value: str, *, message: str) -> str:
+    """A statement's words, a party's own or written down by staff, within the one limit."""
+    return required_text(
+        value,
+        field="content",
+        message=message,
+        max_length=STATEMENT_MAX_LENGTH,
+        too_long=_("Keep the statement to %(limit)s characters at most (it has %(count)s)."),
+    )
+
+
+def appeal_grounds_text(value: str, *, message: str) -> str:
+    """What an appeal is about, from the party's own page or from staff, within the limit."""
+    return required_text(
+        value,
+        field="grounds",
+        message=message,
+        max_length=APPEAL_GROUNDS_MAX_LENGTH,
+        too_long=_(
+            "Keep what the appeal is about to %(limit)s characters at most (it has %(count)s)."
+        ),
+    )
 
 
 def not_in_future(value: _When, *, field: str) -> _When:

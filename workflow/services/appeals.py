@@ -22,6 +22,7 @@ from workflow.models import (
 )
 from workflow.models.decision import next_appeal_closes_at
 from workflow.services._base import (
+    appeal_grounds_text,
     begin_step,
     ensure_impartial,
     move_to,
@@ -116,7 +117,7 @@ def appeal_for_party(
         filed_by=party,
         filed_at=filed_at,
         window_closed_at=closes_at,
-        grounds=required_text(grounds, field="grounds", message=_("Say what the appeal is about.")),
+        grounds=appeal_grounds_text(grounds, message=_("Say what the appeal is about.")),
         recorded_by=actor,
     )
     paused = []

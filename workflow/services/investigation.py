@@ -21,7 +21,7 @@ from workflow.services._base import (
     party_of,
     record_event,
     require_member,
-    required_text,
+    statement_text,
     validate,
 )
 
@@ -71,7 +71,7 @@ def add_statement(
         party=party,
         recorded_by=actor,
         given_at=not_in_future(given_at or timezone.now(), field="given_at"),
-        content=required_text(content, field="content", message=_("Write down the statement.")),
+        content=statement_text(content, message=_("Write down the statement.")),
     )
     record_event(
         case=case,

@@ -52,7 +52,7 @@ def _own_page_line(party: CaseParty) -> str:
         return ""
     return _(
         "You have your own page. There you can read your notices, add what you want to say, "
-        "name a support person, give or take back your consent, and appeal. To open it, go to "
+        "name a support person, say yes or no to taking part, and appeal. To open it, go to "
         "the program's complaint page, choose “Check a complaint” and type your code."
     )
 
@@ -112,8 +112,8 @@ def process_notice_text(case: Case, party: CaseParty) -> str:
         _("Your rights: you can be heard and tell it in your own words."),
         _("You can bring a representative or a support person."),
         _(
-            "You choose whether to take part in each step to repair the harm: taking part is "
-            "voluntary. You can withdraw your consent at any time."
+            "You choose whether to take part in each step to repair the harm. You do not have "
+            "to take part. You can say no at any time, even after saying yes."
         ),
     ]
     if may_appeal(party, policy):

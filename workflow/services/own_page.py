@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.languages import offered_languages
+from tenants.services import check_language
 from workflow.errors import WorkflowError
 from workflow.models import (
     Case,
@@ -30,13 +30,13 @@ from workflow.models import (
 )
 from workflow.services._base import (
     begin_step,
-    current_program,
     party_of,
     record_event,
     required_text,
+    statement_text,
 )
 from workflow.services.appeals import appeal_for_party
-from workflow.services.reporting import new_tracking_code, passphrase_hash
+from workflow.services.complaints import new_tracking_code, passphrase_hash
 from workflow.states import check_step
 
 if TYPE_CHECKING:
@@ -112,9 +112,7 @@ def read_own_notices(*, party: CaseParty) -> list[Notice]:
 @transaction.atomic
 def add_own_statement(*, party: CaseParty, content: str) -> Statement:
     case, step = _begin("add_own_statement", party)
-    content = required_text(
-        content, field="content", message=_("Write your statement, in your own words.")
-    )
+    content = statement_text(content, message=_("Write your statement, in your own words."))
     statement = Statement.objects.create(
         case=case, party=party, given_at=timezone.now(), content=content, recorded_by=None
     )
@@ -155,7 +153,7 @@ def name_own_supporter(*, party: CaseParty, role: str, name: str) -> CaseParty:
 def give_own_consent(*, party: CaseParty) -> Consent:
     case, step = _begin("give_own_consent", party)
     if Consent.objects.filter(party=party, withdrawn_at__isnull=True).exists():
-        raise WorkflowError(_("Your consent is already on record."))
+        raise WorkflowError(_("You have already said that you agree to take part."))
     consent = Consent.objects.create(
         case=case, party=party, given_at=timezone.now(), recorded_by=None
     )
@@ -175,7 +173,9 @@ def withdraw_own_consent(*, party: CaseParty, note: str = "") -> Consent:
         Consent.objects.select_for_update().filter(party=party, withdrawn_at__isnull=True).first()
     )
     if consent is None:
-        raise WorkflowError(_("You have no consent on record to withdraw."))
+        raise WorkflowError(
+            _("You have not said that you agree to take part, so there is nothing to take back.")
+        )
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_note = (note or "").strip()
     consent.save(update_fields=["withdrawn_at", "withdrawal_note"])
@@ -201,11 +201,7 @@ def file_own_appeal(*, party: CaseParty, grounds: str) -> Appeal:
 def choose_own_language(*, party: CaseParty, language: str) -> CaseParty:
     """The language the party's own page and their next notices are written in (one of those
     the program offers). Not a step of the case: nothing goes on the timeline."""
-    offered = [code for code, _name in offered_languages(current_program())]
-    if language not in offered:
-        raise WorkflowError(
-            _("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}, field="language"
-        )
+    language = check_language(language)
     CaseParty.objects.filter(pk=party.pk).update(language=language)
     party.language = language
     return party

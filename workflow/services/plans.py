@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workflow.errors import WorkflowError
 from workflow.models import (
+    RESTITUTION_MINIMUM,
     ActionKind,
     Ban,
     PlanOrigin,
@@ -18,6 +20,11 @@ from workflow.models import (
 )
 from workflow.services._base import ensure_impartial, party_of, require_member, validate
 from workflow.services.safety import build_ban
+
+# Said by this service and by the plan form (which offers no less than the minimum either).
+RESTITUTION_TOO_SMALL = gettext_lazy(
+    "Give an amount above 0, or leave the amount empty and say what goods are owed."
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -122,6 +129,8 @@ def _build_action(
         raise WorkflowError(
             _("Say what restitution is owed: an amount or goods."), field="restitution_amount"
         )
+    if restitution_amount is not None and restitution_amount < RESTITUTION_MINIMUM:
+        raise WorkflowError(str(RESTITUTION_TOO_SMALL), field="restitution_amount")
     action = RestorativeAction(
         plan=plan,
         kind=kind,

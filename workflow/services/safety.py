@@ -76,8 +76,22 @@ def running_elsewhere(
     *, participant: Participant, case: Case, now: datetime | None = None
 ) -> list[Ban]:
     """The person's bans still running in other cases, latest end first."""
-    bans = Ban.objects.running(now).filter(participant=participant).exclude(case=case)
-    return sorted(bans.select_related("case"), key=lambda b: b.effective_end, reverse=True)
+    return running_elsewhere_for(participants=[participant], case=case, now=now)
+
+
+def running_elsewhere_for(
+    *, participants: Sequence[Participant], case: Case, now: datetime | None = None
+) -> list[Ban]:
+    """The bans still running in other cases of any of these people, in one query: person by
+    person (in the order given), latest end first."""
+    order = {person.pk: place for place, person in enumerate(participants)}
+    bans = (
+        Ban.objects.running(now)
+        .filter(participant__in=list(order))
+        .exclude(case=case)
+        .select_related("case", "participant")
+    )
+    return sorted(bans, key=lambda b: (order[b.participant_id], -b.effective_end.timestamp()))
 
 
 def _other_bans_choice(
@@ -181,7 +195,8 @@ def build_ban(
     replaces_reason: str | None = None,
 ) -> Ban:
     """Create a ban row under the case's policy (used by `impose_ban` and by plans). The caller
-    holds the case lock and writes the event. Returns (ban, what it changed)."""
+    holds the case lock and writes the event. Returns the saved ban; what it changed elsewhere
+    (the ban it replaced, the choice about other bans, bans shortened) is in `ban.changes`."""
     policy = case.policy_version
     if (
         participant is None

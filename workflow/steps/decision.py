@@ -16,7 +16,7 @@ from workflow.states import (
     State,
 )
 from workflow.steps.declaration import ACTION, APPEAL, FOLLOW_UP, Api, Page, Step
-from workflow.web import ban_forms, bulk_forms
+from workflow.web import ban_forms, bulk_forms, plan_forms
 from workflow.web import forms as f
 
 DECIDED = frozenset({State.DECIDED, State.RESTORING})
@@ -31,12 +31,11 @@ STEPS = [
         decision.decide_case,
         timeline=_("Decision made"),
         page=Page(
-            f.DecisionForm,
+            plan_forms.DecisionForm,
             _("Record decision"),
             _("Decision recorded."),
             "decision",
             waiting=_("Waiting for the investigation (and the hearing, if one is held)."),
-            placed=True,
         ),
         api=Api(inputs.DecisionInput, "decision", created=True),
     ),
@@ -53,7 +52,6 @@ STEPS = [
             _("Restoration begun."),
             "decision",
             waiting=_("Waiting for the decision."),
-            placed=True,
         ),
         api=Api(None, "begin-restoration"),
     ),
@@ -70,7 +68,6 @@ STEPS = [
             _("Appeal filed."),
             "appeal",
             waiting=_("Appeals open once the case is decided."),
-            placed=True,
         ),
         api=Api(inputs.AppealInput, "appeals", created=True),
     ),
@@ -82,12 +79,11 @@ STEPS = [
         appeals.decide_appeal,
         timeline=_("Appeal decided"),
         page=Page(
-            f.DecideAppealForm,
+            plan_forms.DecideAppealForm,
             _("Decide appeal"),
             _("Appeal decided."),
             "appeal",
             waiting=_("Waiting for an appeal to be filed."),
-            placed=True,
         ),
         api=Api(inputs.AppealDecisionInput, "decision"),
         item=APPEAL,
@@ -105,7 +101,6 @@ STEPS = [
             _("Action updated."),
             "decision",
             waiting=_("Waiting for the decision."),
-            placed=True,
         ),
         api=Api(inputs.ActionStatusInput, "status"),
         item=ACTION,
@@ -123,7 +118,6 @@ STEPS = [
             _("Follow-up done."),
             "follow-ups",
             waiting=NO_PLAN_YET,
-            placed=True,
         ),
         api=Api(inputs.FollowUpDoneInput, "complete"),
         item=FOLLOW_UP,
@@ -141,7 +135,6 @@ STEPS = [
             _("Follow-up waived."),
             "follow-ups",
             waiting=NO_PLAN_YET,
-            placed=True,
         ),
         api=Api(inputs.ReasonInput, "waive"),
         item=FOLLOW_UP,
@@ -159,7 +152,6 @@ STEPS = [
             _("Follow-ups updated."),
             "follow-ups",
             waiting=NO_PLAN_YET,
-            placed=True,
         ),
     ),
     Step(
@@ -175,7 +167,6 @@ STEPS = [
             _("Case closed."),
             "closing",
             waiting=_("Waiting for the restoration plan: close once every follow-up is done."),
-            placed=True,
         ),
         api=Api(inputs.CloseInput, "close"),
     ),
@@ -186,7 +177,7 @@ STEPS = [
         LEADS,
         closing.withdraw_case,
         timeline=_("Case withdrawn"),
-        page=Page(f.ReasonForm, _("Withdraw case"), _("Case withdrawn."), "closing", placed=True),
+        page=Page(f.ReasonForm, _("Withdraw case"), _("Case withdrawn."), "closing"),
         api=Api(inputs.ReasonInput, "withdraw"),
     ),
     Step(
@@ -196,9 +187,7 @@ STEPS = [
         LEADS,
         closing.resolve_early,
         timeline=_("Case resolved early"),
-        page=Page(
-            f.ReasonForm, _("Resolve early"), _("Case resolved early."), "closing", placed=True
-        ),
+        page=Page(f.ReasonForm, _("Resolve early"), _("Case resolved early."), "closing"),
         api=Api(inputs.ReasonInput, "resolve-early"),
     ),
 ]

@@ -48,9 +48,8 @@ FOLLOW_UP = Item(FollowUp, "follow_up", "follow-ups")
 class Page:
     """The step on the staff case page. `form` (a workflow.web.forms.CaseForm) turns what was
     typed into the service's arguments: `form.arguments()`. `waiting` says what the step waits
-    for, shown in its place before the case reaches a state the step is allowed from.
-    `placed`: the case template puts the form in a place of its own; a step not placed is
-    listed at the end of its `anchor` section under `title` (default: the button's words).
+    for, shown in its place before the case reaches a state the step is allowed from. The case
+    template puts each form in a place of its own, in the `anchor` section.
     `field_map` shows a service error about a field the form names otherwise on that field."""
 
     form: type[forms.Form]
@@ -59,8 +58,6 @@ class Page:
     anchor: str
     waiting: Words | None = None
     field_map: dict[str, str] = field(default_factory=dict)
-    placed: bool = False
-    title: Words | None = None
 
 
 @dataclass(frozen=True)

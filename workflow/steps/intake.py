@@ -39,7 +39,7 @@ STEPS = [
         STAFF,
         reporting.add_party,
         timeline=_("Party added"),
-        page=Page(f.AddPartyForm, _("Add party"), _("Party added."), "parties", placed=True),
+        page=Page(f.AddPartyForm, _("Add party"), _("Party added."), "parties"),
         api=Api(inputs.AddPartyInput, "parties", created=True),
     ),
     Step(
@@ -49,9 +49,7 @@ STEPS = [
         LEADS,
         reporting.assign_owner,
         timeline=_("Owner changed"),
-        page=Page(
-            f.AssignOwnerForm, _("Change owner"), _("Owner changed."), "summary", placed=True
-        ),
+        page=Page(f.AssignOwnerForm, _("Change owner"), _("Owner changed."), "summary"),
         api=Api(inputs.OwnerInput, "owner"),
     ),
     Step(
@@ -61,9 +59,7 @@ STEPS = [
         STAFF,
         reporting.assess_severity,
         timeline=_("Severity assessed"),
-        page=Page(
-            f.SeverityForm, _("Save severity"), _("Severity recorded."), "summary", placed=True
-        ),
+        page=Page(f.SeverityForm, _("Save severity"), _("Severity recorded."), "summary"),
         api=Api(inputs.SeverityInput, "severity"),
     ),
     Step(
@@ -79,7 +75,6 @@ STEPS = [
             _("Temporary ban recorded."),
             "bans",
             field_map=BAN_FIELDS,
-            placed=True,
         ),
         api=Api(inputs.ImposeBanInput, "bans", created=True),
     ),
@@ -90,7 +85,7 @@ STEPS = [
         LEADS,
         safety.end_ban_early,
         timeline=_("Ban ended early"),
-        page=Page(f.ReasonForm, _("End ban now"), _("Ban ended."), "bans", placed=True),
+        page=Page(f.ReasonForm, _("End ban now"), _("Ban ended."), "bans"),
         api=Api(inputs.ReasonInput, "end-early"),
         item=BAN,
     ),
@@ -107,7 +102,6 @@ STEPS = [
             _("Log supplies"),
             _("Supplies logged."),
             "bans",
-            placed=True,
         ),
         api=Api(inputs.SupplyContactInput, "supplies", created=True),
         item=BAN,
@@ -124,7 +118,6 @@ STEPS = [
             _("Acknowledge and prepare notices"),
             _("Acknowledged: a notice is ready for each party."),
             "notices",
-            placed=True,
         ),
         api=Api(None, "acknowledge"),
     ),
@@ -140,7 +133,6 @@ STEPS = [
             _("Mark delivered"),
             _("Delivery recorded."),
             "notices",
-            placed=True,
         ),
         api=Api(inputs.NoticeDeliveryInput, "delivery"),
         item=NOTICE,
@@ -157,7 +149,6 @@ STEPS = [
             _("Save deliveries"),
             _("Notices marked delivered."),
             "notices",
-            placed=True,
         ),
     ),
     Step(
@@ -172,7 +163,6 @@ STEPS = [
             _("Give a code"),
             _("Code given. Print their notice: the code and the address are on it."),
             "parties",
-            placed=True,
         ),
     ),
 ]

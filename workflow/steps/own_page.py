@@ -1,5 +1,5 @@
 """What a party does for themselves on their own page (reached by their code, without an
-account: tenants/web/public_own_page.py). The timeline says they did it there."""
+account: workflow/web/public_own_page.py). The timeline says they did it there."""
 
 from django.utils.translation import gettext_lazy as _
 

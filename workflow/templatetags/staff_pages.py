@@ -43,10 +43,3 @@ def with_aria(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
-
-
-@register.inclusion_tag("workflow/_more_steps.html", takes_context=True)
-def more_steps(context, section):
-    """The forms of the steps the case template has no place of its own for, at the end of
-    their section (workflow.steps: `Page.placed`)."""
-    return {"forms": context.get("more_steps", {}).get(section, [])}

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from workflow.access import members_of  # noqa: F401  (the staff pickers' choices)
+from workflow.states import role_names
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -91,5 +91,4 @@ def attach_error(form, exc, field_map=None):
 
 
 def role_needed_text(roles):
-    names = ", ".join(str(Role(r).label) for r in sorted(roles) if r in Role.values)
-    return _("Someone with one of these roles does this: %(roles)s.") % {"roles": names}
+    return _("Someone with one of these roles does this: %(roles)s.") % {"roles": role_names(roles)}

@@ -21,7 +21,7 @@ from workflow.models import (
     RestorationPlan,
     RestorativeAction,
 )
-from workflow.services.safety import running_elsewhere
+from workflow.services.safety import running_elsewhere_for
 from workflow.states import NEXT_STEP_HINT, State, allowed_steps, roles_for
 from workflow.steps import STEPS
 from workflow.web.base import members_of, names_by_id, role_needed_text
@@ -124,7 +124,6 @@ class CasePage:
             form = page.form(**kwargs)
         form.step = name
         form.submit = page.button
-        form.title = page.title or page.button
         args = [self.case.pk, name] + ([item.pk] if item is not None else [])
         form.url = reverse("case_step", args=args)
         form.multipart = form.is_multipart()
@@ -144,11 +143,11 @@ class CasePage:
         return NEXT_STEP_HINT[State(self.case.state)]
 
     def _banned_elsewhere(self, parties):
+        # One query for every party's bans elsewhere (not one per party).
         people = [p.participant for p in parties if p.participant_id]
         return [
             ban
-            for person in people
-            for ban in running_elsewhere(participant=person, case=self.case)
+            for ban in running_elsewhere_for(participants=people, case=self.case)
             if not is_party(ban.case, self.request.user)
         ]
 
@@ -215,12 +214,6 @@ class CasePage:
             user_ids.add(investigation.investigator_id)
         if decision:
             user_ids.add(decision.decided_by_id)
-        # Steps the case template has no place of its own for: listed at the end of their
-        # section.
-        more = {}
-        for step in CASE_STEPS:
-            if not step.page.placed and forms[step.name] is not None:
-                more.setdefault(step.page.anchor, []).append(forms[step.name])
         waiting = {
             step.name: explain(step.name, case)
             for step in STEPS.values()
@@ -248,7 +241,6 @@ class CasePage:
             "banned_elsewhere": self._banned_elsewhere(parties) if "impose_ban" in forms else [],
             "names": names_by_id(user_ids),
             "forms": forms,
-            "more_steps": more,
             "deliveries_form": deliveries_form,
             "follow_ups_form": (
                 forms["finish_follow_ups"]

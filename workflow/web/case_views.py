@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tenants.errors import DomainError
-from workflow.audit import record_case_read, record_case_reads
+from workflow.audit import read_lately, record_case_read, record_case_reads
 from workflow.errors import CaseNotFound
 from workflow.evidence import evidence_response
 from workflow.models import Case, CaseEvent, EvidenceFile, Notice
@@ -21,7 +21,7 @@ from workflow.states import OPEN_STATES, State
 from workflow.steps import STEPS
 from workflow.web.base import attach_error, members_of, names_by_id
 from workflow.web.case_page import CasePage, load_case
-from workflow.web.forms import PlanFormMixin
+from workflow.web.plan_forms import PlanFormMixin
 from workflow.web.timeline import describe_events
 
 
@@ -177,3 +177,15 @@ def evidence_download(request, pk, evidence_id):
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
     record_case_read(case=case, user=request.user, via=ReadVia.PAGE)
     return evidence_response(evidence)
+
+
+def evidence_preview(request, pk, evidence_id):
+    """A photo as the case page shows it: the same checks as the download (this program's
+    members, not a party to the case, a file of this case), but not logged again, since the
+    page that shows it logged the read. So it is served only to someone whose read of this case
+    is in the log; opening this address without the page gives a 404, like any other refusal."""
+    case = visible_case_or_404(request, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_id, case=case)
+    if not read_lately(case=case, user=request.user):
+        raise Http404
+    return evidence_response(evidence, preview=True)

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models import Category
-from workflow.services.reporting import FilerContact
+from workflow.models import APPEAL_GROUNDS_MAX_LENGTH, STATEMENT_MAX_LENGTH, Category
+from workflow.services.complaints import COMPLAINT_MAX_LENGTH, FilerContact
 
 WHEN_CHOICES = [
     ("today", _("Today")),
@@ -30,8 +30,8 @@ class ComplaintForm(forms.Form):
     what_happened = forms.CharField(
         label=_("What happened?"),
         help_text=_("In your own words. Say as much or as little as you want."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        # The limit is checked by the service (one message); the box only stops typing at it.
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": COMPLAINT_MAX_LENGTH}),
         error_messages={"required": _("Tell us what happened, in your own words.")},
     )
     when = forms.ChoiceField(
@@ -82,7 +82,7 @@ class ComplaintForm(forms.Form):
         required=False,
     )
     passphrase = forms.CharField(
-        label=_("A short passphrase (optional)"),
+        label=_("Secret words (optional)"),
         help_text=_(
             "Only if you want one: a few words you will remember. With your code it opens your "
             "own page, even on another phone. Without it, the code alone opens it."
@@ -151,7 +151,7 @@ class StatusForm(forms.Form):
         error_messages={"required": _("Type the tracking code you were given.")},
     )
     passphrase = forms.CharField(
-        label=_("Your passphrase, if you chose one"),
+        label=_("Your secret words, if you chose some"),
         max_length=100,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -162,8 +162,7 @@ class OwnStatementForm(forms.Form):
     content = forms.CharField(
         label=_("Your statement"),
         help_text=_("What happened, in your own words, or anything you want the staff to know."),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": STATEMENT_MAX_LENGTH}),
         error_messages={"required": _("Write your statement, in your own words.")},
     )
 
@@ -194,8 +193,7 @@ class WithdrawConsentForm(forms.Form):
 class OwnAppealForm(forms.Form):
     grounds = forms.CharField(
         label=_("What you disagree with, and why"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": APPEAL_GROUNDS_MAX_LENGTH}),
         error_messages={"required": _("Say what you disagree with, and why.")},
     )
 

@@ -156,12 +156,15 @@ ACTIONS = {
     "consent": (
         None,
         lambda party, data: own_page.give_own_consent(party=party),
-        gettext_lazy("Your consent to take part is on record. You can withdraw it at any time."),
+        gettext_lazy("We wrote down that you agree to take part. You can say no at any time."),
     ),
     "withdraw": (
         WithdrawConsentForm,
         lambda party, data: own_page.withdraw_own_consent(party=party, note=data["note"]),
-        gettext_lazy("Your consent is withdrawn. Nothing is held against you for it."),
+        gettext_lazy(
+            "We wrote down that you no longer want to take part. Nothing is held against you "
+            "for it."
+        ),
     ),
     "language": (
         OwnLanguageForm,

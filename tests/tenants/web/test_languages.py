@@ -121,3 +121,20 @@ def test_a_program_turns_a_language_off(program_a, public_client, client_for, wo
         403,
         404,
     )
+
+
+def test_a_language_the_program_turned_off_is_refused_by_its_name(
+    program_a, public_client, client_for, world, spanish_on
+):
+    """One check for a party's and a participant's language, and its message names the
+    languages the program offers, not their codes."""
+    admin = client_for(program_a, world.users["a_admin"])
+    filer = public_client(program_a)
+    code = file_anonymously(filer)
+    assert admin.post("/settings/languages/", {"languages": ["en"]}).status_code == 302
+    reader = public_client(program_a)
+    reader.post(STATUS, {"code": code})
+    refused = reader.post(MINE, {"action": "language", "language-language": "es"})
+    assert "Choose one of: English." in refused.text
+    assert "Choose one of: en" not in refused.text
+    assert "Your notices" in reader.get(MINE).text  # still in English

@@ -116,6 +116,12 @@ def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(program_a, public_c
     assert "does not look like an email address" in response.content.decode()
     response = client.post(FILE, complaint(contact_method="text", contact_detail=""))
     assert "Give the phone number or email address" in response.content.decode()
+    # The limit is the service's (the box stops typing at it; a long paste is refused the same).
+    response = client.post(FILE, complaint(what_happened="w" * 5_001))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Please keep it to 5,000 characters at most (it has 5,001)." in page
+    assert 'maxlength="5000"' in page
     assert len(cases_in(program_a, in_program)) == before
 
 

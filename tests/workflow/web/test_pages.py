@@ -68,16 +68,66 @@ def test_today_query_count_does_not_grow_with_cases(site, make_case, users):
     assert count() == few
 
 
-def test_case_page_query_count_is_fixed(site, make_case, advance, users):
+def test_case_page_query_count_does_not_grow_with_what_the_case_holds(
+    site, make_case, users, people
+):
+    """load_case's promise: one query per kind of thing on the page, however many parties,
+    notices, statements and actions the case has. Two decided cases, one with 2 parties and
+    one with 6 (each with a notice, a statement and an action), take the same queries."""
+    from workflow.models import PartyRole
+
+    def decided_case(witnesses):
+        others = [
+            {"role": PartyRole.WITNESS, "participant": Participant.objects.create(code=f"W-{n}")}
+            for n in range(witnesses)
+        ]
+        case = make_case(
+            parties=[
+                {"role": PartyRole.HARMED_PERSON, "participant": people["river"]},
+                {"role": PartyRole.PERSON_WHO_DID_HARM, "participant": people["sky"]},
+                *others,
+            ]
+        )
+        services.acknowledge_case(actor=users["a_staff"], case=case)
+        services.start_investigation(
+            actor=users["a_lead"], case=case, investigator=users["a_staff2"]
+        )
+        parties = list(case.parties.order_by("pk"))
+        for party in parties:
+            services.add_statement(
+                actor=users["a_staff"], case=case, party=party, content="What I saw."
+            )
+        due = timezone.localdate() + timedelta(days=5)
+        services.decide_case(
+            actor=users["a_lead"],
+            case=case,
+            reasons="Everyone was heard.",
+            harmed_person_heard=True,
+            actions=[
+                {
+                    "kind": "restorative_labor",
+                    "owner": users["a_staff"],
+                    "due_date": due,
+                    "for_party": party,
+                    "description": "Help set up the supply table",
+                }
+                for party in parties
+            ],
+        )
+        return case
+
+    few, many = decided_case(0), decided_case(4)
+    assert (few.parties.count(), many.parties.count()) == (2, 6)
     client = site("a_lead")
-    small, big = make_case(), advance(make_case(), "decided")
-    with CaptureQueriesContext(connection) as first:
-        client.get(f"/cases/{small.pk}/")
-    CaseFactory.create_batch(10, reported_by=users["a_staff"])
-    with CaptureQueriesContext(connection) as second:
-        client.get(f"/cases/{small.pk}/")
-    assert len(first) == len(second)
-    assert client.get(f"/cases/{big.pk}/").status_code == 200
+
+    def queries(case):
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get(f"/cases/{case.pk}/")
+        assert page.status_code == 200 and "Help set up the supply table" in page.text
+        return [q["sql"] for q in seen]
+
+    queries(few)  # the first page of the session warms what is read once (the session, caches)
+    assert len(queries(many)) == len(queries(few))
 
 
 def incident(**changes):
@@ -223,7 +273,9 @@ def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_cas
     )
     response = staff.post(f"/cases/{case.pk}/steps/decide_case/", data)
     assert response.status_code == 403
-    assert "does not allow" in response.text
+    # In the page's words: the step's button and the roles' names, not their codes.
+    assert "Your role does not allow this step (“Record decision”)" in response.text
+    assert re.search(r"one of these roles: (Program \w+(, )?)+\.", response.text)
     assert Case.objects.get(pk=case.pk).state == "hearing"
     # Withdrawing is for leads and admins.
     response = staff.post(f"/cases/{case.pk}/steps/withdraw_case/", {"withdraw_case-reason": "x"})
@@ -276,6 +328,35 @@ def test_other_programs_never_see_these_cases(site, make_case, client_for, users
     a_site = site("a_staff")
     for url in pages:
         assert a_site.get(url).status_code == 200, url
+
+
+def test_the_case_page_refuses_what_the_service_refuses_in_the_same_words(
+    site, make_case, advance, users
+):
+    """The limits live in the services; the forms give the same limits to the boxes and show
+    the service's message next to the field."""
+    case = advance(make_case(), "hearing")
+    lead = site("a_lead")
+    page = lead.get(f"/cases/{case.pk}/").text
+    assert 'maxlength="10000"' in page and 'min="0.01"' in page
+    response = lead.post(
+        f"/cases/{case.pk}/steps/add_statement/", {"add_statement-content": "s" * 12_345}
+    )
+    assert response.status_code == 400
+    assert "Keep the statement to 10,000 characters at most (it has 12,345)." in response.text
+    assert not case.statements.exists()
+    data = {"decide_case-reasons": "Both were heard.", "decide_case-harmed_person_heard": "yes"}
+    row = {
+        "kind": "restitution",
+        "owner": users["a_staff"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        "restitution_amount": "0",
+    }
+    data.update(plan_rows("decide_case", [row]))
+    response = lead.post(f"/cases/{case.pk}/steps/decide_case/", data)
+    assert response.status_code == 400
+    assert "Give an amount above 0, or leave the amount empty" in response.text
+    assert Case.objects.get(pk=case.pk).state == "hearing"
 
 
 def advance_to_investigation(case, users):
