@@ -182,6 +182,25 @@ class Progress:
                 self.write(f"  migrated {self.done}/{self.total} program schemas ({took:.0f} s)")
 
 
+def _collect_sql(executor, plan):
+    """The SQL of a forward plan, as `sqlmigrate` would print it, but starting from the state of
+    everything the schema has applied. Django's `loader.collect_sql` starts from the state just
+    before the plan's first migration alone (it serves `sqlmigrate`, one migration), which lacks
+    the models of other apps: a plan of summaries 0004 then tenants 0010 failed on
+    ("tenants", "membertoken")."""
+    loader = executor.loader
+    applied = [key for key in loader.applied_migrations if key in loader.graph.nodes]
+    state = loader.project_state(applied, at_end=True)
+    statements = []
+    for migration, _backwards in plan:
+        with executor.connection.schema_editor(
+            collect_sql=True, atomic=migration.atomic
+        ) as schema_editor:
+            state = migration.apply(state, schema_editor, collect_sql=True)
+        statements.extend(schema_editor.collected_sql)
+    return statements
+
+
 def _plan_for(schema):
     """Django's plan for one schema, and its SQL when it can be replayed as SQL (else None)."""
     owner = connections[OWNER]
@@ -189,7 +208,7 @@ def _plan_for(schema):
     try:
         executor = MigrationExecutor(owner)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        statements = executor.loader.collect_sql(plan) if replayable_as_sql(plan) else None
+        statements = _collect_sql(executor, plan) if replayable_as_sql(plan) else None
     finally:
         owner.set_schema_to_public()
     return plan, statements

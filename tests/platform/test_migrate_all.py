@@ -111,3 +111,39 @@ def test_a_real_migration_reaches_every_program_and_a_failure_leaves_one_untouch
             [role, f"{program_b.schema_name}.workflow_case"],
         )
         assert cursor.fetchone() == (True,)
+
+
+def test_a_program_behind_in_two_apps_is_migrated(db, world):
+    """A deploy that brings migrations of two apps at once (say summaries, then tenants): the
+    SQL of the second must be written from the state of everything applied, not only from the
+    first migration's ancestors (it failed with KeyError ('tenants', 'membertoken'))."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    schema = world.programs["a"].schema_name
+    owner = connections["owner"]
+    owner.set_schema(schema)
+    try:
+        executor = MigrationExecutor(owner)
+        graph = executor.loader.graph
+        (tenants_leaf,) = graph.leaf_nodes("tenants")
+        (summaries_leaf,) = graph.leaf_nodes("summaries")
+        (tenants_before,) = graph.node_map[tenants_leaf].parents & {
+            graph.node_map[key] for key in graph.nodes if key[0] == "tenants"
+        }
+        executor.migrate([tenants_before.key])  # undo the newest tenants migration's tables
+        with owner.cursor() as cursor:  # summaries' tables live in public: only the record
+            cursor.execute(
+                "DELETE FROM django_migrations WHERE app = %s AND name = %s", list(summaries_leaf)
+            )
+    finally:
+        owner.set_schema_to_public()
+
+    out = io.StringIO()
+    call_command("migrate_all", stdout=out, verbosity=1)
+    assert "1 migrated" in out.getvalue() and "0 failed" in out.getvalue(), out.getvalue()
+    owner.set_schema(schema)
+    try:
+        executor = MigrationExecutor(owner)
+        assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    finally:
+        owner.set_schema_to_public()
