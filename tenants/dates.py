@@ -7,12 +7,20 @@ import zoneinfo
 from django.conf import settings
 from django.db import connection
 from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 from django_tenants.utils import get_public_schema_name
 
 from tenants.models import PolicyVersion
 
-WHEN_FORMAT = "j F Y, H:i"
-DAY_FORMAT = "j F Y"
+
+# The formats are words of each language ("8 de diciembre de 2026", not "8 diciembre 2026"), so
+# they are translated like any other words; letters as in Django's `date` filter.
+def when_format():
+    return pgettext("date and time format", "j F Y, H:i")
+
+
+def day_format():
+    return pgettext("date format", "j F Y")
 
 
 def time_zone_name(policy=None):
@@ -38,7 +46,7 @@ def format_when(value, policy=None):
     policy version to take the zone from (default: the program's current one)."""
     if value is None:
         return ""
-    return dateformat.format(timezone.localtime(value, program_zone(policy)), WHEN_FORMAT)
+    return dateformat.format(timezone.localtime(value, program_zone(policy)), when_format())
 
 
 def format_day(value, policy=None):
@@ -47,4 +55,4 @@ def format_day(value, policy=None):
         return ""
     if hasattr(value, "hour"):
         value = timezone.localtime(value, program_zone(policy))
-    return dateformat.format(value, DAY_FORMAT)
+    return dateformat.format(value, day_format())

@@ -16,7 +16,7 @@ from notifications.models import DeliveryChoice, Notification
 from notifications.services.emails import ReminderEmails
 from notifications.services.recipients import find_people, recipients
 from organizations.languages import language_for
-from tenants.dates import WHEN_FORMAT, program_zone
+from tenants.dates import program_zone, when_format
 from workflow.models import Case
 from workflow.outbox.models import Reminder, ReminderState
 from workflow.reminders import OVERDUE_KINDS, RULE_BY_KIND, case_path, still_due
@@ -43,7 +43,7 @@ class _Titles:
         if date_key not in self._dates:
             with translation.override(language):
                 self._dates[date_key] = dateformat.format(
-                    timezone.localtime(reminder.target_at, self._zone), WHEN_FORMAT
+                    timezone.localtime(reminder.target_at, self._zone), when_format()
                 )
         words_key = (reminder.kind, language)
         if words_key not in self._words:

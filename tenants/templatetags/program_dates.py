@@ -4,7 +4,7 @@ zone active for the request (the program's: tenants.middleware.ProgramTimeZoneMi
 from django import template
 from django.utils import dateformat, timezone
 
-from tenants.dates import DAY_FORMAT, WHEN_FORMAT
+from tenants.dates import day_format, when_format
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 def when(value):
     if not value:
         return ""
-    return dateformat.format(timezone.localtime(value), WHEN_FORMAT)
+    return dateformat.format(timezone.localtime(value), when_format())
 
 
 @register.filter
@@ -22,4 +22,4 @@ def day(value):
         return ""
     if hasattr(value, "hour"):
         value = timezone.localtime(value)
-    return dateformat.format(value, DAY_FORMAT)
+    return dateformat.format(value, day_format())
