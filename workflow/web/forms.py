@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
-    APPEAL_GROUNDS_MAX_LENGTH,
     STAFF_DELIVERY_METHODS,
-    STATEMENT_MAX_LENGTH,
     ActionStatus,
     ContributingFactor,
     NotHeardReason,
@@ -170,7 +168,9 @@ class StatementForm(CaseForm):
     party = party_field(_("Whose statement"), required=False)
     content = forms.CharField(
         label=_("Statement"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": STATEMENT_MAX_LENGTH}),
+        # The service refuses more than STATEMENT_MAX_LENGTH with its message; the box has no
+        # `maxlength`, which would cut a pasted statement without a word.
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     given_at = forms.DateTimeField(
         label=_("When it was given"),
@@ -334,7 +334,9 @@ class FileAppealForm(CaseForm):
     party = party_field(_("Who appeals"))
     grounds = forms.CharField(
         label=_("What the appeal is about"),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": APPEAL_GROUNDS_MAX_LENGTH}),
+        # The service refuses more than APPEAL_GROUNDS_MAX_LENGTH with its message (no
+        # `maxlength`, which would cut pasted grounds without a word).
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
