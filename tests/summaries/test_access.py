@@ -358,6 +358,80 @@ def test_filters_pagination_and_csv(published, world, token_for, token_client):
     assert client.get("/api/schema/").status_code in (200, 401, 403)
 
 
+def test_every_csv_has_two_header_rows_and_an_endpoints_columns_whatever_the_filters(
+    published, world, token_for, token_client
+):
+    """A script skips two header rows and reads columns by key: the same for every endpoint,
+    and for one endpoint whatever the filters (a scope with no program, a period with no rows)."""
+    import io
+    from csv import reader
+
+    from summaries.metrics import all_keys
+    from tests.summaries.conftest import last_month
+
+    client = token_client(token_for("ta_x"))
+
+    def table(endpoint, **params):
+        answer = client.get(f"/api/ta/{endpoint}/", {"format": "csv", "page_size": 500, **params})
+        assert answer.status_code == 200, answer.content
+        return list(reader(io.StringIO(answer.content.decode())))
+
+    month = last_month().strftime("%Y-%m")
+    summaries = [
+        table("summaries", period=month),
+        table("summaries", period=month, scope="program"),
+        table("summaries", period=month, scope="department"),
+        table("summaries", period=month, scope="provider_type"),
+        table("summaries", period="2001-01"),
+    ]
+    head = summaries[0][:2]
+    assert head[1] == [
+        "id",
+        "scope",
+        "period",
+        "period_kind",
+        "program_id",
+        "program_name",
+        "department_id",
+        "department_name",
+        "provider_id",
+        "provider_name",
+        "program_type",
+        "program_count",
+        *all_keys(),
+    ]
+    assert head[0][:3] == ["Figure set id", "Program or group", "Period"]
+    for each in summaries:
+        assert each[:2] == head
+    assert len(summaries[2]) > 2 and len(summaries[-1]) == 2  # rows, or none: same header
+    department_row = dict(zip(head[1], summaries[2][2], strict=True))
+    assert department_row["program_id"] == "" and department_row["department_name"]
+    programs = [
+        table("programs"),
+        table("programs", program_type="drop_in"),
+        table("programs", department=world.departments["d2"].pk),
+    ]
+    for each in programs:
+        assert each[:2] == [
+            [
+                "Program id",
+                "Name",
+                "Program type",
+                "Health department id",
+                "Health department",
+                "Status",
+            ],
+            ["id", "name", "program_type", "department_id", "department_name", "status"],
+        ]
+    assert len(programs[2]) == 2
+    assert table("providers")[:2] == [["TA provider id", "Name"], ["id", "name"]]
+    assert table("departments")[:2] == [
+        ["Health department id", "Name", "Jurisdiction"],
+        ["id", "name", "jurisdiction"],
+    ]
+    assert table("dictionary")[1] == ["key", "label", "definition", "kind", "root", "family"]
+
+
 @pytest.mark.parametrize("who", ["a_admin", "hd1", "operator"])
 def test_only_ta_staff_get_api_tokens(db, world, who):
     from django.core.exceptions import PermissionDenied
