@@ -95,19 +95,16 @@ def _run(folder):
         REMINDER_REENQUEUE_AFTER_SECONDS=REENQUEUE_AFTER,
         LOG_LEVEL="WARNING",
     )
-    # why: the production-stack test's collectstatic, as the image runs it; bench only.
-    from tests.production.stack import collectstatic
+    # why: the production-stack test's collectstatic and gunicorn command, as the image runs
+    # them; bench only.
+    from tests.production.stack import collectstatic, gunicorn_argv
 
     collectstatic(env, folder / "static")
     python = [sys.executable]
     for name in ("web1", "web2"):
-        hosts[name].run(
-            [*python, "-m", "gunicorn", "config.wsgi", "--bind", f"0.0.0.0:{WEB_PORT}"]
-            # Each host its own control socket (they share this machine's disk).
-            + ["--workers", "2", "--control-socket", folder / f"{name}.ctl"],
-            folder / f"{name}.log",
-            env,
-        )
+        # Each host its own control socket (they share this machine's disk).
+        web = gunicorn_argv(f"0.0.0.0:{WEB_PORT}", workers=2, control_socket=folder / f"{name}.ctl")
+        hosts[name].run(web, folder / f"{name}.log", env)
     for name in ("web1", "web2"):
         _netns.wait_until(
             lambda h=hosts[name]: get(h.address, WEB_PORT, "localhost", "/healthz", {})[0] == 200,
