@@ -157,36 +157,19 @@ def _setup_django(admin_url, redis_url):
     return app_url, owner_url
 
 
-def _case(now, state, due, staff, policy):
-    from workflow.models import Case
-
-    return Case(
-        kind="incident",
-        state=state,
-        occurred_at=now - timedelta(hours=2),
-        reported_at=now - timedelta(hours=1),
-        narrative="Shouting at the door.",
-        categories=["other"],
-        severity="low",
-        policy_version=policy,
-        acknowledgement_due_at=due,
-        response_due_at=due + timedelta(days=5),
-        owner=staff,
-    )
-
-
 def _seed():
     """A program made as provisioning makes it, a plain staff member with a password and an
     API token, and 200 cases under investigation for the pages."""
     from django.db import connection
-    from django.utils import timezone
     from django_tenants.utils import tenant_context
 
     from accounts.models import Membership, Role, User
     from organizations.models import Domain, HealthDepartment, Program, ProgramType
     from organizations.services import program_host, provision_program
     from tenants.api_tokens import create_member_token
-    from tenants.policy import current_policy
+
+    # why: the tests' factory fills in a plain case; bench only.
+    from tests.factories import CaseFactory
     from workflow.models import Case
 
     department = HealthDepartment.objects.create(name="Cluster department")
@@ -201,11 +184,9 @@ def _seed():
     User.objects.create_user(email=STAFF)
     staff = staff_with_password(STAFF)
     Membership.objects.create(user=staff, role=Role.PROGRAM_STAFF, program=program)
-    now = timezone.now()
     with tenant_context(program):
-        policy = current_policy()
         _token, token = create_member_token(actor=staff, name="cluster bench", days=30)
-        cases = [_case(now, "investigating", now, staff, policy) for _ in range(200)]
+        cases = CaseFactory.build_batch(200, state="investigating", reported_by=staff)
         Case.objects.bulk_create(cases)
     connection.set_schema_to_public()
     return {
@@ -225,6 +206,9 @@ def _reminders_falling_due(world):
     from django_tenants.utils import tenant_context
 
     from tenants.policy import current_policy
+
+    # why: the tests' factory fills in a plain case; bench only.
+    from tests.factories import CaseFactory
     from workflow.models import Case
     from workflow.outbox.models import Reminder
 
@@ -235,7 +219,13 @@ def _reminders_falling_due(world):
     with tenant_context(program):
         policy = current_policy()
         reported = Case.objects.bulk_create(
-            [_case(now, "reported", due, staff, policy) for due in dues]
+            CaseFactory.build(
+                reported_by=staff,
+                reported_at=now - timedelta(hours=1),
+                policy_version=policy,
+                acknowledgement_due_at=due,
+            )
+            for due in dues
         )
     connection.set_schema_to_public()
     reminders = []
