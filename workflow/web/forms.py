@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import Participant, Severity
 from workflow.models import (
     APPEAL_GROUNDS_MAX_LENGTH,
-    STAFF_DELIVERY_METHODS,
     STATEMENT_MAX_LENGTH,
     ActionStatus,
     ContributingFactor,
@@ -151,13 +150,6 @@ class NoFieldsForm(CaseForm):
 
 
 # --- notices and investigation --------------------------------------------------------------
-class NoticeDeliveryForm(CaseForm):
-    method = forms.ChoiceField(
-        label=_("How it was delivered"),
-        choices=blank(_("— choose —")) + [(m.value, m.label) for m in STAFF_DELIVERY_METHODS],
-    )
-
-
 class StartInvestigationForm(CaseForm):
     investigator = MemberChoiceField(
         label=_("Investigator"),
@@ -349,7 +341,3 @@ class FileAppealForm(CaseForm):
 class ActionStatusForm(CaseForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     note = forms.CharField(label=_("Note"), required=False)
-
-
-class FollowUpDoneForm(CaseForm):
-    notes = forms.CharField(label=_("How it went"), required=False)
