@@ -14,7 +14,6 @@ Needs root (namespaces), HAProxy (apt-get install -y haproxy) and PostgreSQL 15'
 """
 
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from email import message_from_string
 from pathlib import Path
 
 import _django
@@ -365,8 +365,9 @@ def _sends(mail_dir):
     """Counter of delivery keys over every email sent (the file backend appends each send)."""
     keys = Counter()
     for path in Path(mail_dir).glob("*.log"):
-        found = re.findall(r"^X-Reminder-Delivery:\s*(\S+)\s*$", path.read_text(), re.M)
-        keys.update(found)
+        # The file backend writes each email followed by a line of 79 dashes.
+        for sent in path.read_text().split("\n" + "-" * 79 + "\n"):
+            keys.update(message_from_string(sent).get("X-Reminder-Delivery", "").split())
     return keys
 
 
