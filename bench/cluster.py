@@ -185,7 +185,9 @@ def _seed():
     staff = staff_with_password(STAFF)
     Membership.objects.create(user=staff, role=Role.PROGRAM_STAFF, program=program)
     with tenant_context(program):
-        _token, token = create_member_token(actor=staff, name="cluster bench", days=30)
+        _token, token = create_member_token(
+            actor=staff, name="cluster bench", days=30, verified=False
+        )
         cases = CaseFactory.build_batch(200, state="investigating", reported_by=staff)
         Case.objects.bulk_create(cases)
     connection.set_schema_to_public()

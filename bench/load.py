@@ -76,7 +76,9 @@ def run():
     host = program_host(program.slug)
     staff = staff_with_password(STAFF)
     with tenant_context(program):
-        _token, api_token = create_member_token(actor=staff, name="load bench", days=30)
+        _token, api_token = create_member_token(
+            actor=staff, name="load bench", days=30, verified=False
+        )
     connection.set_schema_to_public()
     database = settings.DATABASES["default"]["NAME"]
 
