@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
-    STAFF_DELIVERY_METHODS,
     ActionStatus,
     ContributingFactor,
     NotHeardReason,
@@ -149,13 +148,6 @@ class NoFieldsForm(CaseForm):
 
 
 # --- notices and investigation --------------------------------------------------------------
-class NoticeDeliveryForm(CaseForm):
-    method = forms.ChoiceField(
-        label=_("How it was delivered"),
-        choices=blank(_("— choose —")) + [(m.value, m.label) for m in STAFF_DELIVERY_METHODS],
-    )
-
-
 class StartInvestigationForm(CaseForm):
     investigator = MemberChoiceField(
         label=_("Investigator"),
@@ -351,7 +343,3 @@ class FileAppealForm(CaseForm):
 class ActionStatusForm(CaseForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     note = forms.CharField(label=_("Note"), required=False)
-
-
-class FollowUpDoneForm(CaseForm):
-    notes = forms.CharField(label=_("How it went"), required=False)

@@ -290,14 +290,23 @@ def test_steps_not_allowed_for_the_role_are_refused_and_explained(site, make_cas
     assert Case.objects.get(pk=case.pk).state == "withdrawn"
 
 
-def test_unknown_step_or_item_of_another_case_is_404(site, make_case, users):
-    one, two = make_case(), make_case()
-    services.acknowledge_case(actor=users["a_staff"], case=two)
+def test_unknown_step_or_item_of_another_case_is_404(site, make_case, advance, users):
+    one, two = make_case(), advance(make_case(), "investigating")
+    hearing = services.schedule_hearing(
+        actor=users["a_staff"],
+        case=two,
+        scheduled_for=timezone.now() + timedelta(days=1),
+        facilitator=users["a_staff2"],
+    )
     notice = two.notices.first()
     client = site("a_staff")
     assert client.post(f"/cases/{one.pk}/steps/no_such_step/").status_code == 404
-    url = f"/cases/{one.pk}/steps/record_notice_delivery/{notice.pk}/"
+    url = f"/cases/{one.pk}/steps/cancel_hearing/{hearing.pk}/"
     assert client.post(url, {}).status_code == 404
+    # A step without a form of its own on the page (a notice is marked delivered with the
+    # notices form) has no address there either.
+    url = f"/cases/{two.pk}/steps/record_notice_delivery/{notice.pk}/"
+    assert client.post(url, {"record_notice_delivery-method": "read_aloud"}).status_code == 404
     assert client.get(f"/cases/{one.pk}/steps/acknowledge_case/").status_code == 405
 
 
