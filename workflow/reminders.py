@@ -267,6 +267,16 @@ POINT_RELATIONS = {
     "community_check_in": ("follow_ups",),
 }
 SINGLE_RELATIONS = {"policy_version", "decision"}  # joined (select_related), not prefetched
+# The case's own fields reminder_points reads. A case row is wide (the narrative, two dozen
+# dates and flags) and the reminder worker reads ten at a time: it reads only these.
+POINT_CASE_FIELDS = (
+    "state",
+    "acknowledgement_due_at",
+    "acknowledged_at",
+    "response_due_at",
+    "responded_at",
+    "policy_version",
+)
 BAN_POINTS = frozenset({"ban_ending", "supply_gap"})
 
 

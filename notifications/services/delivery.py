@@ -20,7 +20,13 @@ from organizations.languages import language_for
 from tenants.dates import current_time_zone, when_format, zone_named
 from workflow.models import Case
 from workflow.outbox.models import Reminder, ReminderState
-from workflow.reminders import OVERDUE_KINDS, RULE_BY_KIND, case_path, still_due
+from workflow.reminders import (
+    OVERDUE_KINDS,
+    POINT_CASE_FIELDS,
+    RULE_BY_KIND,
+    case_path,
+    still_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +78,16 @@ def _lock_cases(program, reminder_ids):
     sent = Reminder.objects.filter(pk__in=reminder_ids, program=program)
     cases = (
         with_staff_parties(Case.objects.filter(pk__in=sent.values("case_id")))
+        .only(*POINT_CASE_FIELDS, "owner")  # what the rules and recipients read
         .annotate(program_time_zone=current_time_zone())
         .order_by("pk")
         .select_for_update(of=("self",), no_key=True)
     )
     return {case.pk: case for case in cases}
+
+
+# What delivery reads of a reminder row (the rules, the recipients, the title and the record).
+READ_FOR_DELIVERY = ("case_id", "kind", "ref_id", "target_at", "state", "idempotency_key")
 
 
 def _lock_reminders(program, reminder_ids, cases):
@@ -85,6 +96,7 @@ def _lock_reminders(program, reminder_ids, cases):
     state is tested here, not in the query (see _lock_cases)."""
     rows = (
         Reminder.objects.filter(pk__in=reminder_ids, program=program, case_id__in=list(cases))
+        .only(*READ_FOR_DELIVERY)
         .order_by("pk")
         .select_for_update()
     )

@@ -51,12 +51,29 @@ def test_reminder_rows_hold_no_participant_data(make_case, people):
 
 def assert_each_kind_alone_reads_the_same(case):
     """The worker re-checks a batch reading only what its kinds need: same answer, kind by kind."""
-    from workflow.reminders import POINT_RELATIONS, reminder_cases, reminder_points
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflow.models import Case
+    from workflow.reminders import (
+        POINT_CASE_FIELDS,
+        POINT_RELATIONS,
+        prefetch_reminder_relations,
+        reminder_cases,
+        reminder_points,
+    )
 
     everything = reminder_points(reminder_cases([case.pk])[case.pk])
     for kind in POINT_RELATIONS:
         alone = reminder_cases([case.pk], kinds={kind})[case.pk]
         assert reminder_points(alone, kinds={kind}) == [p for p in everything if p[0] == kind]
+    # The worker reads only POINT_CASE_FIELDS of a case: same answer, and no field read later
+    # one case at a time (a field missing from the list would cost a query here).
+    narrow = Case.objects.only(*POINT_CASE_FIELDS).get(pk=case.pk)
+    prefetch_reminder_relations([narrow])
+    with CaptureQueriesContext(connection) as queries:
+        assert reminder_points(narrow) == everything
+    assert queries.captured_queries == []
 
 
 def decide_with_an_action(case, users):
