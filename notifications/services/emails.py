@@ -1,15 +1,13 @@
 """Reminder emails, built with Django's email API: one per person per program part, listing
 every reminder of that part the person gets by email (a morning's overdue cases arrive as one
 email, not a burst of ten), under a Message-ID derived from the delivery keys it carries. The
-body's template is rendered once per program and kind of body, as only the lines listing the
-reminders differ between a program's emails."""
+sentences under the listed reminders are put together once per program and kind of body."""
 
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,19 +39,24 @@ class ReminderEmails:
 
     def _body_under_list(self, *, overdue, several, language):
         """`overdue`: whether any listed reminder is overdue (they come by email whatever the
-        person chose); `several`: whether the email lists more than one."""
+        person chose); `several`: whether the email lists more than one. A few sentences, so
+        they are put together here rather than by a template rendered for every program."""
         if (overdue, several, language) not in self._bodies:
             with translation.override(language):
-                self._bodies[overdue, several, language] = get_template(
-                    "notifications/reminder_email.txt"
-                ).render(
-                    {
-                        "program": self.program,
-                        "link": self.program.site_url("/notifications/"),
-                        "overdue": overdue,
-                        "several": several,
-                    },
+                paragraphs = []
+                if overdue and several:
+                    paragraphs.append(_("Overdue reminders always come by email."))
+                elif overdue:
+                    paragraphs.append(_("This is overdue. Overdue reminders always come by email."))
+                see = _("See your notifications for %(program)s:") % {"program": self.program.name}
+                paragraphs.append(f"{see}\n{self.program.site_url('/notifications/')}")
+                paragraphs.append(
+                    _(
+                        "You can choose how other reminders reach you on the same page, "
+                        "under Preferences."
+                    )
                 )
+            self._bodies[overdue, several, language] = "".join(f"\n\n{p}" for p in paragraphs)
         return self._bodies[overdue, several, language]
 
     def _opens_line(self, path, language):

@@ -99,7 +99,7 @@ def with_staff_parties(cases):
     """The cases with `staff_party_ids`: the staff members who are parties to each, read in
     the same query. They are never reminded about their own case (workflow.access), whatever
     their role."""
-    parties = CaseParty.objects.filter(case=OuterRef("pk"), staff_user__isnull=False)
+    parties = CaseParty.objects.filter(case=OuterRef("pk"), staff_user__isnull=False).order_by()
     return cases.annotate(staff_party_ids=ArraySubquery(parties.values("staff_user_id")))
 
 
