@@ -1,12 +1,15 @@
 """A development mailbox that behaves like an email provider with idempotency keys: one file
-per message key (the Message-ID, derived from the delivery's idempotency key), so a message
-sent again after a crash replaces itself instead of arriving twice.
+per message key (the Message-ID, derived from the delivery keys of the reminders the email
+lists), so a message sent again after a crash replaces itself instead of arriving twice.
 
 Why: a worker can die after the mail server accepted a message and before the database
 committed the delivery; the redelivered job then sends it again. Plain SMTP cannot tell, so
 with it email is at-least-once in that instant (in-app notifications and delivery records stay
 exactly once). Providers that accept an idempotency key, and this backend, make it exactly
-once. Use with EMAIL_BACKEND=notifications.mail.KeyedFileBackend and EMAIL_FILE_PATH."""
+once when the job sent again lists the same reminders for the person, as a retried message
+does. If instead the dispatcher sends the rows again, grouped differently (after the
+re-enqueue wait), the new email has a new key. Use with
+EMAIL_BACKEND=notifications.mail.KeyedFileBackend and EMAIL_FILE_PATH."""
 
 import hashlib
 import os
