@@ -24,10 +24,14 @@ def day_format():
     return pgettext("date format", "j F Y")
 
 
+# Built once (a query resolves a copy): the reminder worker reads it with every part's cases.
+_CURRENT_TIME_ZONE = Subquery(PolicyVersion.objects.order_by("-number").values("time_zone")[:1])
+
+
 def current_time_zone():
     """The current policy's time zone, as an expression a query can carry (blank: the
     platform's), for a reader that needs it beside other rows without a query of its own."""
-    return Subquery(PolicyVersion.objects.order_by("-number").values("time_zone")[:1])
+    return _CURRENT_TIME_ZONE
 
 
 def time_zone_name(policy=None):

@@ -95,12 +95,19 @@ def _hearing_staff(hearing_ids):
     return staff
 
 
+# Built once: a worker annotates every program part's cases with it.
+_STAFF_PARTY_IDS = ArraySubquery(
+    CaseParty.objects.filter(case=OuterRef("pk"), staff_user__isnull=False)
+    .order_by()
+    .values("staff_user_id")
+)
+
+
 def with_staff_parties(cases):
     """The cases with `staff_party_ids`: the staff members who are parties to each, read in
     the same query. They are never reminded about their own case (workflow.access), whatever
     their role."""
-    parties = CaseParty.objects.filter(case=OuterRef("pk"), staff_user__isnull=False).order_by()
-    return cases.annotate(staff_party_ids=ArraySubquery(parties.values("staff_user_id")))
+    return cases.annotate(staff_party_ids=_STAFF_PARTY_IDS)
 
 
 def _reviewers(appeal_ids, cases, staff):
