@@ -1,7 +1,9 @@
-"""Set Django up for a benchmark, on a database of its own (never the development data)."""
+"""Set Django up for a benchmark, on a database of its own (never the development data); and
+what several benches do once it is: medians, percentiles, waiting for reminders to arrive."""
 
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +42,26 @@ def percentile(values, pct):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def wait_until_delivered(reminders, *, until, poll, tick=None):
+    """Wait until none of `reminders` (a queryset) is still to be delivered, looking every
+    `poll` seconds (a cheap query, not to slow what is measured); `tick`, if given, is called
+    at once and then every TICK_SECONDS, as the scheduler ticks the dispatcher. True when
+    none is left, False once `until` (a datetime) has passed with some still waiting."""
+    from django.utils import timezone
+
+    from notifications.scheduler import TICK_SECONDS
+    from workflow.outbox.models import OPEN_STATES
+
+    waiting = reminders.filter(state__in=OPEN_STATES)
+    next_tick = time.monotonic()
+    while True:
+        if tick is not None and time.monotonic() >= next_tick:
+            tick()
+            next_tick += TICK_SECONDS
+        if not waiting.exists():
+            return True
+        time.sleep(poll)
+        if timezone.now() > until:
+            return False

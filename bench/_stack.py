@@ -80,38 +80,12 @@ def staff_with_password(email):
 def sign_in(address, port, host, email, password=PASSWORD):
     """Signs in through the login form as a browser behind an HTTPS load balancer would, and
     returns the Cookie header of the session."""
-    import http.client
-    import re
-    from http.cookies import SimpleCookie
-    from urllib.parse import urlencode
+    # why: the production-stack test's browser signs in as a person does; bench only.
+    from tests.production.stack import Browser
 
-    cookies = {}
-
-    def request(method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection(address, port, timeout=60)
-        sent = {"Host": host, "X-Forwarded-Proto": "https", "Origin": f"https://{host}"}
-        sent["Referer"] = f"https://{host}{path}"
-        if cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        connection.request(method, path, body=body, headers={**sent, **(headers or {})})
-        response = connection.getresponse()
-        content = response.read()
-        connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.update((name, m.value) for name, m in SimpleCookie(header).items())
-        return response.status, content
-
-    _status, page = request("GET", "/accounts/login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    form = {"csrfmiddlewaretoken": token, "username": email, "password": password}
-    status, content = request(
-        "POST",
-        "/accounts/login/",
-        urlencode(form),
-        {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token},
-    )
-    assert status == 302, content[:1000]
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+    browser = Browser(port, host, address=address)
+    browser.sign_in(email, password)
+    return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
 
 
 def get(address, port, host, path, headers, timeout=60):

@@ -14,7 +14,6 @@ Needs root (namespaces), HAProxy (apt-get install -y haproxy) and PostgreSQL 15'
 """
 
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from email import message_from_string
 from pathlib import Path
 
 import _django
@@ -95,19 +95,16 @@ def _run(folder):
         REMINDER_REENQUEUE_AFTER_SECONDS=REENQUEUE_AFTER,
         LOG_LEVEL="WARNING",
     )
-    # why: the production-stack test's collectstatic, as the image runs it; bench only.
-    from tests.production.stack import collectstatic
+    # why: the production-stack test's collectstatic and gunicorn command, as the image runs
+    # them; bench only.
+    from tests.production.stack import collectstatic, gunicorn_argv
 
     collectstatic(env, folder / "static")
     python = [sys.executable]
     for name in ("web1", "web2"):
-        hosts[name].run(
-            [*python, "-m", "gunicorn", "config.wsgi", "--bind", f"0.0.0.0:{WEB_PORT}"]
-            # Each host its own control socket (they share this machine's disk).
-            + ["--workers", "2", "--control-socket", folder / f"{name}.ctl"],
-            folder / f"{name}.log",
-            env,
-        )
+        # Each host its own control socket (they share this machine's disk).
+        web = gunicorn_argv(f"0.0.0.0:{WEB_PORT}", workers=2, control_socket=folder / f"{name}.ctl")
+        hosts[name].run(web, folder / f"{name}.log", env)
     for name in ("web1", "web2"):
         _netns.wait_until(
             lambda h=hosts[name]: get(h.address, WEB_PORT, "localhost", "/healthz", {})[0] == 200,
@@ -160,36 +157,19 @@ def _setup_django(admin_url, redis_url):
     return app_url, owner_url
 
 
-def _case(now, state, due, staff, policy):
-    from workflow.models import Case
-
-    return Case(
-        kind="incident",
-        state=state,
-        occurred_at=now - timedelta(hours=2),
-        reported_at=now - timedelta(hours=1),
-        narrative="Shouting at the door.",
-        categories=["other"],
-        severity="low",
-        policy_version=policy,
-        acknowledgement_due_at=due,
-        response_due_at=due + timedelta(days=5),
-        owner=staff,
-    )
-
-
 def _seed():
     """A program made as provisioning makes it, a plain staff member with a password and an
     API token, and 200 cases under investigation for the pages."""
     from django.db import connection
-    from django.utils import timezone
     from django_tenants.utils import tenant_context
 
     from accounts.models import Membership, Role, User
     from organizations.models import Domain, HealthDepartment, Program, ProgramType
     from organizations.services import program_host, provision_program
     from tenants.api_tokens import create_member_token
-    from tenants.policy import current_policy
+
+    # why: the tests' factory fills in a plain case; bench only.
+    from tests.factories import CaseFactory
     from workflow.models import Case
 
     department = HealthDepartment.objects.create(name="Cluster department")
@@ -204,11 +184,11 @@ def _seed():
     User.objects.create_user(email=STAFF)
     staff = staff_with_password(STAFF)
     Membership.objects.create(user=staff, role=Role.PROGRAM_STAFF, program=program)
-    now = timezone.now()
     with tenant_context(program):
-        policy = current_policy()
-        _token, token = create_member_token(actor=staff, name="cluster bench", days=30)
-        cases = [_case(now, "investigating", now, staff, policy) for _ in range(200)]
+        _token, token = create_member_token(
+            actor=staff, name="cluster bench", days=30, verified=False
+        )
+        cases = CaseFactory.build_batch(200, state="investigating", reported_by=staff)
         Case.objects.bulk_create(cases)
     connection.set_schema_to_public()
     return {
@@ -228,6 +208,9 @@ def _reminders_falling_due(world):
     from django_tenants.utils import tenant_context
 
     from tenants.policy import current_policy
+
+    # why: the tests' factory fills in a plain case; bench only.
+    from tests.factories import CaseFactory
     from workflow.models import Case
     from workflow.outbox.models import Reminder
 
@@ -238,7 +221,13 @@ def _reminders_falling_due(world):
     with tenant_context(program):
         policy = current_policy()
         reported = Case.objects.bulk_create(
-            [_case(now, "reported", due, staff, policy) for due in dues]
+            CaseFactory.build(
+                reported_by=staff,
+                reported_at=now - timedelta(hours=1),
+                policy_version=policy,
+                acknowledgement_due_at=due,
+            )
+            for due in dues
         )
     connection.set_schema_to_public()
     reminders = []
@@ -310,7 +299,7 @@ class Load:
 
 
 def _scenario(hosts, admin_url, world, cookie):
-    from django.utils import timezone
+    from workflow.outbox.models import Reminder
 
     load = Load(hosts["lb"].address, world, cookie)
     last_due = _reminders_falling_due(world)
@@ -353,8 +342,8 @@ def _scenario(hosts, admin_url, world, cookie):
     # Then every reminder should arrive: a killed worker's messages come back after Dramatiq's
     # heartbeat timeout (60 s), or from the dispatcher after REENQUEUE_AFTER.
     wait = timedelta(seconds=int(REENQUEUE_AFTER) * 2 + 60)
-    while timezone.now() < last_due + wait and _undelivered(world) > 0:
-        time.sleep(1)
+    reminders = Reminder.objects.filter(program=world["program"])
+    _django.wait_until_delivered(reminders, until=last_due + wait, poll=1)
     return {"requests": load.requests, "at": at, "takeover": takeover, "began": began}
 
 
@@ -374,18 +363,13 @@ def _messages_held(redis_url, worker_id):
         return sum(client.scard(key) for key in keys)
 
 
-def _undelivered(world):
-    from workflow.outbox.models import Reminder
-
-    return Reminder.objects.filter(program=world["program"]).exclude(state="delivered").count()
-
-
 def _sends(mail_dir):
     """Counter of delivery keys over every email sent (the file backend appends each send)."""
     keys = Counter()
     for path in Path(mail_dir).glob("*.log"):
-        found = re.findall(r"^X-Reminder-Delivery:\s*(\S+)\s*$", path.read_text(), re.M)
-        keys.update(found)
+        # The file backend writes each email followed by a line of 79 dashes.
+        for sent in path.read_text().split("\n" + "-" * 79 + "\n"):
+            keys.update(message_from_string(sent).get("X-Reminder-Delivery", "").split())
     return keys
 
 

@@ -13,7 +13,6 @@ import re
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -34,27 +33,6 @@ def _postgres_pids(database):
     with connections["owner"].cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
         return [pid for (pid,) in cursor.fetchall()]
-
-
-def _start_gunicorn(env, log):
-    # why: the test helpers start and stop process groups; bench only.
-    from tests.notifications.harness import Process, _port_open, wait_for
-
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{PORT}",
-        "--workers",
-        str(WORKERS),
-        "--no-control-socket",  # the default path is shared with every other gunicorn here
-    ]
-    process = Process(argv, env, log)
-    wait_for(lambda: _port_open(PORT) or not process.alive(), timeout=60, message="gunicorn")
-    assert process.alive(), Path(log).read_text()[-3000:]
-    return process
 
 
 def _wrk(url, headers, connections):
@@ -98,7 +76,9 @@ def run():
     host = program_host(program.slug)
     staff = staff_with_password(STAFF)
     with tenant_context(program):
-        _token, api_token = create_member_token(actor=staff, name="load bench", days=30)
+        _token, api_token = create_member_token(
+            actor=staff, name="load bench", days=30, verified=False
+        )
     connection.set_schema_to_public()
     database = settings.DATABASES["default"]["NAME"]
 
@@ -114,11 +94,13 @@ def run():
         DB_CONN_MAX_AGE="600",  # as deployed (production.py keeps connections)
         LOG_LEVEL="ERROR",
     )
-    # why: the production-stack test's collectstatic, as the image runs it; bench only.
-    from tests.production.stack import collectstatic
+    # why: the production-stack test's collectstatic and gunicorn, as the image runs them;
+    # bench only.
+    from tests.production.stack import collectstatic, start_gunicorn
 
     collectstatic(env, folder / "static")
-    web = _start_gunicorn(env, folder / "web.log")
+    # No access log: a line per request would be measured too (the image writes none).
+    web = start_gunicorn(env, folder / "web.log", workers=WORKERS, port=PORT, access_log=False)
     try:
         cookie = sign_in("127.0.0.1", PORT, host, STAFF)
         page = {"Host": host, "X-Forwarded-Proto": "https", "Cookie": cookie}

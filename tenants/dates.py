@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Subquery
 from django.utils import dateformat, timezone
 from django.utils.translation import pgettext
 from django_tenants.utils import get_public_schema_name
@@ -23,6 +24,12 @@ def day_format():
     return pgettext("date format", "j F Y")
 
 
+def current_time_zone():
+    """The current policy's time zone, as an expression a query can carry (blank: the
+    platform's), for a reader that needs it beside other rows without a query of its own."""
+    return Subquery(PolicyVersion.objects.order_by("-number").values("time_zone")[:1])
+
+
 def time_zone_name(policy=None):
     """The program's time zone name: its (current) policy's setting, else the platform's. Reads
     only: no policy version is created here."""
@@ -34,11 +41,16 @@ def time_zone_name(policy=None):
     return policy.time_zone or settings.TIME_ZONE
 
 
-def program_zone(policy=None):
+def zone_named(name):
+    """The zone of that name; the platform's for a blank or unknown name."""
     try:
-        return zoneinfo.ZoneInfo(time_zone_name(policy))
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def program_zone(policy=None):
+    return zone_named(time_zone_name(policy))
 
 
 def format_when(value, policy=None):

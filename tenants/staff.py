@@ -8,6 +8,7 @@ admins demoting each other at once cannot both succeed.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -42,11 +43,22 @@ def _member(program, membership_id):
 
 
 def _revoke_tokens(program, user):
+    """Revoke the member's API tokens in `program`; returns how many were live."""
     # The tokens live in the program's schema; these functions may be called from anywhere.
     with tenant_context(program):
         revoked = revoke_all_member_tokens(user)
     if revoked:
         logger.info("program %s: revoked %s API token(s) of %s", program.slug, revoked, user.pk)
+    return revoked
+
+
+@dataclass(frozen=True)
+class RoleChanged:
+    """What change_member_role did: the membership, and how many of the member's API tokens
+    it revoked (their admin is told: the member's scripts stop)."""
+
+    membership: Membership
+    revoked_tokens: int = 0
 
 
 def _other_admins_exist(program, membership):
@@ -71,12 +83,14 @@ def invite_member(*, actor, program, email, role):
 
 @transaction.atomic
 def change_member_role(*, actor, program, membership_id, role):
+    """Give a member another program role. Returns a RoleChanged: a role that needs two-factor
+    sign-in revokes the member's API tokens, and says how many."""
     _require_admin(actor, program)
     if role not in PROGRAM_ROLES:
         raise DomainError(_("Choose a program role."), field="role")
     membership = _member(program, membership_id)
     if membership.role == role:
-        return membership
+        return RoleChanged(membership)
     if membership.role == Role.PROGRAM_ADMIN and not _other_admins_exist(program, membership):
         raise DomainError(
             _(
@@ -89,10 +103,11 @@ def change_member_role(*, actor, program, membership_id, role):
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    revoked = 0
     if role in ROLES_REQUIRING_TWO_FACTOR and before not in ROLES_REQUIRING_TWO_FACTOR:
         # Their scripts would gain the new role's reach unseen (an admin exports the whole
         # program): they make new tokens, from a session past two-factor sign-in.
-        _revoke_tokens(program, membership.user)
+        revoked = _revoke_tokens(program, membership.user)
     logger.info(
         "program %s: %s changed member %s from %s to %s",
         program.slug,
@@ -101,7 +116,7 @@ def change_member_role(*, actor, program, membership_id, role):
         before,
         role,
     )
-    return membership
+    return RoleChanged(membership, revoked)
 
 
 @transaction.atomic

@@ -103,8 +103,9 @@ def role_names(roles: frozenset[str] | set[str]) -> str:
 
 
 def step_words(step: Step) -> str:
-    """What staff know the step as: its button on the case page, else its timeline words."""
-    return str(step.page.button if step.page is not None else step.timeline)
+    """What staff know the step as: its button on the case page, else its words, else its
+    timeline words."""
+    return str(step.page.button if step.page is not None else step.words or step.timeline)
 
 
 def check_step(name: str, *, state: str | None, role: str | None, policy: PolicyVersion) -> Step:

@@ -1,58 +1,95 @@
-"""Reminder emails: one per person per reminder, keyed by its delivery key, built with Django's
-email API. The body's template is rendered once per program and kind of body, as only its first
-lines (the title and the link) differ between a program's reminders."""
+"""Reminder emails, built with Django's email API: one per person per program part, listing
+every reminder of that part the person gets by email (a morning's overdue cases arrive as one
+email, not a burst of ten), under a Message-ID derived from the delivery keys it carries. The
+body's template is rendered once per program and kind of body, as only the lines listing the
+reminders differ between a program's emails."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def message_id(key):
     return f"<reminder-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.BASE_DOMAIN}>"
 
 
+@dataclass(frozen=True)
+class EmailedReminder:
+    """One reminder's lines in an email: its title (in the recipient's language), the page it
+    is about, whether it is overdue, and its delivery key."""
+
+    title: str
+    path: str
+    overdue: bool
+    key: str
+
+
 class ReminderEmails:
     """Builds the emails of one program's reminders; what is the same for all of them (the
-    body under the title) is rendered once per kind of body."""
+    body under the listed reminders) is rendered once per kind of body and language."""
 
     def __init__(self, program):
         self.program = program
         self._bodies = {}
         self._opens = {}
 
-    def _body_under_title(self, *, overdue, language):
-        if (overdue, language) not in self._bodies:
+    def _body_under_list(self, *, overdue, several, language):
+        """`overdue`: whether any listed reminder is overdue (they come by email whatever the
+        person chose); `several`: whether the email lists more than one."""
+        if (overdue, several, language) not in self._bodies:
             with translation.override(language):
-                self._bodies[overdue, language] = get_template(
+                self._bodies[overdue, several, language] = get_template(
                     "notifications/reminder_email.txt"
                 ).render(
                     {
                         "program": self.program,
                         "link": self.program.site_url("/notifications/"),
                         "overdue": overdue,
+                        "several": several,
                     },
                 )
-        return self._bodies[overdue, language]
+        return self._bodies[overdue, several, language]
 
-    def build(self, *, title, address, key, overdue, path, language=None):
-        """`path`: the page the reminder is about (its case), linked under the title. Written
-        in `language` (the recipient's; default: the active one); the title comes in it."""
-        language = language or translation.get_language()
-        body = self._body_under_title(overdue=overdue, language=language)
+    def _opens_line(self, path, language):
         opens = self._opens.get(language)
         if opens is None:
             with translation.override(language):
                 opens = self._opens[language] = _("Open it: %(link)s")
-        opens = opens % {"link": self.program.site_url(path)}
+        return opens % {"link": self.program.site_url(path)}
+
+    def build(self, *, reminders, address, language=None):
+        """One email to `address` listing `reminders` (EmailedReminder, in the order given),
+        written in `language` (the recipient's; default: the active one), as the titles are."""
+        language = language or translation.get_language()
+        first, count = reminders[0], len(reminders)
+        listed = "\n\n".join(
+            f"{reminder.title}\n{self._opens_line(reminder.path, language)}"
+            for reminder in reminders
+        )
+        body = self._body_under_list(
+            overdue=any(reminder.overdue for reminder in reminders),
+            several=count > 1,
+            language=language,
+        )
+        subject = first.title
+        if count > 1:
+            with translation.override(language):
+                subject = ngettext(
+                    "%(title)s (and %(count)d more)", "%(title)s (and %(count)d more)", count - 1
+                ) % {"title": first.title, "count": count - 1}
+        # One key for the email, the same whenever the same reminders are sent again (a
+        # redelivered message), so a mail system (or a person) can tell a duplicate apart.
+        key = " ".join(reminder.key for reminder in reminders)
         return EmailMessage(
-            subject=f"[{self.program.name}] {title}",
-            body=f"{title}\n{opens}" + body,
+            subject=f"[{self.program.name}] {subject}",
+            body=listed + body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-            # The delivery key, so a mail system (or a person) can tell a duplicate apart.
             headers={"Message-ID": message_id(key), "X-Reminder-Delivery": key},
         )

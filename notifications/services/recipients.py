@@ -3,6 +3,9 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+
 from accounts.models import PROGRAM_ROLES, Membership
 from notifications.models import Preference
 from organizations.languages import language_among
@@ -92,14 +95,12 @@ def _hearing_staff(hearing_ids):
     return staff
 
 
-def _staff_parties(case_ids):
-    """{case id: ids of the staff members who are parties to it}, in one query: they are never
-    reminded about their own case (workflow.access), whatever their role."""
-    parties = defaultdict(set)
-    rows = CaseParty.objects.filter(case_id__in=list(case_ids), staff_user__isnull=False)
-    for case_id, user in rows.values_list("case_id", "staff_user_id"):
-        parties[case_id].add(user)
-    return parties
+def with_staff_parties(cases):
+    """The cases with `staff_party_ids`: the staff members who are parties to each, read in
+    the same query. They are never reminded about their own case (workflow.access), whatever
+    their role."""
+    parties = CaseParty.objects.filter(case=OuterRef("pk"), staff_user__isnull=False)
+    return cases.annotate(staff_party_ids=ArraySubquery(parties.values("staff_user_id")))
 
 
 def _reviewers(appeal_ids, cases, staff):
@@ -145,9 +146,9 @@ def _ban_owners(ban_ids):
 def recipients(staff, reminders, cases):
     """{reminder pk: set of user ids}, current members only, never a party to the case;
     nobody left means the case owner, then the leads, then the admins, then any member who is
-    not a party, so a reminder is delivered to no one only if every member is a party."""
+    not a party, so a reminder is delivered to no one only if every member is a party.
+    `cases`: {case id: case} read `with_staff_parties`."""
     refs = defaultdict(set)
-    parties = _staff_parties({reminder.case_id for reminder in reminders})
     for reminder in reminders:
         refs[RULE_BY_KIND[reminder.kind].audience].add(reminder.ref_id)
     hearings = _hearing_staff(refs[Audience.ATTENDING_STAFF])
@@ -174,7 +175,7 @@ def recipients(staff, reminders, cases):
             users = {owners.get(reminder.ref_id)} - {None}
         result[reminder.pk] = _first_not_party(
             staff,
-            parties.get(reminder.case_id, set()),
+            set(cases[reminder.case_id].staff_party_ids),
             users,
             owner,
             staff.leads,

@@ -38,7 +38,9 @@ class Viewer:
 
 
 def viewer_for(user, *, token=None):
-    """A request authenticated by an API token acts as TA staff only."""
+    """A request authenticated by an API token acts as TA staff only, and only for the
+    memberships older than the token (summaries.auth): a provider the person joined after
+    making the token is not reached by it."""
     viewer = Viewer()
     if not getattr(user, "is_authenticated", False):
         return viewer
@@ -52,7 +54,10 @@ def viewer_for(user, *, token=None):
             Role.PROGRAM_ADMIN,
         ]
     )
-    for m in Membership.objects.filter(user=user, role__in=roles).values(
+    memberships = Membership.objects.filter(user=user, role__in=roles)
+    if token is not None:
+        memberships = memberships.filter(created_at__lte=token.created_at)
+    for m in memberships.values(
         "role", "provider_id", "health_department_id", "program_id", "program__health_department_id"
     ):
         if m["role"] == Role.PLATFORM_OPERATOR:

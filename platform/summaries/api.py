@@ -25,7 +25,7 @@ from summaries.access import (
     visible_providers,
 )
 from summaries.auth import ApiTokenAuthentication
-from summaries.dictionary import column_names
+from summaries.dictionary import FIELD_NAMES, column_names
 from summaries.metrics import all_keys
 from summaries.models import PeriodKind, Scope, Summary
 
@@ -44,43 +44,57 @@ def _as_text_cell(value):
     return value
 
 
+def csv_columns(view):
+    """The keys of an endpoint's CSV columns, from what the endpoint answers, never from the
+    rows of one answer: a filter that leaves some columns empty, or no rows at all, gives the
+    same columns. A view lists its own (`csv_columns`), or they come from its serializer: one
+    column per field, `<field>_<part>` per part of a nested one (program, department,
+    provider), every metric key for `metrics`; `withheld` is left out (an empty cell is a
+    withheld figure)."""
+    declared = getattr(view, "csv_columns", None)
+    if declared is not None:
+        return list(declared)
+    columns = []
+    for name, field in view.get_serializer().fields.items():
+        if name == "withheld":
+            continue
+        if name == "metrics":
+            columns += all_keys()
+        elif isinstance(field, serializers.Serializer):
+            columns += [f"{name}_{part}" for part in field.fields]
+        else:
+            columns.append(name)
+    return columns
+
+
 class CSVRenderer(renderers.BaseRenderer):
-    """Flat CSV of a list page: one column per field, one per metric (empty = withheld). The
-    first row gives readable column names, the second the keys a script uses (the same keys as
-    the JSON answer and /api/ta/dictionary/)."""
+    """Flat CSV of a list page (or one object): one column per field, one per metric (empty =
+    withheld). Every CSV of the TA API starts with the same two header rows: readable column
+    names, then the keys a script uses (the same keys as the JSON answer and
+    /api/ta/dictionary/). A script skips two rows, whatever the endpoint; the columns of an
+    endpoint are the same whatever the filters (csv_columns)."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        context = renderer_context or {}
+        response, view = context.get("response"), context.get("view")
         rows = data.get("results", data) if isinstance(data, dict) else data
         if isinstance(rows, dict):  # an error or a single object
             rows = [rows]
         flat = [self._flatten(r) for r in rows]
-        columns = list(dict.fromkeys(k for r in flat for k in r))
-        if flat and "metrics" in rows[0]:
-            keys = all_keys()
-            columns = [c for c in columns if c not in keys] + keys
-        # A nested field (program, department, provider) that is empty on some rows would
-        # leave a bare, always-empty column beside its `_id` and `_name` columns: drop it.
-        columns = [
-            c
-            for c in columns
-            if not (
-                any(other.startswith(f"{c}_") for other in columns)
-                and all(r.get(c) in (None, "") for r in flat)
-            )
-        ]
-        names = column_names()
+        if view is None or (response is not None and response.exception):
+            # An error says what was wrong, in its own columns.
+            columns = list(dict.fromkeys(k for r in flat for k in r))
+        else:
+            columns = csv_columns(view)
+        names = {**column_names(), **getattr(view, "csv_names", {})}
         out = io.StringIO()
         writer = csv.writer(out)
-        readable = [str(names.get(c, c)) for c in columns]
-        writer.writerow(readable)
-        if readable != columns:  # the keys a script uses, when they differ from the names
-            writer.writerow(columns)
-        response = (renderer_context or {}).get("response")
-        view = (renderer_context or {}).get("view")
+        writer.writerow([str(names.get(c, c)) for c in columns])
+        writer.writerow(columns)
         if response is not None and view is not None:
             name = getattr(view, "basename", None) or type(view).__name__.lower()
             response["Content-Disposition"] = f'attachment; filename="ta-{name}.csv"'
@@ -187,6 +201,7 @@ class SummarySerializer(serializers.ModelSerializer):
 @extend_schema_view(list=extend_schema(summary="TA providers you belong to"))
 class ProviderViewSet(SummaryAPIView):
     serializer_class = ProviderSerializer
+    csv_names = {"id": FIELD_NAMES["provider_id"]}
     queryset = TAProvider.objects.none()  # describes the id type; get_queryset filters
 
     def get_queryset(self):
@@ -196,6 +211,7 @@ class ProviderViewSet(SummaryAPIView):
 @extend_schema_view(list=extend_schema(summary="Health departments you may see"))
 class DepartmentViewSet(SummaryAPIView):
     serializer_class = DepartmentSerializer
+    csv_names = {"id": FIELD_NAMES["department_id"]}
     queryset = HealthDepartment.objects.none()
 
     def get_queryset(self):
@@ -262,6 +278,7 @@ PROGRAM_FILTERS = [
 @extend_schema_view(list=extend_schema(summary="Programs you may see", parameters=PROGRAM_FILTERS))
 class ProgramViewSet(SummaryAPIView):
     serializer_class = ProgramSerializer
+    csv_names = {"id": FIELD_NAMES["program_id"]}
     queryset = Program.objects.none()
 
     def get_queryset(self):

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from summaries import metrics
 from summaries.access import summary_filter
 from summaries.api import CSVRenderer, HasSummariesScope, SummaryAPIView
-from summaries.dictionary import entries, label, reason_text
+from summaries.dictionary import ENTRY_FIELDS, entries, label, reason_text
 from summaries.models import PeriodKind, Summary
 
 
@@ -69,6 +69,7 @@ class DictionaryView(APIView):
     authentication_classes = SummaryAPIView.authentication_classes
     permission_classes = SummaryAPIView.permission_classes
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    csv_columns = ENTRY_FIELDS
 
     @extend_schema(
         summary="Every metric: its key, name and definition", responses=OpenApiTypes.OBJECT

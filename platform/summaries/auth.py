@@ -19,7 +19,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         now = timezone.now()
         token = find_live(ApiToken, plaintext, now)
         # One message for every failure: do not tell an expired token from a made-up one.
-        if token is None or not is_ta_staff(token.user):
+        if token is None or not is_ta_staff(token.user, made_at=token.created_at):
             raise exceptions.AuthenticationFailed(REFUSAL)
         touch(token, now)
         return token.user, token
@@ -28,8 +28,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-def is_ta_staff(user):
-    return Membership.objects.filter(user=user, role=Role.TA_STAFF).exists()
+def is_ta_staff(user, *, made_at):
+    """Whether `user` holds a TA staff membership older than a token made at `made_at`.
+
+    A token older than every membership was made in an earlier one: its owner was removed and
+    added back, or moved to another provider, and the old token gets nothing (as a program
+    member's, tenants.api_tokens). A token reaches only the providers of the memberships it is
+    newer than (summaries.access.viewer_for)."""
+    return Membership.objects.filter(
+        user=user, role=Role.TA_STAFF, created_at__lte=made_at
+    ).exists()
 
 
 class RefuseApiTokensOnProgramSites:

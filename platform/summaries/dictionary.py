@@ -25,7 +25,16 @@ FIELD_NAMES = {
     "name": _("Name"),
     "jurisdiction": _("Jurisdiction"),
     "status": _("Status"),
+    # The dictionary's own columns (entries()).
+    "key": _("Figure key"),
+    "label": _("Name"),
+    "definition": _("Definition"),
+    "kind": _("Kind"),
+    "root": _("What is counted"),
+    "family": _("Group of figures"),
 }
+# The fields of each entry (entries()), in order: the columns of /api/ta/dictionary/?format=csv.
+ENTRY_FIELDS = ("key", "label", "definition", "kind", "root", "family")
 
 
 def reason_text(code):

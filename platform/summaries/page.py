@@ -138,11 +138,6 @@ def table_for(rows):
     return groups + programs, flags
 
 
-def latest_period(rows, kind):
-    found = rows.filter(period_kind=kind).order_by("-month").values("period", "month").first()
-    return (found["period"], found["month"]) if found else (None, None)
-
-
 # How many recent periods the page looks back over for one that publishes, and how close to
 # the best of them a more recent one must come to be shown instead.
 RECENT_PERIODS = 4

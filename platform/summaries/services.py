@@ -10,6 +10,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.api_tokens import TA_TOKEN_PREFIX, issue_token, revoke_tokens
+from accounts.models import Membership, Role
 from organizations.jobs import send_for_program
 from organizations.models import LIVE_STATUSES, Program
 from summaries.access import viewer_for
@@ -93,6 +94,26 @@ def create_api_token(*, user, name, days):
 
 def revoke_api_token(*, user, token_id):
     return revoke_tokens(ApiToken.objects.filter(user=user, pk=token_id))
+
+
+def ta_memberships(user_ids):
+    """{user id: {(membership id, provider id), ...}}: the TA staff memberships of these users,
+    taken before a change to memberships (for revoke_tokens_of_ended_ta_memberships)."""
+    found: dict = {user_id: set() for user_id in user_ids}
+    rows = Membership.objects.filter(user_id__in=found, role=Role.TA_STAFF)
+    for pk, user_id, provider_id in rows.values_list("pk", "user_id", "provider_id"):
+        found[user_id].add((pk, provider_id))
+    return found
+
+
+def revoke_tokens_of_ended_ta_memberships(before):
+    """After memberships changed (`before`: ta_memberships() taken first), every person who lost
+    a TA staff membership (removed, moved to another provider, given another role) loses their
+    TA tokens: a token reaches all its owner's providers, so the scripts made for the old reach
+    stop, and the person makes new ones. Returns how many live tokens were revoked."""
+    after = ta_memberships(before)
+    ended = [user_id for user_id, held in before.items() if held - after[user_id]]
+    return revoke_tokens(ApiToken.objects.filter(user_id__in=ended)) if ended else 0
 
 
 def suppression_threshold():

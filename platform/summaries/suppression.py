@@ -244,20 +244,9 @@ class _Audited:
     def widen(self, atoms_in_question, groups):
         """Withhold the smallest published cell sharing a published group with the atoms in
         question, else the smallest such group. False when neither can be changed."""
-        related = [g for g in groups if self.release.groups[g] & atoms_in_question]
-        if self.withhold_expendable(related):
-            return True
-        near = set().union(*(self.release.groups[g] for g in related)) if related else set()
-        a = self.cheapest_atom(near)
-        if a is not None:
-            self.withhold(self.release.atom_rows, a)
-            return True
-        free = [g for g in related if self.free(g)]
-        if not free:
-            return False
-        g = min(free, key=lambda g: (len(self.release.groups[g]), str(g)))
-        self.withhold(self.release.group_rows, g)
-        return True
+        return self.break_derivation(
+            [g for g in groups if self.release.groups[g] & atoms_in_question]
+        )
 
     def withhold_expendable(self, groups):
         """An expendable group whose last published cell would have to go otherwise: the group

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import PROGRAM_ROLES, Membership, Role, User
@@ -228,7 +228,7 @@ def staff_change_role(request, membership_id):
     form = RoleForm(request.POST, prefix=f"m{membership_id}")
     if form.is_valid():
         try:
-            membership = change_member_role(
+            changed = change_member_role(
                 actor=request.user,
                 program=request.program,
                 membership_id=membership_id,
@@ -237,11 +237,21 @@ def staff_change_role(request, membership_id):
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(
-                request,
-                _("%(who)s is now %(role)s.")
-                % {"who": membership.user, "role": membership.get_role_display()},
-            )
+            membership = changed.membership
+            done = _("%(who)s is now %(role)s.") % {
+                "who": membership.user,
+                "role": membership.get_role_display(),
+            }
+            if changed.revoked_tokens:
+                # Their scripts stop at once: the admin is the one who can tell them why.
+                done += " " + ngettext(
+                    "Their API token stopped working: they can make a new one after signing "
+                    "in with two-factor sign-in.",
+                    "Their %(count)s API tokens stopped working: they can make new ones after "
+                    "signing in with two-factor sign-in.",
+                    changed.revoked_tokens,
+                ) % {"count": changed.revoked_tokens}
+            messages.success(request, done)
             return redirect("staff_list")
     else:
         error = _("Choose a role.")

@@ -21,6 +21,7 @@ from tenants.models import (
     Severity,
 )
 from tenants.policy import POLICY_FIELDS
+from tenants.web.fields import TextBoxField
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role if role in PROGRAM_ROLES]
 # The party roles that may appeal (tenants.models.APPELLANT_ROLE_VALUES), in the product's words.
@@ -102,7 +103,7 @@ class PolicyForm(forms.Form):
         _("Keep records for (days)"), RETENTION_MIN_DAYS, RETENTION_MAX_DAYS
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, required=False)
-    change_note = forms.CharField(
+    change_note = TextBoxField(
         label=_("What changed and why (optional)"),
         required=False,
         max_length=2000,

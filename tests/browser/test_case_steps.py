@@ -163,3 +163,25 @@ def test_a_step_works_with_javascript_off(live_server_url, staff_program, new_pa
     with tenant_context(program):
         assert Case.objects.get(pk=case.pk).state == "acknowledged"
     connection.set_schema_to_public()
+
+
+def test_a_pasted_statement_over_the_limit_is_refused_in_words_and_kept_whole(
+    live_server_url, staff_program, new_page
+):
+    """A browser cuts pasted text at a box's `maxlength` without a word: the box has none, the
+    service refuses the long statement with its message, and every character typed is still
+    in the box to shorten."""
+    program, users, people = staff_program
+    base = site_url(live_server_url, program)
+    case = reported_case(program, users, people, investigating=True)
+    page = new_page()
+    sign_in(page, base, users["staff"])
+    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator("summary", has_text="Add a statement").first.click()
+    statement = page.locator("#form-add_statement").get_by_label("Statement", exact=True)
+    words = ("I heard the lock break and saw who was there. " * 300)[:12_000]
+    statement.fill(words)  # typed into the box as a paste is
+    page.locator("#form-add_statement").get_by_role("button", name="Add statement").click()
+    page.get_by_text("Keep the statement to 10,000 characters at most (it has 12,000).").wait_for()
+    statement = page.locator("#form-add_statement").get_by_label("Statement", exact=True)
+    assert statement.input_value() == words

@@ -171,3 +171,17 @@ def test_admin_changes_the_response_window_and_sees_the_warning(
     phone.goto(f"{site}/settings/policy/")
     screenshot(phone, "admin-policy-settings-phone")
     assert not errors, errors
+
+
+def test_a_long_pasted_complaint_is_refused_in_words_and_kept_whole(
+    site, new_page, cleanup_program_a
+):
+    """The box has no `maxlength` (a browser would cut the paste without a word): the page
+    says how long it may be and keeps everything the person wrote."""
+    page = new_page(360, 740)
+    page.goto(f"{site}/complaints/new/")
+    words = ("They took my kit and pushed me at the table. " * 200)[:6_000]
+    page.get_by_label("What happened?").fill(words)
+    page.get_by_role("button", name="Send my complaint").click()
+    page.get_by_text("Please keep it to 5,000 characters at most (it has 6,000).").wait_for()
+    assert page.get_by_label("What happened?").input_value() == words

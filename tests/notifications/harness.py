@@ -4,7 +4,6 @@ can cut the worker off from PostgreSQL."""
 
 import asyncio
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -12,6 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from email import message_from_string
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,10 +230,9 @@ def start_scheduler(env, log, interval=0.2):
 
 
 def emails_sent(mail_dir):
-    """Counter of delivery keys over the emails in the mailbox."""
+    """Counter of delivery keys over the emails in the mailbox (an email lists the keys of
+    the reminders it carries)."""
     keys = Counter()
     for path in Path(mail_dir).glob("*.eml"):
-        keys.update(
-            re.findall(r"^X-Reminder-Delivery:\s*(\S+)\s*$", path.read_text(), re.MULTILINE)
-        )
+        keys.update(message_from_string(path.read_text()).get("X-Reminder-Delivery", "").split())
     return keys

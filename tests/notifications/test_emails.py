@@ -12,7 +12,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from notifications.services.delivery import deliver_reminders
-from notifications.services.emails import ReminderEmails, message_id
+from notifications.services.emails import EmailedReminder, ReminderEmails, message_id
 from tests.notifications.conftest import claimed_for
 
 
@@ -41,15 +41,21 @@ def test_reminder_email_reads_right(name):
     key = "p12:acknowledgement_overdue:345:1795000000:1795000000|u67|email"
     for overdue in (True, False):
         email = ReminderEmails(Program(name)).build(
-            title="Case 345: acknowledgement overdue (it was due 11/21/2026 4:03 a.m.)",
+            reminders=[
+                EmailedReminder(
+                    title="Case 345: acknowledgement overdue (it was due 11/21/2026 4:03 a.m.)",
+                    path="/cases/345/#notices",
+                    overdue=overdue,
+                    key=key,
+                )
+            ],
             address="staff@example.test",
-            key=key,
-            overdue=overdue,
-            path="/cases/345/#notices",
         )
         raw = email.message().as_bytes(linesep="\r\n")
         headers, body = _read(raw)
-        assert headers["Subject"].startswith(f"[{name}] Case 345")
+        assert headers["Subject"] == (
+            f"[{name}] Case 345: acknowledgement overdue (it was due 11/21/2026 4:03 a.m.)"
+        )
         assert headers["To"] == "staff@example.test"
         assert headers["Message-ID"] == message_id(key)
         assert headers["X-Reminder-Delivery"] == key
@@ -59,6 +65,33 @@ def test_reminder_email_reads_right(name):
         assert "Open it: https://harbor.example.test/cases/345/#notices" in body
         assert ("This is overdue." in body) == overdue
         assert max(map(len, raw.split(b"\r\n"))) <= 998  # RFC 5322 line limit
+
+
+def test_reminders_due_together_come_in_one_email_listing_each():
+    """A person whose reminders of one program fall due together gets one email that lists
+    each with its own link (not a burst of emails), under a key of its own."""
+    listed = [
+        EmailedReminder(
+            title=f"Case {case}: acknowledgement overdue",
+            path=f"/cases/{case}/#notices",
+            overdue=case != 12,
+            key=f"p1:acknowledgement_overdue:{case}:1:1|u2|email",
+        )
+        for case in (10, 11, 12)
+    ]
+    email = ReminderEmails(Program("Harbor")).build(reminders=listed, address="s@example.test")
+    headers, body = _read(email.message().as_bytes(linesep="\n"))
+    assert headers["Subject"] == "[Harbor] Case 10: acknowledgement overdue (and 2 more)"
+    for case in (10, 11, 12):
+        assert (
+            f"Case {case}: acknowledgement overdue\nOpen it: https://harbor.example.test/cases/{case}/#notices"
+            in body
+        )
+    assert "This is overdue." not in body and "Overdue reminders always come by email." in body
+    assert headers["Message-ID"] not in {message_id(r.key) for r in listed}
+    assert headers["X-Reminder-Delivery"].split() == [r.key for r in listed]
+    again = ReminderEmails(Program("Harbor")).build(reminders=listed, address="s@example.test")
+    assert again.extra_headers["Message-ID"] == headers["Message-ID"]
 
 
 class _SmtpSink(socketserver.StreamRequestHandler):
@@ -131,6 +164,8 @@ def test_reminder_titles_use_the_programs_time_zone_and_one_format(
     from datetime import UTC, datetime
 
     from notifications.services.delivery import _Titles
+    from tenants.dates import current_time_zone
+    from tenants.models import PolicyVersion
     from tenants.policy import change_policy
 
     class Due:
@@ -140,5 +175,7 @@ def test_reminder_titles_use_the_programs_time_zone_and_one_format(
 
     with in_program(program_a):
         change_policy(actor=world.users["a_admin"], time_zone="America/Chicago")
-        title = _Titles()(Due())
+        # What delivery reads beside its cases: the latest policy's zone.
+        (zone,) = {v.zone for v in PolicyVersion.objects.annotate(zone=current_time_zone())}
+        title = _Titles(zone)(Due())
     assert title == "Case 12: respond with an outcome by 1 December 2026, 13:33"

@@ -134,6 +134,7 @@ def make_due_reminders(fault_world, *, start_in, spread):
     """PER_PROGRAM open cases per program, each with its acknowledgement-overdue reminder
     falling due between start_in and start_in + spread from now. Returns their keys."""
     from tenants.policy import current_policy
+    from tests.factories import CaseFactory
     from workflow.models import Case
     from workflow.outbox.models import Reminder
 
@@ -143,24 +144,16 @@ def make_due_reminders(fault_world, *, start_in, spread):
     for p_index, (program, owner) in enumerate(fault_world):
         with tenant_context(program):
             policy = current_policy()
-            cases = []
-            for c_index in range(PER_PROGRAM):
-                n = c_index * PROGRAMS + p_index  # interleave programs along the due times
-                due = now + start_in + spread * n / total
-                cases.append(
-                    Case(
-                        kind="incident",
-                        occurred_at=now - timedelta(hours=2),
-                        reported_at=now - timedelta(hours=1),
-                        narrative="Test case.",
-                        categories=["other"],
-                        severity="low",
-                        policy_version=policy,
-                        acknowledgement_due_at=due,
-                        response_due_at=due + timedelta(days=5),
-                        owner=owner,
-                    )
+            cases = [
+                CaseFactory.build(
+                    reported_by=owner,
+                    reported_at=now - timedelta(hours=1),
+                    policy_version=policy,
+                    # Interleave the programs along the due times.
+                    acknowledgement_due_at=now + start_in + spread * n / total,
                 )
+                for n in range(p_index, total, PROGRAMS)
+            ]
             for case in Case.objects.bulk_create(cases):
                 reminders.append(
                     Reminder(

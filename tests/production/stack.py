@@ -129,20 +129,26 @@ def collectstatic(env, static_root):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def start_gunicorn(env, log, *, workers=1):
-    port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-    ]
+def gunicorn_argv(bind, *, workers=1, control_socket=None, access_log=False):
+    """The web process as infra/Dockerfile runs it (`gunicorn config.wsgi --bind ... --workers
+    N`). Without `control_socket` it has none: the default path is one per machine, shared with
+    every other gunicorn here. `access_log` writes one line per request to the output."""
+    argv = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", bind]
+    argv += ["--workers", str(workers)]
+    if control_socket is None:
+        argv += ["--no-control-socket"]
+    else:
+        argv += ["--control-socket", str(control_socket)]
+    if access_log:
+        argv += ["--access-logfile", "-"]
+    return argv
+
+
+def start_gunicorn(env, log, *, workers=1, port=None, access_log=True):
+    """gunicorn on 127.0.0.1:`port` (a free one if not given), output in `log`; returns the
+    Process, with its port, once it listens."""
+    port = port or free_port()
+    argv = gunicorn_argv(f"127.0.0.1:{port}", workers=workers, access_log=access_log)
     process = Process(argv, env, log)
     process.port = port
     wait_for(lambda: _port_open(port) or not process.alive(), timeout=60, message="gunicorn")
@@ -151,15 +157,16 @@ def start_gunicorn(env, log, *, workers=1):
 
 
 class Browser:
-    """Talks to one gunicorn as a browser would through an HTTPS load balancer (it sends
-    X-Forwarded-Proto: https); keeps its cookies, Secure ones included, for one host."""
+    """Talks to one gunicorn (or a load balancer: `address`) as a browser would through an HTTPS
+    load balancer (it sends X-Forwarded-Proto: https); keeps its cookies, Secure ones included,
+    for one host."""
 
-    def __init__(self, port, host):
-        self.port, self.host = port, host
+    def __init__(self, port, host, *, address="127.0.0.1"):
+        self.port, self.host, self.address = port, host, address
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection = http.client.HTTPConnection(self.address, self.port, timeout=60)
         sent = {
             "Host": self.host,
             "X-Forwarded-Proto": "https",

@@ -157,8 +157,13 @@ def test_anonymous_and_bad_tokens_are_refused(db, token_client, client_for):
 def test_token_is_stored_hashed_and_expires_and_revocation_is_immediate(
     db, world, token_for, token_client
 ):
+    from accounts.models import Membership
     from summaries.models import ApiToken
 
+    # TA staff for a while: a token made two days ago is newer than the membership.
+    Membership.objects.filter(user=world.users["ta_x"]).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
     plaintext = token_for("ta_x")
     token = ApiToken.objects.get()
     assert plaintext not in {token.key_hash, token.prefix, token.name}
@@ -184,6 +189,94 @@ def test_a_token_stops_working_when_its_owner_is_no_longer_ta_staff(
     client = token_client(token_for("ta_x"))
     Membership.objects.filter(user=world.users["ta_x"]).delete()
     assert client.get("/api/ta/departments/").status_code == 401
+
+
+def test_a_token_from_an_earlier_membership_stays_refused_when_they_are_added_back(
+    db, world, token_for, token_client
+):
+    """Removed (and the token never revoked), then added back: the membership they come back
+    with is newer than the token, so their old scripts get nothing; a new token works."""
+    from accounts.models import Membership, Role
+
+    ta = world.users["ta_x"]
+    old = token_client(token_for("ta_x"))
+    assert old.get("/api/ta/departments/").status_code == 200
+    Membership.objects.filter(user=ta).delete()
+    Membership.objects.create(user=ta, role=Role.TA_STAFF, provider=world.providers["x"])
+    answer = old.get("/api/ta/departments/")
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "Invalid, expired or revoked token."
+    assert token_client(token_for("ta_x")).get("/api/ta/departments/").status_code == 200
+
+
+def test_a_token_made_at_one_provider_reads_nothing_of_the_next(
+    published, world, token_for, token_client
+):
+    """Moved from provider X to provider Y, their old token is refused; added to Y as well,
+    their old token still reads only X's departments (a new token reads both)."""
+    from accounts.models import Membership, Role
+
+    ta = world.users["ta_x"]
+    old = token_client(token_for("ta_x"))
+    Membership.objects.create(user=ta, role=Role.TA_STAFF, provider=world.providers["y"])
+    assert [d["name"] for d in all_results(old, "departments")] == ["Department D1"]
+    for endpoint in ENDPOINTS:
+        body = names_in(old.get(f"/api/ta/{endpoint}/", {"page_size": 500}))
+        assert "Department D2" not in body and "Provider Y" not in body
+    new = token_client(token_for("ta_x"))
+    assert [d["name"] for d in all_results(new, "departments")] == [
+        "Department D1",
+        "Department D2",
+    ]
+    Membership.objects.filter(user=ta, provider=world.providers["x"]).delete()
+    assert old.get("/api/ta/departments/").status_code == 401
+    assert [d["name"] for d in all_results(new, "departments")] == ["Department D2"]
+
+
+@pytest.fixture
+def operator_admin(world, client_for, db):
+    """The operator on the admin site, as a staff superuser (rolled back after the test)."""
+    operator = world.users["operator"]
+    before = operator.is_staff, operator.is_superuser
+    operator.is_staff = operator.is_superuser = True
+    operator.save(update_fields=["is_staff", "is_superuser"])
+    yield client_for(None, operator)
+    operator.is_staff, operator.is_superuser = before
+
+
+def test_removing_or_moving_a_ta_membership_in_the_admin_revokes_the_tokens(
+    world, token_for, token_client, operator_admin
+):
+    from accounts.models import Membership, Role
+    from summaries.models import ApiToken
+
+    ta = world.users["ta_x"]
+    membership = Membership.objects.get(user=ta, role=Role.TA_STAFF)
+    old = token_client(token_for("ta_x"))
+    url = f"/admin/accounts/membership/{membership.pk}/"
+    # Moved to provider Y: the token made at X stops, and the token list says so.
+    page = operator_admin.post(
+        f"{url}change/",
+        {"role": Role.TA_STAFF, "provider": world.providers["y"].pk},
+        follow=True,
+    )
+    assert "Revoked 1 TA API token(s)" in page.content.decode()
+    assert Membership.objects.get(pk=membership.pk).provider == world.providers["y"]
+    assert old.get("/api/ta/departments/").status_code == 401
+    assert ApiToken.objects.get(user=ta).revoked_at is not None
+    # Removed: the token made at Y stops; added back, it stays refused.
+    at_y = token_client(token_for("ta_x"))
+    assert [d["name"] for d in all_results(at_y, "departments")] == ["Department D2"]
+    operator_admin.post(f"{url}delete/", {"post": "yes"})
+    assert not Membership.objects.filter(user=ta).exists()
+    assert not ApiToken.objects.filter(user=ta, revoked_at__isnull=True).exists()
+    Membership.objects.create(user=ta, role=Role.TA_STAFF, provider=world.providers["y"])
+    assert at_y.get("/api/ta/departments/").status_code == 401
+    # Someone else's membership edited: their tokens and ta_y's are untouched.
+    ta_y = token_client(token_for("ta_y"))
+    hd1 = Membership.objects.get(user=world.users["hd1"])
+    operator_admin.post(f"/admin/accounts/membership/{hd1.pk}/delete/", {"post": "yes"})
+    assert ta_y.get("/api/ta/departments/").status_code == 200
 
 
 def test_ta_tokens_get_404_on_every_program_site_endpoint(
@@ -263,6 +356,80 @@ def test_filters_pagination_and_csv(published, world, token_for, token_client):
     assert len(names) == len(keys)
     assert len(lines) == len(rows) + 2
     assert client.get("/api/schema/").status_code in (200, 401, 403)
+
+
+def test_every_csv_has_two_header_rows_and_an_endpoints_columns_whatever_the_filters(
+    published, world, token_for, token_client
+):
+    """A script skips two header rows and reads columns by key: the same for every endpoint,
+    and for one endpoint whatever the filters (a scope with no program, a period with no rows)."""
+    import io
+    from csv import reader
+
+    from summaries.metrics import all_keys
+    from tests.summaries.conftest import last_month
+
+    client = token_client(token_for("ta_x"))
+
+    def table(endpoint, **params):
+        answer = client.get(f"/api/ta/{endpoint}/", {"format": "csv", "page_size": 500, **params})
+        assert answer.status_code == 200, answer.content
+        return list(reader(io.StringIO(answer.content.decode())))
+
+    month = last_month().strftime("%Y-%m")
+    summaries = [
+        table("summaries", period=month),
+        table("summaries", period=month, scope="program"),
+        table("summaries", period=month, scope="department"),
+        table("summaries", period=month, scope="provider_type"),
+        table("summaries", period="2001-01"),
+    ]
+    head = summaries[0][:2]
+    assert head[1] == [
+        "id",
+        "scope",
+        "period",
+        "period_kind",
+        "program_id",
+        "program_name",
+        "department_id",
+        "department_name",
+        "provider_id",
+        "provider_name",
+        "program_type",
+        "program_count",
+        *all_keys(),
+    ]
+    assert head[0][:3] == ["Figure set id", "Program or group", "Period"]
+    for each in summaries:
+        assert each[:2] == head
+    assert len(summaries[2]) > 2 and len(summaries[-1]) == 2  # rows, or none: same header
+    department_row = dict(zip(head[1], summaries[2][2], strict=True))
+    assert department_row["program_id"] == "" and department_row["department_name"]
+    programs = [
+        table("programs"),
+        table("programs", program_type="drop_in"),
+        table("programs", department=world.departments["d2"].pk),
+    ]
+    for each in programs:
+        assert each[:2] == [
+            [
+                "Program id",
+                "Name",
+                "Program type",
+                "Health department id",
+                "Health department",
+                "Status",
+            ],
+            ["id", "name", "program_type", "department_id", "department_name", "status"],
+        ]
+    assert len(programs[2]) == 2
+    assert table("providers")[:2] == [["TA provider id", "Name"], ["id", "name"]]
+    assert table("departments")[:2] == [
+        ["Health department id", "Name", "Jurisdiction"],
+        ["id", "name", "jurisdiction"],
+    ]
+    assert table("dictionary")[1] == ["key", "label", "definition", "kind", "root", "family"]
 
 
 @pytest.mark.parametrize("who", ["a_admin", "hd1", "operator"])

@@ -206,9 +206,11 @@ def test_index_dictionary_figure_ids_and_readable_csv(
     assert "reported" in by_key["cases.category_theft.yes"]["definition"]
     answer = client.get("/api/ta/dictionary/", {"format": "csv"})
     as_csv = answer.content.decode()
-    # One header row when names and keys are the same words; a file name, not download.csv.
-    assert as_csv.splitlines()[0].startswith("key,label,definition")
-    assert as_csv.splitlines()[1].startswith("cases,")
+    # Two header rows, as every CSV of the API: names, then keys; a file name, not download.csv.
+    lines = as_csv.splitlines()
+    assert lines[0] == "Figure key,Name,Definition,Kind,What is counted,Group of figures"
+    assert lines[1] == "key,label,definition,kind,root,family"
+    assert lines[2].startswith("cases,")
     assert answer["Content-Disposition"].startswith('attachment; filename="ta-')
 
     rows = client.get("/api/ta/summaries/", {"period": month, "scope": "provider"}).json()

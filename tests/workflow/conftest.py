@@ -91,3 +91,23 @@ def advance(users):
         return Case.objects.get(pk=case.pk)
 
     return go
+
+
+@pytest.fixture
+def api(db, client_for, program_a, world):
+    """api(user_key) -> client on program A's site signed in as that user."""
+    return lambda key: client_for(program_a, world.users[key])
+
+
+@pytest.fixture
+def participants(api):
+    """Three participants made through the API by staff: {"river": id, "sky": id, "wren": id}."""
+    staff = api("a_staff")
+    made = {}
+    for code in ("P-river", "P-sky", "P-wren"):
+        response = staff.post(
+            "/api/participants/", {"code": code, "alias": code[2:]}, content_type="application/json"
+        )
+        assert response.status_code == 201, response.json()
+        made[code[2:]] = response.json()["id"]
+    return made

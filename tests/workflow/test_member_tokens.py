@@ -192,23 +192,53 @@ def test_promotion_on_the_staff_page_revokes_the_members_tokens(
     from accounts.models import Membership
 
     plaintext = make_token("a_staff", verified=False)
+    make_token("a_staff", name="weekly numbers")
     lead = make_token("a_lead")
     membership = Membership.objects.get(user=world.users["a_staff"], program=program_a)
     admin = client_for(program_a, world.users["a_admin"])
     changed = admin.post(
-        f"/settings/staff/{membership.pk}/role/", {f"m{membership.pk}-role": "program_admin"}
+        f"/settings/staff/{membership.pk}/role/",
+        {f"m{membership.pk}-role": "program_admin"},
+        follow=True,
     )
-    assert changed.status_code == 302
+    assert changed.redirect_chain == [("/settings/staff/", 302)]
+    # The admin is told their scripts stopped, and what the member does about it.
+    assert (
+        "a_staff@example.test is now Program admin. Their 2 API tokens stopped working: they "
+        "can make new ones after signing in with two-factor sign-in."
+    ) in changed.content.decode()
     answer = token_client(program_a, plaintext).get("/api/program-export/")
     assert answer.status_code == 401
     assert answer.json()["detail"] == "Invalid, expired or revoked token."
     # Someone else's tokens, and a change to a role that needs no more, revoke nothing.
     lead_membership = Membership.objects.get(user=world.users["a_lead"], program=program_a)
-    admin.post(
+    demoted = admin.post(
         f"/settings/staff/{lead_membership.pk}/role/",
         {f"m{lead_membership.pk}-role": "program_staff"},
-    )
+        follow=True,
+    ).content.decode()
+    assert "a_lead@example.test is now Program staff." in demoted
+    assert "stopped working" not in demoted
     assert token_client(program_a, lead).get("/api/me/").status_code == 200
+
+
+def test_promotion_says_when_the_members_one_token_stopped(
+    make_token, client_for, program_a, world
+):
+    from accounts.models import Membership
+
+    make_token("a_staff2", verified=False)
+    membership = Membership.objects.get(user=world.users["a_staff2"], program=program_a)
+    admin = client_for(program_a, world.users["a_admin"])
+    page = admin.post(
+        f"/settings/staff/{membership.pk}/role/",
+        {f"m{membership.pk}-role": "program_admin"},
+        follow=True,
+    ).content.decode()
+    assert (
+        "Their API token stopped working: they can make a new one after signing in with "
+        "two-factor sign-in."
+    ) in page
 
 
 def test_a_removed_members_token_stays_refused_when_they_are_invited_back(

@@ -80,9 +80,12 @@ def test_each_case_page_step_has_a_form_button_message_and_place(name):
     if step.allowed_from and State.REPORTED not in step.allowed_from:
         assert page.waiting and str(page.waiting).strip()
     # A case-level step's form has a place on the page: in the template, or one the page
-    # hands over by name (workflow/web/case_page.py).
+    # hands over by name (workflow/web/case_page.py); an item's form, one the page makes for
+    # that item by name. (A step taken through another step's form has no page of its own.)
     if step.item is None:
         assert f"forms.{name}" in TEMPLATE.read_text() or f'"{name}"' in CASE_PAGE.read_text()
+    else:
+        assert f'"{name}"' in CASE_PAGE.read_text(), "the case page shows the item's form"
     service_args = set(inspect.signature(step.service).parameters)
     assert set(page.field_map) <= service_args
 

@@ -105,6 +105,7 @@ STEPS = [
         api=Api(inputs.ActionStatusInput, "status"),
         item=ACTION,
     ),
+    # On the case page one follow-up is done or waived through finish_follow_ups' form.
     Step(
         "complete_follow_up",
         AFTER_DECISION,
@@ -112,15 +113,9 @@ STEPS = [
         STAFF,
         closing.complete_follow_up,
         timeline=_("Follow-up done"),
-        page=Page(
-            f.FollowUpDoneForm,
-            _("Mark done"),
-            _("Follow-up done."),
-            "follow-ups",
-            waiting=NO_PLAN_YET,
-        ),
         api=Api(inputs.FollowUpDoneInput, "complete"),
         item=FOLLOW_UP,
+        words=_("Mark done"),
     ),
     Step(
         "waive_follow_up",
@@ -129,15 +124,9 @@ STEPS = [
         LEADS,
         closing.waive_follow_up,
         timeline=_("Follow-up waived"),
-        page=Page(
-            f.ReasonForm,
-            _("Waive"),
-            _("Follow-up waived."),
-            "follow-ups",
-            waiting=NO_PLAN_YET,
-        ),
         api=Api(inputs.ReasonInput, "waive"),
         item=FOLLOW_UP,
+        words=_("Waive"),
     ),
     Step(
         "finish_follow_ups",

@@ -83,6 +83,9 @@ class Step:
     api: Api | None = None
     item: Item | None = None
     elsewhere: str = ""  # neither on the case page nor a step endpoint: where it is offered
+    # What staff call a step that has no form of its own (one that takes several items at once
+    # takes it for each); its errors name it so.
+    words: Words | None = None
 
 
 def declare(parts: Iterable[Iterable[Step]]) -> dict[str, Step]:

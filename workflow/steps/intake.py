@@ -121,6 +121,7 @@ STEPS = [
         ),
         api=Api(None, "acknowledge"),
     ),
+    # On the case page one notice is marked delivered through record_notice_deliveries' form.
     Step(
         "record_notice_delivery",
         EVERY_STATE,
@@ -128,14 +129,9 @@ STEPS = [
         STAFF,
         notices.record_notice_delivery,
         timeline=_("Notice delivered"),
-        page=Page(
-            f.NoticeDeliveryForm,
-            _("Mark delivered"),
-            _("Delivery recorded."),
-            "notices",
-        ),
         api=Api(inputs.NoticeDeliveryInput, "delivery"),
         item=NOTICE,
+        words=_("Mark delivered"),
     ),
     Step(
         "record_notice_deliveries",

@@ -10,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Participant, Severity
 from workflow.models import (
-    APPEAL_GROUNDS_MAX_LENGTH,
-    STAFF_DELIVERY_METHODS,
-    STATEMENT_MAX_LENGTH,
     ActionStatus,
     ContributingFactor,
     NotHeardReason,
@@ -151,13 +148,6 @@ class NoFieldsForm(CaseForm):
 
 
 # --- notices and investigation --------------------------------------------------------------
-class NoticeDeliveryForm(CaseForm):
-    method = forms.ChoiceField(
-        label=_("How it was delivered"),
-        choices=blank(_("— choose —")) + [(m.value, m.label) for m in STAFF_DELIVERY_METHODS],
-    )
-
-
 class StartInvestigationForm(CaseForm):
     investigator = MemberChoiceField(
         label=_("Investigator"),
@@ -170,7 +160,9 @@ class StatementForm(CaseForm):
     party = party_field(_("Whose statement"), required=False)
     content = forms.CharField(
         label=_("Statement"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": STATEMENT_MAX_LENGTH}),
+        # The service refuses more than STATEMENT_MAX_LENGTH with its message; the box has no
+        # `maxlength`, which would cut a pasted statement without a word.
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     given_at = forms.DateTimeField(
         label=_("When it was given"),
@@ -334,7 +326,9 @@ class FileAppealForm(CaseForm):
     party = party_field(_("Who appeals"))
     grounds = forms.CharField(
         label=_("What the appeal is about"),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": APPEAL_GROUNDS_MAX_LENGTH}),
+        # The service refuses more than APPEAL_GROUNDS_MAX_LENGTH with its message (no
+        # `maxlength`, which would cut pasted grounds without a word).
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -349,7 +343,3 @@ class FileAppealForm(CaseForm):
 class ActionStatusForm(CaseForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     note = forms.CharField(label=_("Note"), required=False)
-
-
-class FollowUpDoneForm(CaseForm):
-    notes = forms.CharField(label=_("How it went"), required=False)

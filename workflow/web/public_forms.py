@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow.models import APPEAL_GROUNDS_MAX_LENGTH, STATEMENT_MAX_LENGTH, Category
-from workflow.services.complaints import COMPLAINT_MAX_LENGTH, FilerContact
+from tenants.web.fields import TextBoxField
+from workflow.models import Category
+from workflow.services.complaints import FilerContact
 
 WHEN_CHOICES = [
     ("today", _("Today")),
@@ -30,8 +31,9 @@ class ComplaintForm(forms.Form):
     what_happened = forms.CharField(
         label=_("What happened?"),
         help_text=_("In your own words. Say as much or as little as you want."),
-        # The limit is checked by the service (one message); the box only stops typing at it.
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": COMPLAINT_MAX_LENGTH}),
+        # The limit is the service's, refused with its message (which names the limit). The box
+        # has no `maxlength`: a browser cuts a paste at it without a word, and the end is lost.
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Tell us what happened, in your own words.")},
     )
     when = forms.ChoiceField(
@@ -47,7 +49,7 @@ class ComplaintForm(forms.Form):
         max_length=200,
         required=False,
     )
-    who_was_involved = forms.CharField(
+    who_was_involved = TextBoxField(
         label=_("Who was involved? (optional)"),
         help_text=_(
             "Describe them however you like: a name, a nickname, what they look like. "
@@ -162,7 +164,8 @@ class OwnStatementForm(forms.Form):
     content = forms.CharField(
         label=_("Your statement"),
         help_text=_("What happened, in your own words, or anything you want the staff to know."),
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": STATEMENT_MAX_LENGTH}),
+        # The service refuses more than its limit in words; no `maxlength` (see ComplaintForm).
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your statement, in your own words.")},
     )
 
@@ -193,7 +196,8 @@ class WithdrawConsentForm(forms.Form):
 class OwnAppealForm(forms.Form):
     grounds = forms.CharField(
         label=_("What you disagree with, and why"),
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": APPEAL_GROUNDS_MAX_LENGTH}),
+        # The service refuses more than its limit in words; no `maxlength` (see ComplaintForm).
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Say what you disagree with, and why.")},
     )
 

@@ -133,6 +133,14 @@ def test_the_filer_acts_for_themselves_and_the_timeline_says_so(
     # An empty statement says what to fix.
     response = filer.post(MINE, {"action": "statement", "statement-content": " "})
     assert response.status_code == 400 and "in your own words" in response.text
+    # So does a long one, pasted: the box (no `maxlength`, which would cut it without a word)
+    # gives every character back to shorten.
+    words = "w" * 10_001
+    response = filer.post(MINE, {"action": "statement", "statement-content": words})
+    assert response.status_code == 400
+    assert "Keep the statement to 10,000 characters at most (it has 10,001)." in response.text
+    assert words in response.text
+    assert not [box for box in re.findall(r"<textarea[^>]*>", response.text) if "maxlength" in box]
 
 
 def decide(case, world, in_program, program):

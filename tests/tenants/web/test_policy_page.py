@@ -1,6 +1,7 @@
 """Policy settings page: program admins only; each save is a new version with who and when;
 warnings beside settings beyond the field's recommendations; errors beside fields."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -220,3 +221,20 @@ def test_dates_follow_the_programs_time_zone(in_a, world):
     assert format_when(moment) == "1 December 2026, 19:33"
     change_policy(actor=world.users["a_admin"], time_zone="America/Chicago")
     assert format_when(moment) == "1 December 2026, 13:33"
+
+
+def test_a_long_change_note_is_refused_in_words_and_kept_whole(
+    program_a, client_for, world, policy_a, versions
+):
+    """The note's box has no `maxlength` (a browser cuts a paste at it without a word): the
+    page says how long it may be and gives the whole note back."""
+    client = client_for(program_a, world.users["a_admin"])
+    boxes = re.findall(r"<textarea[^>]*>", client.get(URL).content.decode())
+    assert boxes and not [box for box in boxes if "maxlength" in box]
+    before = versions()
+    note = "n" * 2_001
+    response = client.post(URL, form_data(policy_a, change_note=note))
+    page = response.content.decode()
+    assert "at most 2000 characters (it has 2001)" in page
+    assert note in page
+    assert versions() == before

@@ -263,3 +263,41 @@ def test_a_case_runs_through_every_step_on_its_page(site, make_case, users, peop
     record = staff.get(f"/cases/{case.pk}/record/")
     assert record.status_code == 200 and "print.css" in record.text
     assert "Bags at the church door" in record.text and "Outreach van on Tuesday" in record.text
+
+
+def test_one_follow_up_is_done_or_waived_with_the_follow_ups_form(site, make_case, advance):
+    """The follow-ups are marked with the one form under them, one or several at a time: before
+    the decision the section says when they come; staff tick one done; a plain staff member
+    who ticks Waive is told who may; a lead waives one with a reason."""
+    staff, lead = site("a_staff"), site("a_lead")
+    case = make_case()
+    page = staff.get(f"/cases/{case.pk}/").text
+    assert "Follow-ups are scheduled when the case is decided." in page
+    assert "Save follow-ups" not in page
+    case = advance(case, "decided")
+    first, second, *others = FollowUp.objects.filter(case=case).order_by("due_at", "pk")
+    page = staff.get(f"/cases/{case.pk}/").text
+    assert "Mark follow-ups" in page and "Save follow-ups" in page
+    assert page.count('name="finish_follow_ups-done"') == 2 + len(others)
+
+    r = staff.post(
+        step_url(case, "finish_follow_ups"),
+        {"finish_follow_ups-done": [str(first.pk)], "finish_follow_ups-notes": "Came by, fine."},
+    )
+    assert r.status_code == 302 and r.url.endswith(f"/cases/{case.pk}/#follow-ups")
+    page = staff.get(f"/cases/{case.pk}/").text
+    assert "Follow-ups updated." in page and "Came by, fine." in page
+    assert FollowUp.objects.get(pk=first.pk).status == "done"
+    # Done follow-ups leave the form; the others stay in it.
+    assert page.count('name="finish_follow_ups-done"') == 1 + len(others)
+
+    waive = {"finish_follow_ups-waived": [str(second.pk)], "finish_follow_ups-reason": "Moved."}
+    r = staff.post(step_url(case, "finish_follow_ups"), waive)
+    assert r.status_code == 403
+    assert "Your role does not allow this step (“Waive”)" in r.text and "Program lead" in r.text
+    assert FollowUp.objects.get(pk=second.pk).status == "pending"
+    r = lead.post(step_url(case, "finish_follow_ups"), waive)
+    assert r.status_code == 302
+    waived = FollowUp.objects.get(pk=second.pk)
+    assert (waived.status, waived.waive_reason) == ("waived", "Moved.")
+    assert "Moved." in staff.get(f"/cases/{case.pk}/").text

@@ -72,3 +72,15 @@ def test_yes_and_no_read_as_words_and_the_policy_flag_only_when_it_is_set(site, 
     heard = record[record.index("Harmed person heard") :][:80]
     assert " Yes" in heard, heard
     assert " yes " not in record
+
+
+def test_the_policy_flag_reads_on_the_report_when_the_policy_is_beyond_the_recommendations(
+    site, make_case, users
+):
+    from tenants.policy import change_policy
+
+    change_policy(actor=users["a_admin"], response_window_days=10)  # the field says 7
+    case = make_case()
+    page = site("a_lead").get(f"/cases/{case.pk}/timeline/").text
+    record = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index('class="timeline"') :]))
+    assert "Policy beyond the field's recommendations Yes" in record.replace("&#x27;", "'")
