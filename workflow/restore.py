@@ -38,6 +38,7 @@ from config import dbroles
 from config.files import archive_storage
 from organizations.errors import OnboardingError
 from organizations.models import Domain, Program, ProgramStatus
+from organizations.schemas import build_schemas_locally, distribute_schema
 from organizations.services import check_slug_available, program_host
 from organizations.slugs import schema_name_for_slug
 from tenants.models import MemberToken
@@ -350,6 +351,10 @@ def restore_program(*, actor, program, slug=None):
                 cursor.execute(
                     sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
                 )
+                # On Citus the schema is built, loaded and migrated on the coordinator, then
+                # distributed: checks left pending by the load could not be run on a worker
+                # before the forward migrations alter its tables (infra/SCALING.md).
+                citus = build_schemas_locally(cursor)
             models = _rebuild_tables(schema, checked.manifest)
             _load_rows(checked, schema, saved_files, models)
             with owner.cursor() as cursor:
@@ -369,6 +374,8 @@ def restore_program(*, actor, program, slug=None):
             revoke_tokens(MemberToken.objects.using(OWNER))
             owner.set_schema_to_public()
             with owner.cursor() as cursor:
+                if citus:
+                    distribute_schema(cursor, schema)
                 dbroles.grant_program(cursor, schema, app_role)
             locked.slug, locked.schema_name = slug, schema
             locked.status, locked.retired_at, locked.failure_reason = ProgramStatus.READY, None, ""

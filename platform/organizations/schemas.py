@@ -32,20 +32,37 @@ def app_role():
     return connections["default"].settings_dict["USER"]
 
 
-def _clone_template(cursor, schema_name):
-    """Inside a transaction. On a Citus coordinator the clone becomes a distributed schema (its
-    tables one shard group, which `citus_schema_move` can place on any worker): Citus only
-    distributes a top-level CREATE TABLE, and `clone_schema` creates the tables inside a
-    function, so the clone is made as a plain schema first and then distributed whole."""
+def build_schemas_locally(cursor):
+    """Inside a transaction, on the owner connection: on a Citus coordinator, schemas and tables
+    made in the rest of the transaction stay plain local ones, for `distribute_schema` to
+    distribute once they are complete. Returns whether the database is a Citus coordinator
+    (without Citus it does nothing)."""
     citus = dbroles.citus_installed(cursor)
     if citus:
         cursor.execute("SET LOCAL citus.enable_schema_based_sharding = off")
+    return citus
+
+
+def distribute_schema(cursor, schema_name):
+    """Make a complete local schema a Citus distributed schema: its tables one shard group on a
+    worker, which `citus_schema_move` can move (only after `build_schemas_locally` said Citus).
+    Pending foreign-key checks run first: on a worker they would be out of reach."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SELECT citus_schema_distribute(%s)", [schema_name])
+
+
+def _clone_template(cursor, schema_name):
+    """Inside a transaction. On a Citus coordinator the clone becomes a distributed schema:
+    Citus only distributes a top-level CREATE TABLE, and `clone_schema` creates the tables
+    inside a function, so the clone is made as a plain schema first and then distributed
+    whole."""
+    citus = build_schemas_locally(cursor)
     cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=connections[OWNER].settings_dict["USER"]))
     cursor.execute(
         "SELECT clone_schema(%s, %s, 'DATA')", [settings.TENANT_BASE_SCHEMA, schema_name]
     )
     if citus:
-        cursor.execute("SELECT citus_schema_distribute(%s)", [schema_name])
+        distribute_schema(cursor, schema_name)
 
 
 def _spares(cursor):

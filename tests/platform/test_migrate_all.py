@@ -34,15 +34,19 @@ def _undo():
         for schema in _schemas():
             if schema not in present:
                 continue
-            cursor.execute(
-                sql.SQL(
-                    "SET search_path TO {};"
-                    " ALTER TABLE workflow_case DROP COLUMN IF EXISTS test_note;"
-                    " DROP INDEX IF EXISTS case_test_note_idx;"
-                    " DELETE FROM django_migrations WHERE name = {};"
-                    " SET search_path TO public"
-                ).format(sql.Identifier(schema), sql.Literal(MIGRATION))
-            )
+            # One statement per call: a Citus coordinator refuses several in one command.
+            for statement in (
+                "SET search_path TO {schema}",
+                "ALTER TABLE workflow_case DROP COLUMN IF EXISTS test_note",
+                "DROP INDEX IF EXISTS case_test_note_idx",
+                "DELETE FROM django_migrations WHERE name = {migration}",
+                "SET search_path TO public",
+            ):
+                cursor.execute(
+                    sql.SQL(statement).format(
+                        schema=sql.Identifier(schema), migration=sql.Literal(MIGRATION)
+                    )
+                )
 
 
 def _state(schema):
