@@ -70,11 +70,16 @@ class ReminderEmails:
         """One email to `address` listing `reminders` (EmailedReminder, in the order given),
         written in `language` (the recipient's; default: the active one), as the titles are."""
         language = language or translation.get_language()
-        first, count = reminders[0], len(reminders)
-        listed = "\n\n".join(
-            f"{reminder.title}\n{self._opens_line(reminder.path, language)}"
-            for reminder in reminders
+        # Two reminders of the same deadline that fall due together (a queue that was behind)
+        # read the same: the person sees the line once; both keys go with the email.
+        lines = list(
+            dict.fromkeys(
+                f"{reminder.title}\n{self._opens_line(reminder.path, language)}"
+                for reminder in reminders
+            )
         )
+        first, count = reminders[0], len(lines)
+        listed = "\n\n".join(lines)
         body = self._body_under_list(
             overdue=any(reminder.overdue for reminder in reminders),
             several=count > 1,

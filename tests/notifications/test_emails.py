@@ -94,6 +94,27 @@ def test_reminders_due_together_come_in_one_email_listing_each():
     assert again.extra_headers["Message-ID"] == headers["Message-ID"]
 
 
+def test_two_reminders_of_one_deadline_due_together_read_once():
+    """Two lead times of the same deadline falling due in the same part (a queue that was
+    behind): the person reads the line once; both deliveries are in the email's keys."""
+    same = [
+        EmailedReminder(
+            title="Case 2: respond with an outcome by 2 December 2026, 03:39",
+            path="/cases/2/#summary",
+            overdue=False,
+            key=f"p1:response_due:2:1:{due}|u6|email",
+        )
+        for due in (100, 200)
+    ]
+    email = ReminderEmails(Program("Harbor")).build(reminders=same, address="s@example.test")
+    headers, body = _read(email.message().as_bytes(linesep="\n"))
+    assert body.count("Case 2: respond with an outcome") == 1
+    assert (
+        headers["Subject"] == "[Harbor] Case 2: respond with an outcome by 2 December 2026, 03:39"
+    )
+    assert headers["X-Reminder-Delivery"].split() == [r.key for r in same]
+
+
 class _SmtpSink(socketserver.StreamRequestHandler):
     """Just enough of an SMTP server (RFC 5321) to accept messages: envelope and data kept."""
 
