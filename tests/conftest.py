@@ -236,6 +236,18 @@ def verify_second_factor(client, user):
 
 
 @pytest.fixture
+def operator_admin(world, client_for, db):
+    """The operator on the admin site, as the demo's operator (a staff superuser account); the
+    shared user object is put back afterwards (the database change is rolled back)."""
+    operator = world.users["operator"]
+    before = operator.is_staff, operator.is_superuser
+    operator.is_staff = operator.is_superuser = True
+    operator.save(update_fields=["is_staff", "is_superuser"])
+    yield client_for(None, operator)
+    operator.is_staff, operator.is_superuser = before
+
+
+@pytest.fixture
 def client_for():
     """client_for(program_or_None, user_or_None, verified=True): a browser-like client on that
     site, signed in (and past two-factor sign-in unless verified=False)."""

@@ -11,18 +11,6 @@ from organizations.services import provision_program, resume_program, suspend_pr
 URL = "/admin/organizations/program/"
 
 
-@pytest.fixture
-def operator_admin(world, client_for, db):
-    """The operator on the admin site, as the demo's operator (a staff superuser account); the
-    shared user object is put back afterwards (the database change is rolled back)."""
-    operator = world.users["operator"]
-    before = operator.is_staff, operator.is_superuser
-    operator.is_staff = operator.is_superuser = True
-    operator.save(update_fields=["is_staff", "is_superuser"])
-    yield client_for(None, operator)
-    operator.is_staff, operator.is_superuser = before
-
-
 def test_operator_suspends_and_resumes_with_admin_actions(operator_admin, program_a):
     admin = operator_admin
     response = admin.post(URL, {"action": "suspend", "_selected_action": [program_a.pk]})

@@ -233,17 +233,6 @@ def test_a_token_made_at_one_provider_reads_nothing_of_the_next(
     assert [d["name"] for d in all_results(new, "departments")] == ["Department D2"]
 
 
-@pytest.fixture
-def operator_admin(world, client_for, db):
-    """The operator on the admin site, as a staff superuser (rolled back after the test)."""
-    operator = world.users["operator"]
-    before = operator.is_staff, operator.is_superuser
-    operator.is_staff = operator.is_superuser = True
-    operator.save(update_fields=["is_staff", "is_superuser"])
-    yield client_for(None, operator)
-    operator.is_staff, operator.is_superuser = before
-
-
 def test_removing_or_moving_a_ta_membership_in_the_admin_revokes_the_tokens(
     world, token_for, token_client, operator_admin
 ):

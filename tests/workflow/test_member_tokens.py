@@ -37,6 +37,15 @@ def token_client(program, plaintext, keyword="Token"):
     )
 
 
+def _change_role(admin, membership, role):
+    """The staff page's role form, as the program admin sends it: the page after redirect."""
+    return admin.post(
+        f"/settings/staff/{membership.pk}/role/",
+        {f"m{membership.pk}-role": role},
+        follow=True,
+    )
+
+
 def test_a_token_is_shown_once_stored_hashed_and_acts_as_its_member(
     make_token, client_for, program_a, world, in_program
 ):
@@ -196,11 +205,7 @@ def test_promotion_on_the_staff_page_revokes_the_members_tokens(
     lead = make_token("a_lead")
     membership = Membership.objects.get(user=world.users["a_staff"], program=program_a)
     admin = client_for(program_a, world.users["a_admin"])
-    changed = admin.post(
-        f"/settings/staff/{membership.pk}/role/",
-        {f"m{membership.pk}-role": "program_admin"},
-        follow=True,
-    )
+    changed = _change_role(admin, membership, "program_admin")
     assert changed.redirect_chain == [("/settings/staff/", 302)]
     # The admin is told their scripts stopped, and what the member does about it.
     assert (
@@ -212,11 +217,7 @@ def test_promotion_on_the_staff_page_revokes_the_members_tokens(
     assert answer.json()["detail"] == "Invalid, expired or revoked token."
     # Someone else's tokens, and a change to a role that needs no more, revoke nothing.
     lead_membership = Membership.objects.get(user=world.users["a_lead"], program=program_a)
-    demoted = admin.post(
-        f"/settings/staff/{lead_membership.pk}/role/",
-        {f"m{lead_membership.pk}-role": "program_staff"},
-        follow=True,
-    ).content.decode()
+    demoted = _change_role(admin, lead_membership, "program_staff").content.decode()
     assert "a_lead@example.test is now Program staff." in demoted
     assert "stopped working" not in demoted
     assert token_client(program_a, lead).get("/api/me/").status_code == 200
@@ -230,11 +231,7 @@ def test_promotion_says_when_the_members_one_token_stopped(
     make_token("a_staff2", verified=False)
     membership = Membership.objects.get(user=world.users["a_staff2"], program=program_a)
     admin = client_for(program_a, world.users["a_admin"])
-    page = admin.post(
-        f"/settings/staff/{membership.pk}/role/",
-        {f"m{membership.pk}-role": "program_admin"},
-        follow=True,
-    ).content.decode()
+    page = _change_role(admin, membership, "program_admin").content.decode()
     assert (
         "Their API token stopped working: they can make a new one after signing in with "
         "two-factor sign-in."
